@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/eval_result.h"
+
+#include <array>
+
+namespace kopt {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array<std::pair<EvalStatus, std::string_view>, 6> kStatusNames = {{
+    {EvalStatus::kCorrect, "correct"},
+    {EvalStatus::kCompileError, "compile_error"},
+    {EvalStatus::kLaunchError, "launch_error"},
+    {EvalStatus::kWrongAnswer, "wrong_answer"},
+    {EvalStatus::kCrashed, "crashed"},
+    {EvalStatus::kTimeout, "timeout"},
+}};
+
+}  // namespace
+
+std::string_view EvalStatusName(EvalStatus status) {
+  for (const auto& [s, name] : kStatusNames) {
+    if (s == status) return name;
+  }
+  return "unknown";
+}
+
+std::optional<EvalStatus> ParseEvalStatus(std::string_view name) {
+  for (const auto& [s, n] : kStatusNames) {
+    if (n == name) return s;
+  }
+  return std::nullopt;
+}
+
+json ToJson(const Summary& s) {
+  return {{"median", s.median}, {"p10", s.p10}, {"p90", s.p90}, {"mean", s.mean},
+          {"stddev", s.stddev}, {"min", s.min}, {"max", s.max}, {"n", s.n}};
+}
+
+Summary SummaryFromJson(const json& j) {
+  Summary s;
+  s.median = j.at("median");
+  s.p10 = j.at("p10");
+  s.p90 = j.at("p90");
+  s.mean = j.at("mean");
+  s.stddev = j.at("stddev");
+  s.min = j.at("min");
+  s.max = j.at("max");
+  s.n = j.at("n");
+  return s;
+}
+
+json ToJson(const TimingInfo& t) {
+  json j = {{"event_ms", ToJson(t.event_ms)},
+            {"sm_clock_mhz", t.sm_clock_mhz},
+            {"input_sets", t.input_sets}};
+  if (t.kernel_ms) j["kernel_ms"] = ToJson(*t.kernel_ms);
+  return j;
+}
+
+TimingInfo TimingFromJson(const json& j) {
+  TimingInfo t;
+  t.event_ms = SummaryFromJson(j.at("event_ms"));
+  if (j.contains("kernel_ms")) t.kernel_ms = SummaryFromJson(j.at("kernel_ms"));
+  t.sm_clock_mhz = j.value("sm_clock_mhz", 0.0);
+  t.input_sets = j.value("input_sets", 0);
+  return t;
+}
+
+json ToJson(const EvalResult& r) {
+  json kernels = json::array();
+  for (const auto& k : r.compile.kernels) {
+    kernels.push_back({{"kernel", k.kernel},
+                       {"registers", k.registers},
+                       {"spill_store_bytes", k.spill_store_bytes},
+                       {"spill_load_bytes", k.spill_load_bytes},
+                       {"local_bytes", k.local_bytes},
+                       {"static_smem_bytes", k.static_smem_bytes}});
+  }
+  json checks = json::array();
+  for (const auto& c : r.checks) {
+    checks.push_back({{"seed", c.seed},
+                      {"size", c.size},
+                      {"ok", c.ok},
+                      {"max_abs_error", c.max_abs_error},
+                      {"max_rel_error", c.max_rel_error},
+                      {"rel_l2_error", c.rel_l2_error}});
+  }
+  json j = {{"status", EvalStatusName(r.status)},
+            {"message", r.message},
+            {"compile",
+             {{"log", r.compile.log},
+              {"compile_ms", r.compile.compile_ms},
+              {"cache_hit", r.compile.cache_hit},
+              {"kernels", kernels}}},
+            {"checks", checks},
+            {"device", r.device},
+            {"wall_ms", r.wall_ms}};
+  if (r.timing) j["timing"] = ToJson(*r.timing);
+  if (r.reference_timing) j["reference_timing"] = ToJson(*r.reference_timing);
+  if (r.speedup) {
+    j["speedup"] = {
+        {"value", r.speedup->value}, {"low", r.speedup->low}, {"high", r.speedup->high}};
+  }
+  return j;
+}
+
+EvalResult EvalResultFromJson(const json& j) {
+  EvalResult r;
+  r.status = ParseEvalStatus(j.at("status").get<std::string>()).value_or(EvalStatus::kCrashed);
+  r.message = j.value("message", "");
+  if (j.contains("compile")) {
+    const json& c = j.at("compile");
+    r.compile.log = c.value("log", "");
+    r.compile.compile_ms = c.value("compile_ms", 0.0);
+    r.compile.cache_hit = c.value("cache_hit", false);
+    for (const auto& k : c.value("kernels", json::array())) {
+      r.compile.kernels.push_back({k.value("kernel", ""), k.value("registers", 0),
+                                   k.value("spill_store_bytes", 0), k.value("spill_load_bytes", 0),
+                                   k.value("local_bytes", 0), k.value("static_smem_bytes", 0)});
+    }
+  }
+  for (const auto& c : j.value("checks", json::array())) {
+    r.checks.push_back({c.at("seed"), c.at("size"), c.at("ok"), c.value("max_abs_error", 0.0),
+                        c.value("max_rel_error", 0.0), c.value("rel_l2_error", 0.0)});
+  }
+  if (j.contains("timing")) r.timing = TimingFromJson(j.at("timing"));
+  if (j.contains("reference_timing")) r.reference_timing = TimingFromJson(j.at("reference_timing"));
+  if (j.contains("speedup")) {
+    const json& s = j.at("speedup");
+    r.speedup = Speedup{s.at("value"), s.at("low"), s.at("high")};
+  }
+  r.device = j.value("device", "");
+  r.wall_ms = j.value("wall_ms", 0.0);
+  return r;
+}
+
+}  // namespace kopt

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+// What one evaluation of a candidate produced: a status at the stage where it stopped, a message
+// a person or an LLM can act on, and whatever was measured up to there.
+#pragma once
+
+#include "core/stats.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kopt {
+
+/// The stage an evaluation ended at. The names are stored and never change.
+enum class EvalStatus { kCorrect, kCompileError, kLaunchError, kWrongAnswer, kCrashed, kTimeout };
+
+std::string_view EvalStatusName(EvalStatus status);
+std::optional<EvalStatus> ParseEvalStatus(std::string_view name);
+
+/// Registers, spills and shared memory of one compiled kernel.
+struct KernelResources {
+  std::string kernel;
+  int registers = 0;
+  int spill_store_bytes = 0;
+  int spill_load_bytes = 0;
+  int local_bytes = 0;  // per thread: spills plus stack arrays
+  int static_smem_bytes = 0;
+};
+
+struct CompileInfo {
+  std::string log;
+  double compile_ms = 0;
+  bool cache_hit = false;
+  std::vector<KernelResources> kernels;
+};
+
+/// One correctness check: a seed on a size.
+struct CheckRecord {
+  std::uint64_t seed = 0;
+  std::string size;  // "M=4096 N=4096 K=4096"
+  bool ok = false;
+  double max_abs_error = 0;
+  double max_rel_error = 0;
+  double rel_l2_error = 0;
+};
+
+struct TimingInfo {
+  Summary event_ms;                  // CUDA events around the whole launch sequence
+  std::optional<Summary> kernel_ms;  // CUPTI activity: sum of the sequence's kernel durations
+  double sm_clock_mhz = 0;
+  int input_sets = 0;  // inputs rotated among while timing
+};
+
+struct EvalResult {
+  EvalStatus status = EvalStatus::kCrashed;
+  std::string message;
+  CompileInfo compile;
+  std::vector<CheckRecord> checks;
+  std::optional<TimingInfo> timing;
+  std::optional<TimingInfo> reference_timing;
+  std::optional<Speedup> speedup;  // over the reference, medians of event time
+  std::string device;
+  double wall_ms = 0;
+
+  bool ok() const { return status == EvalStatus::kCorrect; }
+};
+
+nlohmann::json ToJson(const Summary& s);
+Summary SummaryFromJson(const nlohmann::json& j);
+nlohmann::json ToJson(const TimingInfo& t);
+TimingInfo TimingFromJson(const nlohmann::json& j);
+nlohmann::json ToJson(const EvalResult& r);
+EvalResult EvalResultFromJson(const nlohmann::json& j);
+
+}  // namespace kopt

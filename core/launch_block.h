@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+// The launch block of a candidate (or reference) source: a JSON object inside a
+// /*@kopt ... @kopt*/ comment that says which kernels to launch, how, and with which arguments.
+// Parsing and name checks need only the task; resolution to numbers needs a size and the
+// device's limits.
+#pragma once
+
+#include "core/dtype.h"
+#include "core/expr.h"
+#include "core/task.h"
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace kopt {
+
+struct LaunchSpec {
+  std::string kernel;
+  std::vector<std::string> grid;     // 1-3 expressions
+  std::vector<std::string> block;    // 1-3 expressions
+  std::vector<std::string> cluster;  // empty, or 1-3 expressions (sm_90)
+  std::string smem = "0";            // dynamic shared memory, bytes
+  std::vector<std::string> args;
+};
+
+struct WorkspaceSpec {
+  std::string name;
+  std::string bytes;
+};
+
+struct LaunchBlock {
+  std::vector<LaunchSpec> launches;
+  std::vector<WorkspaceSpec> workspace;
+  /// Tunable name -> candidate values, in file order; each becomes -DNAME=value.
+  std::vector<std::pair<std::string, std::vector<std::int64_t>>> tunables;
+};
+
+/// One value per tunable.
+using TunableChoice = std::map<std::string, std::int64_t, std::less<>>;
+
+/// Finds and parses the launch block in `source`. `file` names the source in errors.
+/// Throws ConfigError ("launch block: launch[0].grid: ...").
+LaunchBlock ParseLaunchBlock(const std::string& source, const std::string& file);
+
+/// Checks every name and expression against the task on all of its sizes, with `choice` for the
+/// tunables. Throws ConfigError with a message an LLM can act on.
+void ValidateLaunchBlock(const LaunchBlock& block, const Task& task, const TunableChoice& choice,
+                         const std::string& file);
+
+/// The first value of every tunable, overridden by `overrides`; an override naming no tunable or
+/// a value outside its list is a ConfigError.
+TunableChoice ChooseTunables(const LaunchBlock& block, const TunableChoice& overrides);
+/// "-DBM=64" for each choice.
+std::vector<std::string> TunableDefines(const TunableChoice& choice);
+
+struct DeviceLimits {
+  std::int64_t max_threads_per_block = 1024;
+  std::array<std::int64_t, 3> max_block = {1024, 1024, 64};
+  std::array<std::int64_t, 3> max_grid = {2147483647, 65535, 65535};
+  std::int64_t max_smem_per_block = 232448;  // opt-in maximum (H100)
+  bool clusters = true;
+};
+
+/// A kernel argument as it is passed: a buffer pointer or a value.
+struct LaunchArg {
+  enum class Kind { kTensor, kWorkspace, kInt32, kInt64, kScalar };
+  Kind kind = Kind::kInt32;
+  std::string name;
+  std::int64_t int_value = 0;
+  double scalar_value = 0;
+  DType scalar_dtype = DType::kF32;
+};
+
+struct ResolvedLaunch {
+  std::string kernel;
+  std::array<std::uint32_t, 3> grid = {1, 1, 1};
+  std::array<std::uint32_t, 3> block = {1, 1, 1};
+  std::array<std::uint32_t, 3> cluster = {0, 0, 0};  // zeros: no cluster
+  std::uint32_t smem = 0;
+  std::vector<LaunchArg> args;
+};
+
+struct LaunchPlan {
+  std::vector<ResolvedLaunch> launches;
+  std::vector<std::pair<std::string, std::int64_t>> workspace_bytes;
+};
+
+/// Evaluates the block for one size and tunable choice; throws ConfigError when a dimension is
+/// not positive or exceeds `limits`.
+LaunchPlan ResolveLaunchBlock(const LaunchBlock& block, const Task& task,
+                              const SymbolTable& symbols, const TunableChoice& choice,
+                              const DeviceLimits& limits);
+
+nlohmann::json LaunchBlockToJson(const LaunchBlock& block);
+
+}  // namespace kopt

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/task.h"
+
+#include "core/json_fields.h"
+#include "core/sha256.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+namespace kopt {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const char* const kKnownBaselines[] = {"cublas"};
+
+bool IsIdentifier(const std::string& s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+std::string RequiredIdentifier(const json& j, const char* key, const JsonWhere& where) {
+  std::string name = RequiredString(j, key, where);
+  if (!IsIdentifier(name)) where.Key(key).Fail("'" + name + "' is not a C identifier");
+  return name;
+}
+
+DType DTypeAt(const json& j, const char* key, const JsonWhere& where) {
+  std::string name = RequiredString(j, key, where);
+  auto dtype = ParseDType(name);
+  if (!dtype)
+    where.Key(key).Fail("unknown dtype '" + name +
+                        "' (known: f32, f16, bf16, f64, i32, i64, i8, u8)");
+  return *dtype;
+}
+
+InitSpec ParseInit(const json& j, DType dtype, const JsonWhere& where) {
+  RejectUnknownKeys(j, where, {"dist", "mean", "std", "low", "high"});
+  InitSpec init;
+  std::string dist = RequiredString(j, "dist", where);
+  auto number = [&](const char* key, double fallback) {
+    auto it = j.find(key);
+    return it == j.end() ? fallback : NumberAt(*it, where.Key(key));
+  };
+  if (dist == "normal") {
+    init = {InitDist::kNormal, number("mean", 0), number("std", 1)};
+    if (j.contains("low") || j.contains("high"))
+      where.Fail("normal takes mean and std, not low/high");
+    if (init.b <= 0) where.Key("std").Fail("must be positive");
+  } else if (dist == "uniform" || dist == "randint") {
+    init = {dist == "uniform" ? InitDist::kUniform : InitDist::kRandint, number("low", 0),
+            number("high", 1)};
+    if (j.contains("mean") || j.contains("std"))
+      where.Fail(dist + " takes low and high, not mean/std");
+    if (init.b <= init.a) where.Key("high").Fail("must be greater than low");
+  } else {
+    where.Key("dist").Fail("unknown distribution '" + dist + "' (known: normal, uniform, randint)");
+  }
+  if (!IsFloat(dtype) && init.dist != InitDist::kRandint) {
+    where.Key("dist").Fail("integer tensors take randint");
+  }
+  if (init.dist == InitDist::kRandint &&
+      (init.a != std::floor(init.a) || init.b != std::floor(init.b))) {
+    where.Fail("randint bounds must be integers");
+  }
+  return init;
+}
+
+SymbolTable ParseSymbols(const json& j, const JsonWhere& where, const SymbolTable* defaults) {
+  RequireObject(j, where);
+  SymbolTable out = defaults ? *defaults : SymbolTable{};
+  for (const auto& [name, value] : j.items()) {
+    if (defaults && !defaults->count(name)) where.Key(name).Fail("not a symbol of this task");
+    if (!IsIdentifier(name)) where.Key(name).Fail("'" + name + "' is not a C identifier");
+    if (!value.is_number_integer() || value.get<std::int64_t>() <= 0) {
+      where.Key(name).Fail("expected a positive integer");
+    }
+    out[name] = value.get<std::int64_t>();
+  }
+  return out;
+}
+
+void CheckEvaluates(const std::string& text, const SymbolTable& symbols, const JsonWhere& where,
+                    bool positive) {
+  try {
+    std::int64_t v = EvalExpr(text, symbols);
+    if (positive && v <= 0) where.Fail("evaluates to " + std::to_string(v) + ", must be positive");
+    if (!positive && v < 0)
+      where.Fail("evaluates to " + std::to_string(v) + ", must not be negative");
+  } catch (const ExprError& e) {
+    where.Fail(e.what());
+  }
+}
+
+}  // namespace
+
+const TensorSpec* Task::FindTensor(const std::string& tensor_name) const {
+  for (const auto& t : tensors) {
+    if (t.name == tensor_name) return &t;
+  }
+  return nullptr;
+}
+
+const ScalarSpec* Task::FindScalar(const std::string& scalar_name) const {
+  for (const auto& s : scalars) {
+    if (s.name == scalar_name) return &s;
+  }
+  return nullptr;
+}
+
+std::vector<SymbolTable> Task::AllSizes() const {
+  std::vector<SymbolTable> sizes{symbols};
+  sizes.insert(sizes.end(), check_symbols.begin(), check_symbols.end());
+  return sizes;
+}
+
+std::vector<std::int64_t> TensorShape(const TensorSpec& tensor, const SymbolTable& symbols) {
+  std::vector<std::int64_t> shape;
+  for (const auto& dim : tensor.shape) shape.push_back(EvalExpr(dim, symbols));
+  return shape;
+}
+
+std::int64_t ElementCount(const std::vector<std::int64_t>& shape) {
+  std::int64_t n = 1;
+  for (auto d : shape) n *= d;
+  return n;
+}
+
+Task ParseTask(const std::string& task_json, const std::string& file) {
+  JsonWhere root(file);
+  json j = ParseJsonText(task_json, file);
+  RejectUnknownKeys(
+      j, root,
+      {"schema_version", "name", "description", "op_class", "symbols", "check_symbols", "tensors",
+       "scalars", "tolerance", "flops", "bytes", "baseline", "fast_math"});
+  Task task;
+  task.task_json = task_json;
+  std::int64_t version = RequiredInt(j, "schema_version", root);
+  if (version != kTaskSchemaVersion) {
+    root.Key("schema_version")
+        .Fail("version " + std::to_string(version) + " is not supported (this kopt reads " +
+              std::to_string(kTaskSchemaVersion) + ")");
+  }
+  task.name = RequiredString(j, "name", root);
+  task.description = RequiredString(j, "description", root);
+  task.op_class = RequiredString(j, "op_class", root);
+  task.symbols = ParseSymbols(RequiredField(j, "symbols", root), root.Key("symbols"), nullptr);
+
+  std::set<std::string> names;
+  for (const auto& [name, value] : task.symbols) names.insert(name);
+  auto claim = [&](const std::string& name, const JsonWhere& where) {
+    if (!names.insert(name).second) where.Fail("name '" + name + "' is already used");
+  };
+
+  const auto& tensors = RequiredField(j, "tensors", root);
+  RequireArray(tensors, root.Key("tensors"));
+  for (std::size_t i = 0; i < tensors.size(); ++i) {
+    JsonWhere where = root.Key("tensors").Index(i);
+    const json& t = tensors[i];
+    RejectUnknownKeys(t, where, {"name", "dtype", "shape", "role", "init"});
+    TensorSpec spec;
+    spec.name = RequiredIdentifier(t, "name", where);
+    claim(spec.name, where.Key("name"));
+    spec.dtype = DTypeAt(t, "dtype", where);
+    const auto& shape = RequiredField(t, "shape", where);
+    RequireArray(shape, where.Key("shape"));
+    if (shape.empty()) where.Key("shape").Fail("must have at least one dimension");
+    for (std::size_t d = 0; d < shape.size(); ++d) {
+      spec.shape.push_back(ExprTextAt(shape[d], where.Key("shape").Index(d)));
+    }
+    std::string role = RequiredString(t, "role", where);
+    if (role == "input") {
+      spec.role = TensorRole::kInput;
+    } else if (role == "output") {
+      spec.role = TensorRole::kOutput;
+    } else {
+      where.Key("role").Fail("unknown role '" + role + "' (known: input, output)");
+    }
+    if (auto it = t.find("init"); it != t.end()) {
+      if (spec.role == TensorRole::kOutput) where.Key("init").Fail("outputs are not initialised");
+      spec.init = ParseInit(*it, spec.dtype, where.Key("init"));
+    } else if (!IsFloat(spec.dtype) && spec.role == TensorRole::kInput) {
+      where.Fail("integer inputs need an explicit init (randint with low and high)");
+    }
+    task.tensors.push_back(std::move(spec));
+  }
+  auto has_role = [&](TensorRole role) {
+    return std::any_of(task.tensors.begin(), task.tensors.end(),
+                       [&](const TensorSpec& t) { return t.role == role; });
+  };
+  if (!has_role(TensorRole::kOutput)) root.Key("tensors").Fail("no tensor has role \"output\"");
+
+  if (auto it = j.find("scalars"); it != j.end()) {
+    RequireArray(*it, root.Key("scalars"));
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      JsonWhere where = root.Key("scalars").Index(i);
+      const json& s = (*it)[i];
+      RejectUnknownKeys(s, where, {"name", "dtype", "value"});
+      ScalarSpec spec;
+      spec.name = RequiredIdentifier(s, "name", where);
+      claim(spec.name, where.Key("name"));
+      spec.dtype = DTypeAt(s, "dtype", where);
+      spec.value = NumberAt(RequiredField(s, "value", where), where.Key("value"));
+      task.scalars.push_back(std::move(spec));
+    }
+  }
+
+  const auto& tol = RequiredField(j, "tolerance", root);
+  RejectUnknownKeys(tol, root.Key("tolerance"), {"rtol", "atol"});
+  task.tolerance.rtol =
+      NumberAt(RequiredField(tol, "rtol", root.Key("tolerance")), root.Key("tolerance.rtol"));
+  task.tolerance.atol =
+      NumberAt(RequiredField(tol, "atol", root.Key("tolerance")), root.Key("tolerance.atol"));
+  if (task.tolerance.rtol < 0) root.Key("tolerance.rtol").Fail("must not be negative");
+  if (task.tolerance.atol < 0) root.Key("tolerance.atol").Fail("must not be negative");
+
+  task.flops = ExprTextAt(RequiredField(j, "flops", root), root.Key("flops"));
+  task.bytes = ExprTextAt(RequiredField(j, "bytes", root), root.Key("bytes"));
+  task.baseline = OptionalString(j, "baseline", root);
+  if (task.baseline) {
+    bool known = std::any_of(std::begin(kKnownBaselines), std::end(kKnownBaselines),
+                             [&](const char* b) { return *task.baseline == b; });
+    if (!known)
+      root.Key("baseline").Fail("unknown baseline '" + *task.baseline + "' (known: cublas)");
+  }
+  if (auto it = j.find("fast_math"); it != j.end()) {
+    if (!it->is_boolean()) root.Key("fast_math").Fail("expected true or false");
+    task.fast_math = it->get<bool>();
+  }
+
+  if (auto it = j.find("check_symbols"); it != j.end()) {
+    RequireArray(*it, root.Key("check_symbols"));
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      task.check_symbols.push_back(
+          ParseSymbols((*it)[i], root.Key("check_symbols").Index(i), &task.symbols));
+    }
+  }
+
+  // Every shape and cost expression must evaluate on every size.
+  std::vector<SymbolTable> sizes = task.AllSizes();
+  for (std::size_t s = 0; s < sizes.size(); ++s) {
+    std::string size_note = s == 0 ? "" : " (check_symbols[" + std::to_string(s - 1) + "])";
+    for (std::size_t i = 0; i < task.tensors.size(); ++i) {
+      for (std::size_t d = 0; d < task.tensors[i].shape.size(); ++d) {
+        JsonWhere where = root.Key("tensors").Index(i).Key("shape").Index(d);
+        try {
+          CheckEvaluates(task.tensors[i].shape[d], sizes[s], where, true);
+        } catch (const ConfigError& e) {
+          throw ConfigError(e.what() + size_note);
+        }
+      }
+    }
+    CheckEvaluates(task.flops, sizes[s], root.Key("flops"), false);
+    CheckEvaluates(task.bytes, sizes[s], root.Key("bytes"), false);
+  }
+  return task;
+}
+
+Task LoadTask(const std::string& dir) {
+  fs::path folder(dir);
+  fs::path json_path = folder / "task.json";
+  fs::path ref_path = folder / "reference.cu";
+  if (!fs::is_directory(folder)) throw ConfigError(dir + ": not a task folder");
+  if (!fs::exists(json_path)) throw ConfigError(json_path.string() + ": missing task file");
+  if (!fs::exists(ref_path)) throw ConfigError(ref_path.string() + ": missing reference kernel");
+  Task task = ParseTask(ReadFile(json_path.string()), json_path.string());
+  std::string folder_name = folder.filename().empty() ? folder.parent_path().filename().string()
+                                                      : folder.filename().string();
+  if (task.name != folder_name) {
+    throw ConfigError(json_path.string() + ": name: '" + task.name +
+                      "' must match the folder name '" + folder_name + "'");
+  }
+  task.dir = folder.string();
+  task.reference_source = ReadFile(ref_path.string());
+  task.content_hash = Sha256()
+                          .Update(task.task_json)
+                          .Update(std::string(1, '\0'))
+                          .Update(task.reference_source)
+                          .HexDigest();
+  return task;
+}
+
+std::vector<Task> LoadSuite(const std::string& suite_dir) {
+  if (!fs::is_directory(suite_dir)) throw ConfigError(suite_dir + ": no such suite folder");
+  std::vector<std::string> dirs;
+  for (const auto& entry : fs::directory_iterator(suite_dir)) {
+    if (entry.is_directory()) dirs.push_back(entry.path().string());
+  }
+  std::sort(dirs.begin(), dirs.end());
+  std::vector<Task> tasks;
+  for (const auto& d : dirs) tasks.push_back(LoadTask(d));
+  if (tasks.empty()) throw ConfigError(suite_dir + ": suite has no tasks");
+  return tasks;
+}
+
+}  // namespace kopt

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+// A task: the problem a kernel solves (tensors, sizes, tolerance, cost model) and its reference
+// kernel. Loaded from tasks/<suite>/<task>/{task.json, reference.cu} and validated strictly.
+#pragma once
+
+#include "core/compare.h"
+#include "core/dtype.h"
+#include "core/expr.h"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kopt {
+
+inline constexpr int kTaskSchemaVersion = 1;
+
+enum class TensorRole { kInput, kOutput };
+
+/// How an input is drawn. normal: (a, b) = (mean, std); uniform: [a, b); randint: [a, b).
+enum class InitDist { kNormal, kUniform, kRandint };
+struct InitSpec {
+  InitDist dist = InitDist::kNormal;
+  double a = 0;
+  double b = 1;
+};
+
+struct TensorSpec {
+  std::string name;
+  DType dtype = DType::kF32;
+  std::vector<std::string> shape;  // integer expressions over the symbols
+  TensorRole role = TensorRole::kInput;
+  InitSpec init;
+};
+
+struct ScalarSpec {
+  std::string name;
+  DType dtype = DType::kF32;
+  double value = 0;
+};
+
+struct Task {
+  std::string name;
+  std::string description;
+  std::string op_class;
+  std::string dir;  // folder holding task.json and reference.cu ("" when parsed from text)
+  SymbolTable symbols;
+  /// Extra sizes checked for correctness, each a full symbol table (defaults filled in).
+  std::vector<SymbolTable> check_symbols;
+  std::vector<TensorSpec> tensors;
+  std::vector<ScalarSpec> scalars;
+  Tolerance tolerance;
+  std::string flops = "0";
+  std::string bytes = "0";
+  std::optional<std::string> baseline;
+  bool fast_math = false;
+  std::string task_json;         // the file's text, as read
+  std::string reference_source;  // reference.cu
+  /// SHA-256 over task.json and reference.cu: an edited task is a new task.
+  std::string content_hash;
+
+  const TensorSpec* FindTensor(const std::string& name) const;
+  const ScalarSpec* FindScalar(const std::string& name) const;
+  /// The main size first, then every check size.
+  std::vector<SymbolTable> AllSizes() const;
+};
+
+/// Loads and validates a task folder. Throws ConfigError naming the file and field.
+Task LoadTask(const std::string& dir);
+/// Validates task.json text; `file` is used in error messages. reference_source stays empty.
+Task ParseTask(const std::string& task_json, const std::string& file);
+/// Every task folder under `suite_dir`, sorted by name.
+std::vector<Task> LoadSuite(const std::string& suite_dir);
+
+std::vector<std::int64_t> TensorShape(const TensorSpec& tensor, const SymbolTable& symbols);
+std::int64_t ElementCount(const std::vector<std::int64_t>& shape);
+
+}  // namespace kopt

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "core/task.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <unistd.h>
+
+namespace kopt {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+json GoodTask() {
+  return json::parse(R"({
+    "schema_version": 1, "name": "axpy", "description": "y = a*x + y", "op_class": "elementwise",
+    "symbols": {"N": 1024},
+    "check_symbols": [{"N": 1000}],
+    "tensors": [
+      {"name": "X", "dtype": "f32", "shape": ["N"], "role": "input", "init": {"dist": "uniform", "low": -1, "high": 1}},
+      {"name": "Y", "dtype": "f32", "shape": ["N"], "role": "output"}],
+    "scalars": [{"name": "alpha", "dtype": "f32", "value": 2.0}],
+    "tolerance": {"rtol": 1e-5, "atol": 1e-6},
+    "flops": "2*N", "bytes": "8*N"})");
+}
+
+class TaskDir {
+ public:
+  TaskDir(const json& task, bool with_reference = true) {
+    dir_ = fs::temp_directory_path() /
+           ("kopt_task_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter_++)) /
+           "axpy";
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "task.json") << task.dump(2);
+    if (with_reference) std::ofstream(dir_ / "reference.cu") << "// reference\n";
+  }
+  ~TaskDir() { fs::remove_all(dir_.parent_path()); }
+  std::string path() const { return dir_.string(); }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path dir_;
+};
+
+// Loads `task` and returns the error message; fails the test when loading succeeds.
+std::string LoadError(const json& task) {
+  TaskDir dir(task);
+  try {
+    LoadTask(dir.path());
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected an error for " << task.dump();
+  return "";
+}
+
+TEST(TaskTest, LoadsAValidTask) {
+  TaskDir dir(GoodTask());
+  Task task = LoadTask(dir.path());
+  EXPECT_EQ(task.name, "axpy");
+  EXPECT_EQ(task.symbols.at("N"), 1024);
+  ASSERT_EQ(task.check_symbols.size(), 1u);
+  EXPECT_EQ(task.check_symbols[0].at("N"), 1000);
+  ASSERT_EQ(task.tensors.size(), 2u);
+  EXPECT_EQ(task.tensors[0].init.dist, InitDist::kUniform);
+  EXPECT_EQ(task.tensors[1].role, TensorRole::kOutput);
+  EXPECT_EQ(task.scalars[0].value, 2.0);
+  EXPECT_EQ(task.content_hash.size(), 64u);
+  EXPECT_EQ(task.AllSizes().size(), 2u);
+  EXPECT_EQ(TensorShape(task.tensors[0], task.check_symbols[0]), std::vector<std::int64_t>{1000});
+}
+
+TEST(TaskTest, EditedReferenceChangesTheHash) {
+  TaskDir a(GoodTask());
+  std::string before = LoadTask(a.path()).content_hash;
+  std::ofstream(fs::path(a.path()) / "reference.cu") << "// edited\n";
+  EXPECT_NE(LoadTask(a.path()).content_hash, before);
+}
+
+struct BadCase {
+  const char* what;
+  std::function<void(json&)> edit;
+  const char* expected;  // a piece of the message
+};
+
+TEST(TaskTest, BadFilesGiveErrorsNamingFileAndField) {
+  std::vector<BadCase> cases = {
+      {"unknown key", [](json& j) { j["colour"] = "red"; }, "colour: unknown key"},
+      {"unknown tensor key", [](json& j) { j["tensors"][0]["layout"] = "nchw"; },
+       "tensors[0].layout: unknown key"},
+      {"missing field", [](json& j) { j.erase("tolerance"); }, "tolerance: missing required field"},
+      {"bad version", [](json& j) { j["schema_version"] = 2; }, "schema_version: version 2"},
+      {"bad dtype", [](json& j) { j["tensors"][1]["dtype"] = "f33"; },
+       "tensors[1].dtype: unknown dtype 'f33'"},
+      {"bad expression", [](json& j) { j["tensors"][0]["shape"][0] = "N +"; },
+       "tensors[0].shape[0]"},
+      {"unknown symbol in shape", [](json& j) { j["tensors"][0]["shape"][0] = "M"; },
+       "unknown name 'M'"},
+      {"non-positive shape", [](json& j) { j["tensors"][0]["shape"][0] = "N - 1024"; },
+       "must be positive"},
+      {"non-positive on check size", [](json& j) { j["tensors"][0]["shape"][0] = "N - 1000"; },
+       "check_symbols[0]"},
+      {"bad role", [](json& j) { j["tensors"][1]["role"] = "scratch"; }, "unknown role 'scratch'"},
+      {"no output", [](json& j) { j["tensors"][1]["role"] = "input"; }, "no tensor has role"},
+      {"duplicate name", [](json& j) { j["tensors"][1]["name"] = "X"; }, "already used"},
+      {"symbol clash", [](json& j) { j["scalars"][0]["name"] = "N"; }, "already used"},
+      {"bad identifier", [](json& j) { j["tensors"][1]["name"] = "1Y"; }, "not a C identifier"},
+      {"unknown dist",
+       [](json& j) {
+         j["tensors"][0]["init"] = {{"dist", "cauchy"}};
+       },
+       "unknown distribution 'cauchy'"},
+      {"empty range",
+       [](json& j) {
+         j["tensors"][0]["init"] = {{"dist", "uniform"}, {"low", 1}, {"high", 1}};
+       },
+       "must be greater than low"},
+      {"init on output",
+       [](json& j) {
+         j["tensors"][1]["init"] = {{"dist", "normal"}};
+       },
+       "outputs are not initialised"},
+      {"int input without init",
+       [](json& j) {
+         j["tensors"][0]["dtype"] = "i32";
+         j["tensors"][0].erase("init");
+       },
+       "integer inputs need an explicit init"},
+      {"check size unknown symbol",
+       [](json& j) {
+         j["check_symbols"][0] = {{"Q", 3}};
+       },
+       "check_symbols[0].Q: not a symbol"},
+      {"zero symbol", [](json& j) { j["symbols"]["N"] = 0; },
+       "symbols.N: expected a positive integer"},
+      {"bad baseline", [](json& j) { j["baseline"] = "mkl"; }, "unknown baseline 'mkl'"},
+      {"negative tolerance", [](json& j) { j["tolerance"]["rtol"] = -1; }, "tolerance.rtol"},
+      {"bad flops", [](json& j) { j["flops"] = "2*N*Z"; }, "flops"},
+      {"name mismatch", [](json& j) { j["name"] = "saxpy"; }, "must match the folder name"},
+      {"shape not array", [](json& j) { j["tensors"][0]["shape"] = "N"; }, "expected an array"},
+  };
+  for (const auto& c : cases) {
+    json task = GoodTask();
+    c.edit(task);
+    std::string msg = LoadError(task);
+    EXPECT_NE(msg.find("task.json"), std::string::npos) << c.what << ": " << msg;
+    EXPECT_NE(msg.find(c.expected), std::string::npos) << c.what << ": " << msg;
+  }
+}
+
+TEST(TaskTest, InvalidJsonAndMissingFilesAreNamed) {
+  TaskDir dir(GoodTask());
+  std::ofstream(fs::path(dir.path()) / "task.json") << "{\"name\": ";
+  try {
+    LoadTask(dir.path());
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("invalid JSON"), std::string::npos);
+  }
+  TaskDir no_ref(GoodTask(), false);
+  try {
+    LoadTask(no_ref.path());
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("reference.cu: missing"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(LoadTask("/nonexistent/kopt/task"), ConfigError);
+}
+
+TEST(TaskTest, EveryTaskInTheRepositoryLoads) {
+  fs::path root = fs::path(KOPT_SOURCE_DIR) / "tasks";
+  int loaded = 0;
+  for (const auto& suite : fs::directory_iterator(root)) {
+    if (!suite.is_directory()) continue;
+    for (const auto& task : LoadSuite(suite.path().string())) {
+      EXPECT_FALSE(task.reference_source.empty()) << task.dir;
+      ++loaded;
+    }
+  }
+  EXPECT_GE(loaded, 5);
+}
+
+}  // namespace
+}  // namespace kopt
