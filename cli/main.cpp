@@ -1,8 +1,39 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <CLI/CLI.hpp>
+// kopt's entry point: builds the command table, runs the chosen command, maps errors to exit codes.
+#include <cstdio>
+
+#include "cli/command.h"
+#include "core/error.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"kopt"};
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+  using namespace kopt::cli;
+  CLI::App app{"kopt: an LLM-driven optimizer for CUDA kernels"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(KOPT_VERSION) + " (" + KOPT_GIT_SHA + ")");
+  GlobalOptions global;
+  app.add_option("--db", global.db_path, "SQLite database file")->capture_default_str();
+  CommandRunner run;
+  AddDoctorCommand(app, global, run);
+  AddTasksCommand(app, global, run);
+  AddCompileCommand(app, global, run);
+  AddEvalCommand(app, global, run);
+  AddWorkerCommand(app, global, run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  try {
+    return run ? run() : kExitUsage;
+  } catch (const kopt::ConfigError& e) {
+    std::fprintf(stderr, "kopt: %s\n", e.what());
+    return kExitUsage;
+  } catch (const kopt::Error& e) {
+    std::fprintf(stderr, "kopt: %s\n", e.what());
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "kopt: unexpected error: %s\n", e.what());
+    return kExitFailure;
+  }
 }
