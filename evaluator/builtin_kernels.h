@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+// kopt's own device code, compiled by NVRTC like any candidate: the counter-based input
+// generator, the input checksum and the SM clock probe.
+#pragma once
+
+#include <string_view>
+
+namespace kopt {
+
+/// extern "C" kernels:
+///   kopt_fill_<dtype>(T* out, u64 n, u64 seed, u64 stream, int dist, double a, double b)
+///     dist 0 normal(a, b), 1 uniform[a, b), 2 randint[a, b); element i depends only on
+///     (seed, stream, i), so inputs are reproducible and fresh per seed.
+///   kopt_checksum(const unsigned char* p, u64 nbytes, u64* out): an order-free hash of bytes.
+///   kopt_clock(u64* out, i64 spin_cycles): out[0] SM cycles, out[1] globaltimer ns.
+extern const std::string_view kBuiltinKernelSource;
+
+}  // namespace kopt

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "evaluator/cuda_evaluator.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "evaluator/eval_job.h"
+
+namespace kopt {
+namespace {
+
+EvalResult Failed(EvalStatus status, std::string message) {
+  EvalResult r;
+  r.status = status;
+  r.message = std::move(message);
+  return r;
+}
+
+}  // namespace
+
+std::string SelfExecutable() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
+
+CudaEvaluator::CudaEvaluator(CudaEvaluatorConfig config)
+    : compiler_(config.cache_dir.empty() ? DefaultCacheDir() : config.cache_dir),
+      pool_(compiler_, config.compile_threads),
+      worker_({config.worker_binary.empty() ? SelfExecutable() : config.worker_binary, "worker",
+               "--device", std::to_string(config.device)}) {}
+
+DeviceInfo CudaEvaluator::Device() {
+  std::lock_guard<std::mutex> lock(gpu_mutex_);
+  return DeviceInfoFromJson(worker_.EnsureStarted().at("device"));
+}
+
+EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
+  auto start = std::chrono::steady_clock::now();
+  const Task& task = *request.task;
+  DeviceInfo device = Device();
+  auto finish = [&](EvalResult r) {
+    r.device = device.name;
+    r.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count();
+    return r;
+  };
+
+  // The launch block is checked before anything is compiled.
+  LaunchBlock block;
+  TunableChoice tunables;
+  try {
+    block = ParseLaunchBlock(request.source, request.file);
+    tunables = ChooseTunables(block, request.tunables);
+    ValidateLaunchBlock(block, task, tunables, request.file);
+  } catch (const ConfigError& e) {
+    return finish(Failed(EvalStatus::kLaunchError, e.what()));
+  }
+  LaunchBlock reference_block = ParseLaunchBlock(task.reference_source, task.dir + "/reference.cu");
+  TunableChoice reference_tunables = ChooseTunables(reference_block, {});
+
+  auto request_for = [&](const std::string& source, const std::string& file,
+                         const TunableChoice& choice) {
+    CompileRequest c;
+    c.source = source;
+    c.file = file;
+    c.arch = device.arch;
+    c.extra_options = TunableDefines(choice);
+    if (task.fast_math) c.extra_options.push_back("--use_fast_math");
+    return c;
+  };
+  auto reference_future = pool_.Submit(
+      request_for(task.reference_source, task.dir + "/reference.cu", reference_tunables));
+  auto candidate_future = pool_.Submit(request_for(request.source, request.file, tunables));
+  CompileOutput reference = reference_future.get();
+  CompileOutput candidate = candidate_future.get();
+  if (!reference.ok) {
+    throw Error("the reference kernel of " + task.name + " does not compile:\n" + reference.info.log);
+  }
+  if (!candidate.ok) {
+    EvalResult r = Failed(EvalStatus::kCompileError, candidate.info.log);
+    r.compile = candidate.info;
+    return finish(r);
+  }
+
+  EvalJob job;
+  job.task_json = task.task_json;
+  job.task_file = task.dir + "/task.json";
+  job.task_hash = task.content_hash;
+  job.reference = {task.reference_source, task.dir + "/reference.cu", reference.cubin,
+                   reference_tunables, reference.info.kernels};
+  job.candidate = {request.source, request.file, candidate.cubin, tunables,
+                   candidate.info.kernels};
+  job.options = request.options;
+
+  JobOutcome outcome;
+  {
+    std::lock_guard<std::mutex> lock(gpu_mutex_);
+    outcome = worker_.Run(ToJson(job), request.options.timeout_s);
+  }
+  EvalResult result;
+  switch (outcome.kind) {
+    case JobOutcome::Kind::kTimeout:
+      result = Failed(EvalStatus::kTimeout,
+                      "the candidate did not finish: " + outcome.detail +
+                          " (an endless loop, a deadlock at a barrier, or far too slow)");
+      break;
+    case JobOutcome::Kind::kCrashed:
+      result = Failed(EvalStatus::kCrashed, "the GPU worker died: " + outcome.detail);
+      break;
+    case JobOutcome::Kind::kReply:
+      if (outcome.reply.contains("error")) {
+        throw Error("evaluating " + request.file + " on " + task.name + ": " +
+                    outcome.reply["error"].get<std::string>());
+      }
+      result = EvalResultFromJson(outcome.reply.at("result"));
+      break;
+  }
+  std::vector<KernelResources> resources = result.compile.kernels;
+  result.compile = candidate.info;
+  if (!resources.empty()) result.compile.kernels = resources;
+  return finish(result);
+}
+
+}  // namespace kopt

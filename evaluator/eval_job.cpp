@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "evaluator/eval_job.h"
+
+#include "evaluator/protocol.h"
+
+namespace kopt {
+namespace {
+
+using nlohmann::json;
+
+json ToJson(const KernelBinary& k) {
+  json tunables = json::object();
+  for (const auto& [name, value] : k.tunables) tunables[name] = value;
+  return {{"source", k.source},
+          {"file", k.file},
+          {"cubin", Base64Encode(k.cubin)},
+          {"tunables", tunables}};
+}
+
+KernelBinary KernelFromJson(const json& j) {
+  KernelBinary k;
+  k.source = j.at("source");
+  k.file = j.at("file");
+  k.cubin = Base64Decode(j.at("cubin").get<std::string>());
+  for (const auto& [name, value] : j.at("tunables").items()) k.tunables[name] = value;
+  return k;
+}
+
+}  // namespace
+
+json ToJson(const EvalJob& job) {
+  const EvalOptions& o = job.options;
+  return {{"type", "eval"},
+          {"task_json", job.task_json},
+          {"task_file", job.task_file},
+          {"task_hash", job.task_hash},
+          {"reference", ToJson(job.reference)},
+          {"candidate", ToJson(job.candidate)},
+          {"options",
+           {{"seeds", o.seeds},
+            {"base_seed", o.base_seed},
+            {"time", o.time},
+            {"noise_target", o.noise_target},
+            {"max_timing_s", o.max_timing_s},
+            {"min_samples", o.min_samples}}}};
+}
+
+EvalJob EvalJobFromJson(const json& j) {
+  EvalJob job;
+  job.task_json = j.at("task_json");
+  job.task_file = j.at("task_file");
+  job.task_hash = j.at("task_hash");
+  job.reference = KernelFromJson(j.at("reference"));
+  job.candidate = KernelFromJson(j.at("candidate"));
+  const json& o = j.at("options");
+  job.options.seeds = o.at("seeds");
+  job.options.base_seed = o.at("base_seed");
+  job.options.time = o.at("time");
+  job.options.noise_target = o.at("noise_target");
+  job.options.max_timing_s = o.at("max_timing_s");
+  job.options.min_samples = o.at("min_samples");
+  return job;
+}
+
+}  // namespace kopt

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// The GPU side of an evaluation, run inside a worker process that owns the CUDA context:
+// correctness on fresh seeded inputs for every seed and size (poisoned outputs, guard zones,
+// input checksums), then timing of reference and candidate, then a re-check of the last timed
+// output. Candidate failures become statuses; a poisoned context asks for a restart.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/eval_result.h"
+#include "evaluator/eval_job.h"
+#include "evaluator/gpu_runtime.h"
+
+namespace kopt {
+
+class CuptiKernelTimer;
+
+struct WorkerReply {
+  EvalResult result;
+  bool restart = false;  // the context is poisoned: replace this process
+  std::string error;     // kopt's own failure (for example the reference kernel broke)
+};
+
+class GpuWorker {
+ public:
+  using Progress = std::function<void(const std::string& stage)>;
+
+  /// Creates the context and compiles kopt's built-in kernels (`cache_dir` as for NvrtcCompiler).
+  GpuWorker(int device_index, const std::string& cache_dir);
+  ~GpuWorker();
+  const DeviceInfo& device() const { return context_.device(); }
+
+  WorkerReply Evaluate(const EvalJob& job, const Progress& progress);
+
+ private:
+  friend class Evaluation;
+
+  GpuContext context_;
+  std::unique_ptr<Module> builtins_;
+  std::unique_ptr<GuardedBuffer> flush_;  // written before every timed sample: evicts L2
+  std::unique_ptr<CuptiKernelTimer> cupti_;
+  // Reference outputs (raw bytes per output tensor), by task hash, size and seed.
+  std::map<std::string, std::vector<std::vector<unsigned char>>> reference_outputs_;
+  std::size_t reference_output_bytes_ = 0;
+  std::map<std::string, TimingInfo> reference_timing_;  // by task hash
+};
+
+}  // namespace kopt

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// Compiles CUDA C++ to a cubin with NVRTC (no GPU needed), keeping the log and the per-kernel
+// resources ptxas reports, with a cubin cache on disk keyed by source, options, NVRTC version
+// and architecture. A compile error is a result, not an exception.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/eval_result.h"
+
+namespace kopt {
+
+struct CompileRequest {
+  std::string source;
+  std::string file = "candidate.cu";  // the name NVRTC shows in messages
+  std::string arch = "sm_90a";
+  std::vector<std::string> extra_options;  // -D defines, --use_fast_math
+};
+
+struct CompileOutput {
+  bool ok = false;
+  std::string cubin;
+  CompileInfo info;
+  std::string cache_key;
+};
+
+/// "13.0".
+std::string NvrtcVersion();
+/// The options every compile gets (DESIGN.md section 5), then `request.extra_options`.
+std::vector<std::string> CompileOptions(const CompileRequest& request);
+/// Registers, spills and shared memory of each entry function in a ptxas -v log.
+std::vector<KernelResources> ParsePtxasLog(const std::string& log);
+/// "sm_90a" for compute capability 9.0: the arch-specific target where one exists.
+std::string ArchForComputeCapability(int major, int minor);
+
+class NvrtcCompiler {
+ public:
+  /// `cache_dir` empty: no cache.
+  explicit NvrtcCompiler(std::string cache_dir);
+  /// Thread-safe. Throws CudaError only for NVRTC failures that are not the source's fault.
+  CompileOutput Compile(const CompileRequest& request) const;
+  const std::string& cache_dir() const { return cache_dir_; }
+
+ private:
+  std::optional<CompileOutput> Lookup(const std::string& key) const;
+  void Store(const CompileOutput& output) const;
+
+  std::string cache_dir_;
+};
+
+/// $KOPT_CACHE_DIR, else $XDG_CACHE_HOME/kopt, else ~/.cache/kopt; "" when none can be made.
+std::string DefaultCacheDir();
+/// The toolkit's include folder: $CUDA_HOME/include, $CUDA_PATH/include, the build's, or
+/// /usr/local/cuda/include.
+std::string CudaIncludeDir();
+
+}  // namespace kopt

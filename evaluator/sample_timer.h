@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// Times a launch sequence the way nvbench's cold measurement does: warm up, then for every
+// sample flush L2, record events around the whole sequence, rotate among input sets, and stop
+// once the median is pinned down (relative standard error under the target) or the time cap
+// is reached. Kernel durations come from CUPTI as well when it is available.
+#pragma once
+
+#include <cuda.h>
+
+#include <functional>
+
+#include "core/eval_result.h"
+#include "evaluator/cupti_kernel_timer.h"
+#include "evaluator/gpu_runtime.h"
+
+namespace kopt {
+
+struct SampleConfig {
+  double noise_target = 0.005;
+  double max_timing_s = 1.0;
+  int min_samples = 10;
+  int max_samples = 10000;
+};
+
+struct SampleRun {
+  TimingInfo timing;
+  int last_set = 0;  // the input set of the last timed sample
+};
+
+/// `enqueue(set)` enqueues one launch sequence on `stream` for input set `set` (it throws on a
+/// failed launch). `launches` is the sequence length, used to group CUPTI records per sample.
+SampleRun TimeLaunchSequence(const std::function<void(int)>& enqueue, int sets, int launches,
+                             CUstream stream, const GuardedBuffer& flush,
+                             CuptiKernelTimer* cupti, const SampleConfig& config);
+
+}  // namespace kopt

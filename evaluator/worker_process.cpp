@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "evaluator/worker_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "core/error.h"
+#include "evaluator/protocol.h"
+
+namespace kopt {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kStderrTailBytes = 4000;
+
+Clock::time_point DeadlineIn(double seconds) {
+  return Clock::now() + std::chrono::microseconds(static_cast<std::int64_t>(seconds * 1e6));
+}
+
+void CloseFd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+}  // namespace
+
+WorkerProcess::WorkerProcess(std::vector<std::string> argv, double start_timeout_s)
+    : argv_(std::move(argv)), start_timeout_s_(start_timeout_s) {
+  // A worker that dies while we write must not kill kopt with SIGPIPE.
+  ::signal(SIGPIPE, SIG_IGN);
+}
+
+WorkerProcess::~WorkerProcess() { Stop(); }
+
+void WorkerProcess::Start() {
+  int in_pipe[2], out_pipe[2];
+  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) {
+    throw Error(std::string("cannot create pipes for the GPU worker: ") + std::strerror(errno));
+  }
+  char err_path[] = "/tmp/kopt-worker-stderr-XXXXXX";
+  int err_fd = ::mkostemp(err_path, O_CLOEXEC | O_APPEND);
+  if (err_fd < 0) throw Error(std::string("cannot create the worker's log: ") + std::strerror(errno));
+  ::unlink(err_path);
+  std::vector<char*> args;
+  for (auto& a : argv_) args.push_back(a.data());
+  args.push_back(nullptr);
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) throw Error(std::string("cannot fork the GPU worker: ") + std::strerror(errno));
+  if (pid == 0) {
+    // Child: only async-signal-safe calls until exec.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    ::dup2(in_pipe[0], 0);
+    ::dup2(out_pipe[1], 1);
+    ::dup2(err_fd, 2);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(in_pipe[0]);
+  ::close(out_pipe[1]);
+  pid_ = pid;
+  to_worker_ = in_pipe[1];
+  from_worker_ = out_pipe[0];
+  stderr_ = err_fd;
+  stderr_mark_ = 0;
+  ++starts_;
+
+  std::string frame;
+  ReadStatus status = ReadFrame(from_worker_, &frame, DeadlineIn(start_timeout_s_));
+  if (status != ReadStatus::kOk) {
+    std::string why = status == ReadStatus::kTimeout ? "did not start within the deadline"
+                                                     : "stopped during start-up";
+    std::string tail = StderrTail();
+    std::string how = Reap(true);
+    throw Error("the GPU worker " + why + " (" + how + ")" + (tail.empty() ? "" : ": " + tail));
+  }
+  ready_ = nlohmann::json::parse(frame, nullptr, false);
+  if (ready_.is_discarded() || ready_.value("type", "") != "ready") {
+    Reap(true);
+    throw Error("the GPU worker sent a bad greeting");
+  }
+  if (ready_.contains("error")) {
+    std::string error = ready_["error"].get<std::string>();
+    Reap(true);
+    throw Error(error);
+  }
+}
+
+const nlohmann::json& WorkerProcess::EnsureStarted() {
+  if (pid_ <= 0) Start();
+  return ready_;
+}
+
+std::string WorkerProcess::StderrTail() const {
+  if (stderr_ < 0) return "";
+  struct stat st {};
+  if (::fstat(stderr_, &st) != 0) return "";
+  off_t from = std::max<off_t>(stderr_mark_, st.st_size - static_cast<off_t>(kStderrTailBytes));
+  std::string tail(static_cast<std::size_t>(st.st_size - from), '\0');
+  ssize_t n = ::pread(stderr_, tail.data(), tail.size(), from);
+  tail.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  while (!tail.empty() && (tail.back() == '\n' || tail.back() == ' ')) tail.pop_back();
+  return tail;
+}
+
+std::string WorkerProcess::Reap(bool kill_first) {
+  std::string how = "not running";
+  if (pid_ > 0) {
+    if (kill_first) ::kill(pid_, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status)) {
+      how = "exited with code " + std::to_string(WEXITSTATUS(status));
+    } else if (WIFSIGNALED(status)) {
+      int sig = WTERMSIG(status);
+      how = "killed by signal " + std::to_string(sig) + " (" + ::strsignal(sig) + ")";
+    }
+  }
+  pid_ = -1;
+  CloseFd(to_worker_);
+  CloseFd(from_worker_);
+  CloseFd(stderr_);
+  return how;
+}
+
+void WorkerProcess::Stop() {
+  if (pid_ > 0) Reap(true);
+}
+
+JobOutcome WorkerProcess::Run(const nlohmann::json& job, double timeout_s) {
+  auto start = Clock::now();
+  JobOutcome outcome;
+  auto finish = [&](JobOutcome::Kind kind, std::string detail) {
+    outcome.kind = kind;
+    outcome.detail = std::move(detail);
+    outcome.wall_ms =
+        std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    return outcome;
+  };
+  EnsureStarted();
+  auto deadline = DeadlineIn(timeout_s);
+  struct stat st {};
+  stderr_mark_ = ::fstat(stderr_, &st) == 0 ? st.st_size : 0;
+  if (!WriteFrame(to_worker_, job.dump())) {
+    std::string tail = StderrTail();
+    std::string how = Reap(true);
+    return finish(JobOutcome::Kind::kCrashed, "the worker " + how + " before taking the job" +
+                                                  (tail.empty() ? "" : ": " + tail));
+  }
+  for (;;) {
+    std::string frame;
+    ReadStatus status = ReadFrame(from_worker_, &frame, deadline);
+    if (status == ReadStatus::kTimeout) {
+      Reap(true);
+      return finish(JobOutcome::Kind::kTimeout,
+                    "no result within " + std::to_string(static_cast<int>(timeout_s)) +
+                        " s; the worker was killed" +
+                        (outcome.last_progress.empty() ? "" : " during: " + outcome.last_progress));
+    }
+    if (status != ReadStatus::kOk) {
+      std::string tail = StderrTail();
+      // The worker closed its end: wait for it to go so that the status is known.
+      std::string how = Reap(false);
+      std::string where =
+          outcome.last_progress.empty() ? "" : " during: " + outcome.last_progress;
+      return finish(JobOutcome::Kind::kCrashed,
+                    "the worker " + how + where + (tail.empty() ? "" : "; its last words: " + tail));
+    }
+    nlohmann::json message = nlohmann::json::parse(frame, nullptr, false);
+    if (message.is_discarded() || !message.is_object()) {
+      Reap(true);
+      return finish(JobOutcome::Kind::kCrashed, "the worker sent a malformed frame");
+    }
+    if (message.value("type", "") == "progress") {
+      outcome.last_progress = message.value("stage", "");
+      continue;
+    }
+    outcome.reply = std::move(message);
+    if (outcome.reply.value("restart", false)) Reap(true);
+    return finish(JobOutcome::Kind::kReply, "");
+  }
+}
+
+}  // namespace kopt

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// Supervises one GPU worker: a child process started by exec (never a bare fork after CUDA
+// init) that owns a CUDA context and answers jobs over the framed protocol. A job that misses
+// its deadline, a worker that dies mid-job, or a worker that reports a poisoned context is
+// killed and replaced; the caller gets an outcome saying which.
+//
+// Call order: construct, Run (starts the worker on first use), Run, ...; destruction kills it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace kopt {
+
+struct JobOutcome {
+  enum class Kind {
+    kReply,    // the worker answered; `reply` holds its result frame
+    kTimeout,  // the deadline passed; the worker was killed
+    kCrashed,  // the worker died or broke the protocol before answering
+  };
+  Kind kind = Kind::kCrashed;
+  nlohmann::json reply;
+  std::string detail;         // for kTimeout/kCrashed: what happened, with the worker's stderr tail
+  std::string last_progress;  // the last stage the worker announced for this job
+  double wall_ms = 0;
+};
+
+class WorkerProcess {
+ public:
+  /// `argv[0]` is the program to exec.
+  explicit WorkerProcess(std::vector<std::string> argv, double start_timeout_s = 30);
+  ~WorkerProcess();
+  WorkerProcess(const WorkerProcess&) = delete;
+  WorkerProcess& operator=(const WorkerProcess&) = delete;
+
+  /// Sends `job` and waits up to `timeout_s` for the result. Progress frames
+  /// ({"type":"progress","stage":...}) are recorded, not returned. A reply with
+  /// "restart": true makes the worker be replaced before the next job.
+  JobOutcome Run(const nlohmann::json& job, double timeout_s);
+
+  /// Starts the worker if it is not running and returns its "ready" frame. Throws kopt::Error
+  /// naming the reason when it cannot start (for example: no CUDA driver).
+  const nlohmann::json& EnsureStarted();
+  bool running() const { return pid_ > 0; }
+  int starts() const { return starts_; }
+  /// Kills the worker (if running) and reaps it.
+  void Stop();
+
+ private:
+  void Start();
+  std::string Reap(bool kill_first);  // returns "exited with code N" / "killed by signal N (...)"
+  /// The last bytes the worker wrote to stderr since `stderr_mark_`.
+  std::string StderrTail() const;
+
+  std::vector<std::string> argv_;
+  double start_timeout_s_;
+  pid_t pid_ = -1;
+  int to_worker_ = -1;
+  int from_worker_ = -1;
+  int stderr_ = -1;  // an unlinked temporary file: a chatty worker can never block on a pipe
+  off_t stderr_mark_ = 0;
+  nlohmann::json ready_;
+  int starts_ = 0;
+};
+
+}  // namespace kopt
