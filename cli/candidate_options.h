@@ -2,11 +2,11 @@
 // Options shared by `compile` and `eval`: the task, the candidate file and tunable choices.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "cli/command.h"
 #include "core/launch_block.h"
+
+#include <string>
+#include <vector>
 
 namespace kopt::cli {
 

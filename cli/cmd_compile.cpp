@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt compile TASK FILE.cu`: validates the launch block and compiles with NVRTC (no GPU
 // needed), printing the log and each kernel's registers, spills and shared memory.
-#include <cstdio>
-
 #include "cli/candidate_options.h"
 #include "cli/task_lookup.h"
 #include "core/json_fields.h"
 #include "evaluator/nvrtc_compiler.h"
+
+#include <cstdio>
 
 namespace kopt::cli {
 namespace {

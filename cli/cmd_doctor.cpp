@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt doctor`: is this machine ready? Driver, GPUs, NVRTC, CUPTI, counter permission, and the
 // measured copy bandwidth. Without a driver it says which commands need one.
-#include <cstdio>
-
 #include "cli/command.h"
 #include "evaluator/doctor.h"
+
+#include <cstdio>
 
 namespace kopt::cli {
 namespace {
@@ -20,11 +20,15 @@ int RunDoctorCommand(bool measure, const std::string& format) {
                          {"error", d.error}});
     }
     nlohmann::json j = {{"kopt", std::string(KOPT_VERSION) + " (" + KOPT_GIT_SHA + ")"},
-                        {"nvrtc", r.nvrtc_version}, {"cuda_include_dir", r.cuda_include_dir},
-                        {"cache_dir", r.cache_dir}, {"cupti_api_version", r.cupti_api_version},
-                        {"driver_ok", r.driver_ok}, {"driver_error", r.driver_error},
+                        {"nvrtc", r.nvrtc_version},
+                        {"cuda_include_dir", r.cuda_include_dir},
+                        {"cache_dir", r.cache_dir},
+                        {"cupti_api_version", r.cupti_api_version},
+                        {"driver_ok", r.driver_ok},
+                        {"driver_error", r.driver_error},
                         {"driver_version", r.driver_version},
-                        {"counter_permission", r.counter_permission}, {"devices", devices}};
+                        {"counter_permission", r.counter_permission},
+                        {"devices", devices}};
     std::printf("%s\n", j.dump(2).c_str());
     return r.driver_ok && !r.devices.empty() ? kExitOk : kExitFailure;
   }
@@ -35,8 +39,9 @@ int RunDoctorCommand(bool measure, const std::string& format) {
               r.counter_permission.c_str());
   if (!r.driver_ok) {
     std::printf("driver      %s\n", r.driver_error.c_str());
-    std::printf("            `kopt tasks` and `kopt compile` work here; `kopt eval`, `kopt optimize` "
-                "and GPU timing need an NVIDIA GPU with its driver.\n");
+    std::printf(
+        "            `kopt tasks` and `kopt compile` work here; `kopt eval`, `kopt optimize` "
+        "and GPU timing need an NVIDIA GPU with its driver.\n");
     return kExitFailure;
   }
   std::printf("driver      CUDA %d.%d\n", r.driver_version / 1000, (r.driver_version % 1000) / 10);

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt eval TASK FILE.cu`: compiles, checks and times one candidate on the GPU, against the
 // task's reference, and prints the result (a table, or JSON with --format json).
-#include <cstdio>
-
 #include "cli/candidate_options.h"
 #include "cli/task_lookup.h"
 #include "core/json_fields.h"
 #include "evaluator/cuda_evaluator.h"
+
+#include <cstdio>
 
 namespace kopt::cli {
 namespace {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt tasks [--suite S] [--format table|json|markdown]`: lists and validates task suites.
-#include <cstdio>
-
 #include "cli/command.h"
 #include "cli/task_lookup.h"
+
+#include <cstdio>
 
 namespace kopt::cli {
 namespace {
@@ -15,7 +15,8 @@ struct TasksOptions {
 
 std::string SizeText(const SymbolTable& symbols) {
   std::string out;
-  for (const auto& [name, value] : symbols) out += (out.empty() ? "" : " ") + name + "=" + std::to_string(value);
+  for (const auto& [name, value] : symbols)
+    out += (out.empty() ? "" : " ") + name + "=" + std::to_string(value);
   return out;
 }
 
@@ -32,7 +33,8 @@ std::string Human(double v) {
 }
 
 int RunTasks(const TasksOptions& o) {
-  std::vector<std::string> suites = o.suite.empty() ? SuiteNames() : std::vector<std::string>{o.suite};
+  std::vector<std::string> suites =
+      o.suite.empty() ? SuiteNames() : std::vector<std::string>{o.suite};
   nlohmann::json all = nlohmann::json::array();
   if (o.format == "markdown") {
     std::printf("| suite | task | class | size | FLOPs | bytes | baseline |\n");
@@ -47,10 +49,15 @@ int RunTasks(const TasksOptions& o) {
       double bytes = static_cast<double>(EvalExpr(t.bytes, t.symbols));
       std::string baseline = t.baseline.value_or("-");
       if (o.format == "json") {
-        all.push_back({{"suite", suite}, {"name", t.name}, {"op_class", t.op_class},
-                       {"symbols", t.symbols}, {"flops", flops}, {"bytes", bytes},
+        all.push_back({{"suite", suite},
+                       {"name", t.name},
+                       {"op_class", t.op_class},
+                       {"symbols", t.symbols},
+                       {"flops", flops},
+                       {"bytes", bytes},
                        {"baseline", t.baseline ? nlohmann::json(*t.baseline) : nlohmann::json()},
-                       {"description", t.description}, {"content_hash", t.content_hash}});
+                       {"description", t.description},
+                       {"content_hash", t.content_hash}});
       } else if (o.format == "markdown") {
         std::printf("| %s | %s | %s | %s | %s | %s | %s |\n", suite.c_str(), t.name.c_str(),
                     t.op_class.c_str(), SizeText(t.symbols).c_str(), Human(flops).c_str(),

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // kopt's entry point: builds the command table, runs the chosen command, maps errors to exit codes.
-#include <cstdio>
-
 #include "cli/command.h"
 #include "core/error.h"
+
+#include <cstdio>
 
 int main(int argc, char** argv) {
   using namespace kopt::cli;

@@ -15,9 +15,10 @@ std::string DataDir() {
 }
 
 std::string SuiteDir(const std::string& suite) {
-  if (fs::is_directory(suite) && fs::exists(fs::path(suite) / ".." )) {
+  if (fs::is_directory(suite) && fs::exists(fs::path(suite) / "..")) {
     bool has_tasks = false;
-    for (const auto& e : fs::directory_iterator(suite)) has_tasks |= fs::exists(e.path() / "task.json");
+    for (const auto& e : fs::directory_iterator(suite))
+      has_tasks |= fs::exists(e.path() / "task.json");
     if (has_tasks) return suite;
   }
   return (fs::path(DataDir()) / "tasks" / suite).string();
@@ -47,7 +48,8 @@ Task FindTask(const std::string& spec) {
   if (matches.size() > 1) {
     throw ConfigError("task '" + spec + "' is in several suites; name it as suite/" + spec);
   }
-  throw ConfigError("no task '" + spec + "' (give a task folder, suite/task, or a task name; see "
+  throw ConfigError("no task '" + spec +
+                    "' (give a task folder, suite/task, or a task name; see "
                     "`kopt tasks`)");
 }
 

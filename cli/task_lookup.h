@@ -3,10 +3,10 @@
 // searched in every suite under the data folder's tasks/.
 #pragma once
 
+#include "core/task.h"
+
 #include <string>
 #include <vector>
-
-#include "core/task.h"
 
 namespace kopt::cli {
 

@@ -3,12 +3,12 @@
 // with every evaluation, and used for compile targets and launch limits.
 #pragma once
 
+#include "core/launch_block.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <string>
-
-#include "core/launch_block.h"
 
 namespace kopt {
 
@@ -21,7 +21,7 @@ struct DeviceInfo {
   int sm_count = 0;
   std::int64_t memory_bytes = 0;
   std::int64_t l2_bytes = 0;
-  int sm_clock_khz = 0;      // the device's rated (boost) clock
+  int sm_clock_khz = 0;  // the device's rated (boost) clock
   int memory_clock_khz = 0;
   int memory_bus_bits = 0;
   int driver_version = 0;  // 13000 for CUDA 13.0

@@ -3,11 +3,11 @@
 // dtype, including the 16-bit floats that have no host type.
 #pragma once
 
+#include "core/dtype.h"
+
 #include <cstdint>
 #include <span>
 #include <vector>
-
-#include "core/dtype.h"
 
 namespace kopt {
 

@@ -10,8 +10,8 @@
 namespace kopt {
 
 struct LlmCallRecord {
-  std::string cache_key;     // hash of (provider, model, parameters, messages, sample index)
-  std::string provider;      // "openai", "anthropic", "cmd", ...
+  std::string cache_key;  // hash of (provider, model, parameters, messages, sample index)
+  std::string provider;   // "openai", "anthropic", "cmd", ...
   std::string model;
   std::string request_json;  // messages and parameters, never the API key
   std::string response_text;

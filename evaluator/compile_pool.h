@@ -3,6 +3,8 @@
 // parallel while the GPU evaluates earlier ones.
 #pragma once
 
+#include "evaluator/nvrtc_compiler.h"
+
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -10,8 +12,6 @@
 #include <mutex>
 #include <thread>
 #include <vector>
-
-#include "evaluator/nvrtc_compiler.h"
 
 namespace kopt {
 

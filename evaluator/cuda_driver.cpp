@@ -2,7 +2,6 @@
 #include "evaluator/cuda_driver.h"
 
 #include <dlfcn.h>
-
 #include <mutex>
 
 namespace kopt {
@@ -30,16 +29,16 @@ LoadedDriver Load() {
     return out;
   }
   std::string missing;
-#define KOPT_LOAD_DRIVER_FUNCTION(name)                                                      \
-  {                                                                                          \
-    void* fn = nullptr;                                                                      \
-    CUdriverProcAddressQueryResult status{};                                                 \
-    if (get_proc(#name, &fn, CUDA_VERSION, CU_GET_PROC_ADDRESS_DEFAULT, &status) !=          \
-            CUDA_SUCCESS ||                                                                  \
-        !fn) {                                                                               \
-      missing += std::string(missing.empty() ? "" : ", ") + #name;                           \
-    }                                                                                        \
-    out.api.name = reinterpret_cast<decltype(out.api.name)>(fn);                             \
+#define KOPT_LOAD_DRIVER_FUNCTION(name)                                             \
+  {                                                                                 \
+    void* fn = nullptr;                                                             \
+    CUdriverProcAddressQueryResult status{};                                        \
+    if (get_proc(#name, &fn, CUDA_VERSION, CU_GET_PROC_ADDRESS_DEFAULT, &status) != \
+            CUDA_SUCCESS ||                                                         \
+        !fn) {                                                                      \
+      missing += std::string(missing.empty() ? "" : ", ") + #name;                  \
+    }                                                                               \
+    out.api.name = reinterpret_cast<decltype(out.api.name)>(fn);                    \
   }
   KOPT_DRIVER_FUNCTIONS(KOPT_LOAD_DRIVER_FUNCTION)
 #undef KOPT_LOAD_DRIVER_FUNCTION

@@ -4,54 +4,54 @@
 // CUDA_VERSION, so each has the ABI that cuda.h declares.
 #pragma once
 
+#include "core/error.h"
+
 #include <cuda.h>
 
 #include <string>
 
-#include "core/error.h"
-
 namespace kopt {
 
 // Every driver function kopt calls. Add one here to use it.
-#define KOPT_DRIVER_FUNCTIONS(X)                                                             \
-  X(cuInit)                                                                                  \
-  X(cuDriverGetVersion)                                                                      \
-  X(cuDeviceGet)                                                                             \
-  X(cuDeviceGetCount)                                                                        \
-  X(cuDeviceGetName)                                                                         \
-  X(cuDeviceGetAttribute)                                                                    \
-  X(cuDeviceTotalMem)                                                                        \
-  X(cuDevicePrimaryCtxRetain)                                                                \
-  X(cuDevicePrimaryCtxRelease)                                                               \
-  X(cuCtxSetCurrent)                                                                         \
-  X(cuCtxSynchronize)                                                                        \
-  X(cuModuleLoadData)                                                                        \
-  X(cuModuleUnload)                                                                          \
-  X(cuModuleGetFunction)                                                                     \
-  X(cuFuncGetAttribute)                                                                      \
-  X(cuFuncSetAttribute)                                                                      \
-  X(cuLaunchKernel)                                                                          \
-  X(cuLaunchKernelEx)                                                                        \
-  X(cuMemAlloc)                                                                              \
-  X(cuMemFree)                                                                               \
-  X(cuMemGetInfo)                                                                            \
-  X(cuMemcpyHtoD)                                                                            \
-  X(cuMemcpyDtoH)                                                                            \
-  X(cuMemcpyDtoDAsync)                                                                       \
-  X(cuMemsetD8)                                                                              \
-  X(cuMemsetD16)                                                                             \
-  X(cuMemsetD32)                                                                             \
-  X(cuMemsetD32Async)                                                                        \
-  X(cuStreamCreate)                                                                          \
-  X(cuStreamDestroy)                                                                         \
-  X(cuStreamSynchronize)                                                                     \
-  X(cuEventCreate)                                                                           \
-  X(cuEventDestroy)                                                                          \
-  X(cuEventRecord)                                                                           \
-  X(cuEventSynchronize)                                                                      \
-  X(cuEventElapsedTime)                                                                      \
-  X(cuGetErrorName)                                                                          \
-  X(cuGetErrorString)                                                                        \
+#define KOPT_DRIVER_FUNCTIONS(X) \
+  X(cuInit)                      \
+  X(cuDriverGetVersion)          \
+  X(cuDeviceGet)                 \
+  X(cuDeviceGetCount)            \
+  X(cuDeviceGetName)             \
+  X(cuDeviceGetAttribute)        \
+  X(cuDeviceTotalMem)            \
+  X(cuDevicePrimaryCtxRetain)    \
+  X(cuDevicePrimaryCtxRelease)   \
+  X(cuCtxSetCurrent)             \
+  X(cuCtxSynchronize)            \
+  X(cuModuleLoadData)            \
+  X(cuModuleUnload)              \
+  X(cuModuleGetFunction)         \
+  X(cuFuncGetAttribute)          \
+  X(cuFuncSetAttribute)          \
+  X(cuLaunchKernel)              \
+  X(cuLaunchKernelEx)            \
+  X(cuMemAlloc)                  \
+  X(cuMemFree)                   \
+  X(cuMemGetInfo)                \
+  X(cuMemcpyHtoD)                \
+  X(cuMemcpyDtoH)                \
+  X(cuMemcpyDtoDAsync)           \
+  X(cuMemsetD8)                  \
+  X(cuMemsetD16)                 \
+  X(cuMemsetD32)                 \
+  X(cuMemsetD32Async)            \
+  X(cuStreamCreate)              \
+  X(cuStreamDestroy)             \
+  X(cuStreamSynchronize)         \
+  X(cuEventCreate)               \
+  X(cuEventDestroy)              \
+  X(cuEventRecord)               \
+  X(cuEventSynchronize)          \
+  X(cuEventElapsedTime)          \
+  X(cuGetErrorName)              \
+  X(cuGetErrorString)            \
   X(cuOccupancyMaxActiveBlocksPerMultiprocessor)
 
 struct DriverApi {
@@ -84,10 +84,10 @@ bool IsStickyError(CUresult code);
 
 }  // namespace kopt
 
-#define KOPT_CU(call)                                                     \
-  do {                                                                    \
-    CUresult kopt_cu_result_ = (call);                                    \
-    if (kopt_cu_result_ != CUDA_SUCCESS) {                                \
-      ::kopt::ThrowCuResult(kopt_cu_result_, #call, __FILE__, __LINE__);  \
-    }                                                                     \
+#define KOPT_CU(call)                                                    \
+  do {                                                                   \
+    CUresult kopt_cu_result_ = (call);                                   \
+    if (kopt_cu_result_ != CUDA_SUCCESS) {                               \
+      ::kopt::ThrowCuResult(kopt_cu_result_, #call, __FILE__, __LINE__); \
+    }                                                                    \
   } while (0)

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/cuda_evaluator.h"
 
-#include <unistd.h>
+#include "evaluator/eval_job.h"
 
 #include <chrono>
 #include <filesystem>
-
-#include "evaluator/eval_job.h"
+#include <unistd.h>
 
 namespace kopt {
 namespace {
@@ -39,8 +38,8 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
   DeviceInfo device = Device();
   auto finish = [&](EvalResult r) {
     r.device = device.name;
-    r.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                    .count();
+    r.wall_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return r;
   };
 
@@ -73,7 +72,8 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
   CompileOutput reference = reference_future.get();
   CompileOutput candidate = candidate_future.get();
   if (!reference.ok) {
-    throw Error("the reference kernel of " + task.name + " does not compile:\n" + reference.info.log);
+    throw Error("the reference kernel of " + task.name + " does not compile:\n" +
+                reference.info.log);
   }
   if (!candidate.ok) {
     EvalResult r = Failed(EvalStatus::kCompileError, candidate.info.log);
@@ -87,8 +87,7 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
   job.task_hash = task.content_hash;
   job.reference = {task.reference_source, task.dir + "/reference.cu", reference.cubin,
                    reference_tunables, reference.info.kernels};
-  job.candidate = {request.source, request.file, candidate.cubin, tunables,
-                   candidate.info.kernels};
+  job.candidate = {request.source, request.file, candidate.cubin, tunables, candidate.info.kernels};
   job.options = request.options;
 
   JobOutcome outcome;

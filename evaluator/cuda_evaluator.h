@@ -4,14 +4,14 @@
 // timeout, a crash or a poisoned context. One worker per GPU, one job at a time on it.
 #pragma once
 
-#include <mutex>
-#include <string>
-
 #include "core/device_info.h"
 #include "core/evaluator.h"
 #include "evaluator/compile_pool.h"
 #include "evaluator/nvrtc_compiler.h"
 #include "evaluator/worker_process.h"
+
+#include <mutex>
+#include <string>
 
 namespace kopt {
 

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/doctor.h"
 
-#include <cupti.h>
-#include <unistd.h>
-
-#include <fstream>
-
 #include "evaluator/cuda_driver.h"
 #include "evaluator/gpu_runtime.h"
 #include "evaluator/nvrtc_compiler.h"
+
+#include <cupti.h>
+
+#include <fstream>
+#include <unistd.h>
 
 namespace kopt {
 namespace {
@@ -53,7 +53,8 @@ DoctorReport RunDoctor(bool measure) {
   report.cuda_include_dir = CudaIncludeDir();
   report.cache_dir = DefaultCacheDir();
   uint32_t cupti_version = 0;
-  if (cuptiGetVersion(&cupti_version) == CUPTI_SUCCESS) report.cupti_api_version = static_cast<int>(cupti_version);
+  if (cuptiGetVersion(&cupti_version) == CUPTI_SUCCESS)
+    report.cupti_api_version = static_cast<int>(cupti_version);
   report.counter_permission = CounterPermission();
   report.driver_ok = DriverAvailable(&report.driver_error);
   if (!report.driver_ok) return report;

@@ -3,10 +3,10 @@
 // the measured device-to-device copy bandwidth of each GPU.
 #pragma once
 
+#include "core/device_info.h"
+
 #include <string>
 #include <vector>
-
-#include "core/device_info.h"
 
 namespace kopt {
 

@@ -3,12 +3,12 @@
 // its JSON form on the wire. Cubins are compiled by the parent; the worker only loads them.
 #pragma once
 
+#include "core/evaluator.h"
+#include "core/launch_block.h"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
-
-#include "core/evaluator.h"
-#include "core/launch_block.h"
 
 namespace kopt {
 

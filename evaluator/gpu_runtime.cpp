@@ -143,8 +143,8 @@ CUresult Launch(CUfunction function, const ResolvedLaunch& launch, KernelArgs& a
   const DriverApi& cu = Driver();
   if (launch.cluster[0] == 0) {
     return cu.cuLaunchKernel(function, launch.grid[0], launch.grid[1], launch.grid[2],
-                             launch.block[0], launch.block[1], launch.block[2], launch.smem,
-                             stream, args.pointers.data(), nullptr);
+                             launch.block[0], launch.block[1], launch.block[2], launch.smem, stream,
+                             args.pointers.data(), nullptr);
   }
   CUlaunchAttribute attribute{};
   attribute.id = CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;

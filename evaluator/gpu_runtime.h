@@ -3,14 +3,14 @@
 // events, and device buffers with guard zones on both sides. Worker-side only.
 #pragma once
 
+#include "core/device_info.h"
+#include "core/launch_block.h"
+
 #include <cuda.h>
 
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "core/device_info.h"
-#include "core/launch_block.h"
 
 namespace kopt {
 

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/gpu_worker.h"
 
-#include <algorithm>
-#include <cstdio>
-
 #include "core/compare.h"
 #include "core/host_values.h"
 #include "evaluator/builtin_kernels.h"
@@ -11,6 +8,9 @@
 #include "evaluator/cupti_kernel_timer.h"
 #include "evaluator/nvrtc_compiler.h"
 #include "evaluator/sample_timer.h"
+
+#include <algorithm>
+#include <cstdio>
 
 namespace kopt {
 namespace {
@@ -133,7 +133,8 @@ class Evaluation {
     try {
       out.module = std::make_unique<Module>(binary.cubin);
     } catch (const CuResultError& e) {
-      throw fail(EvalStatus::kLaunchError, std::string("the driver rejected the cubin: ") + e.what());
+      throw fail(EvalStatus::kLaunchError,
+                 std::string("the driver rejected the cubin: ") + e.what());
     }
     for (const auto& launch : out.block.launches) {
       if (out.functions.count(launch.kernel)) continue;
@@ -188,9 +189,9 @@ class Evaluation {
                                                CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
                                                static_cast<int>(l.smem));
       if (r != CUDA_SUCCESS) {
-        std::string message = "launch[" + std::to_string(i) + "] (" + l.kernel + "): cannot allow " +
-                              std::to_string(l.smem) + " bytes of dynamic shared memory: " +
-                              DescribeCuResult(r);
+        std::string message = "launch[" + std::to_string(i) + "] (" + l.kernel +
+                              "): cannot allow " + std::to_string(l.smem) +
+                              " bytes of dynamic shared memory: " + DescribeCuResult(r);
         if (!is_candidate) throw Error(message);
         throw CandidateFailure{EvalStatus::kLaunchError, message};
       }
@@ -208,8 +209,8 @@ class Evaluation {
       if (r == CUDA_SUCCESS) continue;
       std::string message = "launch[" + std::to_string(i) + "] (kernel " + l.kernel + ", grid " +
                             Dims(l.grid) + ", block " + Dims(l.block) + ", " +
-                            std::to_string(l.smem) + " bytes dynamic shared memory) failed: " +
-                            DescribeCuResult(r);
+                            std::to_string(l.smem) +
+                            " bytes dynamic shared memory) failed: " + DescribeCuResult(r);
       if (r == CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES) {
         message += "; the block needs more registers or shared memory than an SM has";
       }
@@ -332,10 +333,10 @@ class Evaluation {
       check.max_rel_error = std::max(check.max_rel_error, report.max_rel_error);
       check.rel_l2_error = std::max(check.rel_l2_error, report.rel_l2_error);
       if (!report.ok) {
-        throw CandidateFailure{EvalStatus::kWrongAnswer,
-                               when + " (seed " + std::to_string(seed) + ", size " + check.size +
-                                   "): " + DescribeMismatch(t.name, TensorShape(t, size), report,
-                                                            task_.tolerance)};
+        throw CandidateFailure{
+            EvalStatus::kWrongAnswer,
+            when + " (seed " + std::to_string(seed) + ", size " + check.size +
+                "): " + DescribeMismatch(t.name, TensorShape(t, size), report, task_.tolerance)};
       }
       ++o;
     }
@@ -361,7 +362,8 @@ class Evaluation {
     for (const auto& t : task_.tensors) {
       if (t.role == TensorRole::kOutput) check(outputs[o++], t.name);
     }
-    for (std::size_t i = 0; i < workspace.size(); ++i) check(workspace[i], plan.workspace_bytes[i].first);
+    for (std::size_t i = 0; i < workspace.size(); ++i)
+      check(workspace[i], plan.workspace_bytes[i].first);
   }
 
   void CheckInputsUnchanged(const std::map<std::string, GuardedBuffer>& inputs,
@@ -369,9 +371,8 @@ class Evaluation {
                             const std::string& when) {
     for (const auto& [name, buffer] : inputs) {
       if (Checksum(buffer) != before.at(name)) {
-        throw CandidateFailure{EvalStatus::kWrongAnswer,
-                               when + ": the kernel modified input '" + name +
-                                   "'; inputs are read-only"};
+        throw CandidateFailure{EvalStatus::kWrongAnswer, when + ": the kernel modified input '" +
+                                                             name + "'; inputs are read-only"};
       }
     }
   }
@@ -452,7 +453,8 @@ class Evaluation {
           static_cast<int>(sets.size()), static_cast<int>(cand_plan.launches.size()), stream_,
           *w_.flush_, w_.cupti_.get(), config);
     } catch (const CuResultError& e) {
-      throw CandidateFailure{EvalStatus::kCrashed, std::string("the kernel crashed while timed: ") + e.what(),
+      throw CandidateFailure{EvalStatus::kCrashed,
+                             std::string("the kernel crashed while timed: ") + e.what(),
                              IsStickyError(e.code())};
     }
     run.timing.sm_clock_mhz = MeasureSmClock();

@@ -5,15 +5,15 @@
 // output. Candidate failures become statuses; a poisoned context asks for a restart.
 #pragma once
 
+#include "core/eval_result.h"
+#include "evaluator/eval_job.h"
+#include "evaluator/gpu_runtime.h"
+
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "core/eval_result.h"
-#include "evaluator/eval_job.h"
-#include "evaluator/gpu_runtime.h"
 
 namespace kopt {
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/nvrtc_compiler.h"
 
+#include "core/error.h"
+#include "core/sha256.h"
+
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include <nvrtc.h>
 
@@ -12,9 +14,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
-
-#include "core/error.h"
-#include "core/sha256.h"
+#include <unistd.h>
 
 namespace kopt {
 namespace {
@@ -54,7 +54,7 @@ std::string ReadAll(const fs::path& path) {
 void WriteAtomically(const fs::path& path, const std::string& bytes) {
   fs::path tmp = path;
   tmp += ".tmp" + std::to_string(::getpid()) + "_" +
-         std::to_string(std::hash<std::string>{}(bytes) & 0xffff);
+         std::to_string(std::hash<std::string>{}(bytes)&0xffff);
   {
     std::ofstream out(tmp, std::ios::binary);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -182,8 +182,8 @@ std::optional<CompileOutput> NvrtcCompiler::Lookup(const std::string& key) const
     out.cache_key = key;
     out.info.log = meta.at("log");
     out.info.cache_hit = true;
-    EvalResult resources = EvalResultFromJson(
-        {{"status", "correct"}, {"compile", {{"kernels", meta.at("kernels")}}}});
+    EvalResult resources =
+        EvalResultFromJson({{"status", "correct"}, {"compile", {{"kernels", meta.at("kernels")}}}});
     out.info.kernels = resources.compile.kernels;
     if (out.ok) {
       fs::path cubin_path = base;
@@ -207,8 +207,9 @@ void NvrtcCompiler::Store(const CompileOutput& output) const {
     cubin_path += ".cubin";
     WriteAtomically(cubin_path, output.cubin);
   }
-  nlohmann::json meta = {
-      {"ok", output.ok}, {"log", output.info.log}, {"kernels", ResourcesToJson(output.info.kernels)}};
+  nlohmann::json meta = {{"ok", output.ok},
+                         {"log", output.info.log},
+                         {"kernels", ResourcesToJson(output.info.kernels)}};
   fs::path meta_path = base;
   meta_path += ".json";
   WriteAtomically(meta_path, meta.dump());

@@ -4,11 +4,11 @@
 // and architecture. A compile error is a result, not an exception.
 #pragma once
 
+#include "core/eval_result.h"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "core/eval_result.h"
 
 namespace kopt {
 

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/protocol.h"
 
-#include <poll.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdint>
+#include <poll.h>
 #include <stdexcept>
+#include <unistd.h>
 
 namespace kopt {
 namespace {
@@ -62,8 +61,7 @@ bool WriteFrame(int fd, std::string_view payload) {
   return WriteAll(fd, header, 4) && WriteAll(fd, payload.data(), payload.size());
 }
 
-ReadStatus ReadFrame(int fd, std::string* payload,
-                     std::chrono::steady_clock::time_point deadline) {
+ReadStatus ReadFrame(int fd, std::string* payload, std::chrono::steady_clock::time_point deadline) {
   unsigned char header[4];
   ReadStatus status = ReadAll(fd, reinterpret_cast<char*>(header), 4, deadline);
   if (status != ReadStatus::kOk) return status;

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/sample_timer.h"
 
+#include "evaluator/cuda_driver.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-
-#include "evaluator/cuda_driver.h"
 
 namespace kopt {
 namespace {
@@ -47,8 +47,8 @@ void Flush(const GuardedBuffer& flush, CUstream stream) {
 }  // namespace
 
 SampleRun TimeLaunchSequence(const std::function<void(int)>& enqueue, int sets, int launches,
-                             CUstream stream, const GuardedBuffer& flush,
-                             CuptiKernelTimer* cupti, const SampleConfig& config) {
+                             CUstream stream, const GuardedBuffer& flush, CuptiKernelTimer* cupti,
+                             const SampleConfig& config) {
   const DriverApi& cu = Driver();
   if (cupti) cupti->Start();
   // Warm-up: clocks ramp up, caches of the driver fill, CUPTI's first-launch cost is paid.

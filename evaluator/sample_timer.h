@@ -5,13 +5,13 @@
 // is reached. Kernel durations come from CUPTI as well when it is available.
 #pragma once
 
-#include <cuda.h>
-
-#include <functional>
-
 #include "core/eval_result.h"
 #include "evaluator/cupti_kernel_timer.h"
 #include "evaluator/gpu_runtime.h"
+
+#include <cuda.h>
+
+#include <functional>
 
 namespace kopt {
 
@@ -30,7 +30,7 @@ struct SampleRun {
 /// `enqueue(set)` enqueues one launch sequence on `stream` for input set `set` (it throws on a
 /// failed launch). `launches` is the sequence length, used to group CUPTI records per sample.
 SampleRun TimeLaunchSequence(const std::function<void(int)>& enqueue, int sets, int launches,
-                             CUstream stream, const GuardedBuffer& flush,
-                             CuptiKernelTimer* cupti, const SampleConfig& config);
+                             CUstream stream, const GuardedBuffer& flush, CuptiKernelTimer* cupti,
+                             const SampleConfig& config);
 
 }  // namespace kopt

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/worker_main.h"
 
-#include <unistd.h>
-
-#include <chrono>
-
 #include "evaluator/gpu_worker.h"
 #include "evaluator/nvrtc_compiler.h"
 #include "evaluator/protocol.h"
+
+#include <chrono>
+#include <unistd.h>
 
 namespace kopt {
 

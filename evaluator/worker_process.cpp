@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/worker_process.h"
 
+#include "core/error.h"
+#include "evaluator/protocol.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -8,14 +15,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <chrono>
-#include <cstring>
-
-#include "core/error.h"
-#include "evaluator/protocol.h"
 
 namespace kopt {
 namespace {
@@ -50,7 +49,8 @@ void WorkerProcess::Start() {
   }
   char err_path[] = "/tmp/kopt-worker-stderr-XXXXXX";
   int err_fd = ::mkostemp(err_path, O_CLOEXEC | O_APPEND);
-  if (err_fd < 0) throw Error(std::string("cannot create the worker's log: ") + std::strerror(errno));
+  if (err_fd < 0)
+    throw Error(std::string("cannot create the worker's log: ") + std::strerror(errno));
   ::unlink(err_path);
   std::vector<char*> args;
   for (auto& a : argv_) args.push_back(a.data());
@@ -146,8 +146,7 @@ JobOutcome WorkerProcess::Run(const nlohmann::json& job, double timeout_s) {
   auto finish = [&](JobOutcome::Kind kind, std::string detail) {
     outcome.kind = kind;
     outcome.detail = std::move(detail);
-    outcome.wall_ms =
-        std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    outcome.wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     return outcome;
   };
   EnsureStarted();
@@ -174,10 +173,10 @@ JobOutcome WorkerProcess::Run(const nlohmann::json& job, double timeout_s) {
       std::string tail = StderrTail();
       // The worker closed its end: wait for it to go so that the status is known.
       std::string how = Reap(false);
-      std::string where =
-          outcome.last_progress.empty() ? "" : " during: " + outcome.last_progress;
-      return finish(JobOutcome::Kind::kCrashed,
-                    "the worker " + how + where + (tail.empty() ? "" : "; its last words: " + tail));
+      std::string where = outcome.last_progress.empty() ? "" : " during: " + outcome.last_progress;
+      return finish(
+          JobOutcome::Kind::kCrashed,
+          "the worker " + how + where + (tail.empty() ? "" : "; its last words: " + tail));
     }
     nlohmann::json message = nlohmann::json::parse(frame, nullptr, false);
     if (message.is_discarded() || !message.is_object()) {

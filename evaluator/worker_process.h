@@ -8,9 +8,9 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-#include <sys/types.h>
 
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace kopt {

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# One run on a GPU machine: doctor, the GPU tests, the evaluator benchmark, and `kopt eval` on
+# every starter task. Logs go to $OUT (or ./gpu-logs); a short table is printed last.
+set -uo pipefail
+build=${1:-build}
+out=${OUT:-gpu-logs}
+mkdir -p "$out"
+export LD_LIBRARY_PATH=/usr/local/cuda/lib64:/usr/local/cuda/extras/CUPTI/lib64:${LD_LIBRARY_PATH:-}
+export KOPT_CACHE_DIR=$(mktemp -d)
+"$build/cli/kopt" doctor 2>&1 | tee "$out/doctor.log"
+(cd "$build" && KOPT_REQUIRE_GPU=1 ctest -L gpu --output-on-failure -V) > "$out/ctest_gpu.log" 2>&1
+gpu_rc=$?
+(cd "$build" && ctest -L unit) > "$out/ctest_unit.log" 2>&1
+unit_rc=$?
+"$build/tests/evaluator_bench" > "$out/bench.log" 2>&1
+bench_rc=$?
+for t in tasks/starter/*/; do
+  name=$(basename "$t")
+  "$build/cli/kopt" eval "$name" "tests/data/candidates/good/$name.cu" >> "$out/eval.log" 2>&1
+done
+echo "== ctest -L gpu (rc $gpu_rc)"; grep -E "tests passed|Passed|Failed|SKIP|speedup|ms  reference" "$out/ctest_gpu.log" | tail -25
+echo "== ctest -L unit (rc $unit_rc)"; tail -3 "$out/ctest_unit.log"
+echo "== kopt eval"; grep -E "^(task|status|time|reference|speedup|message)" "$out/eval.log"
+echo "== benchmark (rc $bench_rc)"; cat "$out/bench.log"

@@ -1,0 +1,13 @@
+// Naive GEMM: one thread per output element, a dot product over K in fp32.
+/*@kopt
+{"launch": [{"kernel": "gemm_naive", "grid": ["cdiv(N,16)", "cdiv(M,16)"], "block": [16, 16],
+             "args": ["A", "B", "C", "M", "N", "K"]}]}
+@kopt*/
+extern "C" __global__ void gemm_naive(const float* A, const float* B, float* C, int M, int N, int K) {
+  int row = blockIdx.y * blockDim.y + threadIdx.y;
+  int col = blockIdx.x * blockDim.x + threadIdx.x;
+  if (row >= M || col >= N) return;
+  float acc = 0.f;
+  for (int k = 0; k < K; ++k) acc += A[(long)row * K + k] * B[(long)k * N + col];
+  C[(long)row * N + col] = acc;
+}

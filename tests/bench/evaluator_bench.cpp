@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+// Evaluator benchmark (run on the GPU machine): prints each figure with its target beside it.
+#include "core/json_fields.h"
+#include "evaluator/cuda_evaluator.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+using namespace kopt;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double Since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+EvalResult Run(CudaEvaluator& e, const Task& task, const fs::path& file, bool time = true) {
+  EvalRequest r;
+  r.task = &task;
+  r.source = ReadFile(file.string());
+  r.file = file.filename().string();
+  r.options.time = time;
+  r.options.timeout_s = 30;
+  return e.Evaluate(r);
+}
+
+void Row(const char* what, double value, const char* unit, const char* target, bool ok) {
+  std::printf("%-52s %10.3f %-6s %-14s %s\n", what, value, unit, target, ok ? "ok" : "MISSED");
+}
+
+}  // namespace
+
+int main() {
+  fs::path root = KOPT_SOURCE_DIR;
+  fs::path cache = fs::temp_directory_path() / "kopt_bench_cache";
+  fs::remove_all(cache);
+  fs::create_directories(cache / "cubins");
+
+  Task gemm = LoadTask((root / "tasks/starter/gemm_fp32").string());
+  std::string gemm_source = ReadFile((root / "tests/data/candidates/good/gemm_fp32.cu").string());
+  NvrtcCompiler compiler(cache.string());
+  CompileRequest request{gemm_source, "gemm_fp32.cu", "sm_90a", {"-DBM=64", "-DBN=64"}};
+  auto t = Clock::now();
+  CompileOutput cold = compiler.Compile(request);
+  double cold_ms = Since(t);
+  t = Clock::now();
+  CompileOutput warm = compiler.Compile(request);
+  double warm_ms = Since(t);
+
+  CudaEvaluatorConfig config;
+  config.worker_binary = KOPT_BINARY;
+  config.cache_dir = cache.string();
+  CudaEvaluator evaluator(config);
+  DeviceInfo device = evaluator.Device();
+
+  Task reduce = LoadTask((root / "tasks/starter/reduce_sum").string());
+  fs::path reduce_good = root / "tests/data/candidates/good/reduce_sum.cu";
+  Run(evaluator, reduce, reduce_good);  // warms the compile cache and the reference caches
+  t = Clock::now();
+  EvalResult first = Run(evaluator, reduce, reduce_good);
+  double full_ms = Since(t);
+  EvalResult second = Run(evaluator, reduce, reduce_good);
+  double drift = std::fabs(first.timing->event_ms.median / second.timing->event_ms.median - 1);
+
+  Task transpose = LoadTask((root / "tasks/starter/transpose_fp32").string());
+  EvalResult crash =
+      Run(evaluator, transpose, root / "tests/data/candidates/bad/oob_write_far.cu", false);
+  t = Clock::now();
+  evaluator.Device();  // starts the replacement worker
+  double respawn_ms = Since(t);
+
+  const char* names[] = {"gemm_fp32", "softmax_rows", "rmsnorm_bf16", "reduce_sum",
+                         "transpose_fp32"};
+  t = Clock::now();
+  int evaluated = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (const char* name : names) {
+      Task task = LoadTask((root / "tasks/starter" / name).string());
+      Run(evaluator, task, root / "tests/data/candidates/good" / (std::string(name) + ".cu"));
+      ++evaluated;
+    }
+  }
+  double per_minute = evaluated / (Since(t) / 60000.0);
+
+  std::printf("device: %s (%s), NVRTC %s\n\n", device.name.c_str(), device.arch.c_str(),
+              NvrtcVersion().c_str());
+  std::printf("%-52s %10s %-6s %-14s\n", "figure", "value", "unit", "target");
+  Row("NVRTC compile, gemm_fp32 candidate, cold", cold_ms, "ms", "<= 500 ms",
+      cold_ms <= 500 && cold.ok);
+  Row("NVRTC compile, same candidate from the cache", warm_ms, "ms", "<= 5 ms",
+      warm_ms <= 5 && warm.info.cache_hit);
+  char what[128];
+  std::snprintf(what, sizeof what, "full evaluation, reduce_sum (%.0f us kernel)",
+                first.timing->event_ms.median * 1000);
+  Row(what, full_ms, "ms", "<= 1500 ms", full_ms <= 1500 && first.ok());
+  Row("worker respawn after a crash", respawn_ms, "ms", "<= 1000 ms",
+      respawn_ms <= 1000 && crash.status == EvalStatus::kCrashed);
+  Row("same kernel twice: |median1/median2 - 1|", drift * 100, "%", "<= 1 %", drift <= 0.01);
+  Row("candidates evaluated per minute (starter tasks)", per_minute, "/min", "(figure)", true);
+  std::printf("\nreduce_sum medians: %.4f ms and %.4f ms (n %zu, %zu); SM clock %.0f MHz\n",
+              first.timing->event_ms.median, second.timing->event_ms.median,
+              first.timing->event_ms.n, second.timing->event_ms.n, first.timing->sm_clock_mhz);
+  fs::remove_all(cache);
+  return 0;
+}

@@ -1,0 +1,7 @@
+// Does not compile.
+/*@kopt
+{"launch": [{"kernel": "k", "grid": [1], "block": [32], "args": ["X", "Y", "ROWS", "COLS"]}]}
+@kopt*/
+extern "C" __global__ void k(const float* X, float* Y, int rows, int cols) {
+  Y[threadIdx.x] = X[threadIdx.x] +;
+}

@@ -1,0 +1,8 @@
+// Correct transpose except one NaN.
+/*@kopt
+{"launch": [{"kernel": "k", "grid": ["cdiv(COLS,32)", "cdiv(ROWS,8)"], "block": [32, 8], "args": ["X", "Y", "ROWS", "COLS"]}]}
+@kopt*/
+extern "C" __global__ void k(const float* X, float* Y, int rows, int cols) {
+  int c = blockIdx.x * blockDim.x + threadIdx.x, r = blockIdx.y * blockDim.y + threadIdx.y;
+  if (r < rows && c < cols) Y[(long)c * rows + r] = (r == 1 && c == 2) ? __int_as_float(0x7fc00000) : X[(long)r * cols + c];
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+// The evaluator on a real GPU: every kind of bad candidate gets the right status while kopt
+// carries on, and good candidates for every starter task pass with a speedup.
+#include "core/json_fields.h"
+#include "evaluator/cuda_driver.h"
+#include "evaluator/cuda_evaluator.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace kopt {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kRoot = KOPT_SOURCE_DIR;
+
+// Skips without a GPU, unless KOPT_REQUIRE_GPU=1 makes that a failure.
+class EvaluatorGpuTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    if (DriverAvailable(&why)) return;
+    const char* require = std::getenv("KOPT_REQUIRE_GPU");
+    if (require && std::string(require) == "1") FAIL() << "KOPT_REQUIRE_GPU=1 but " << why;
+    GTEST_SKIP() << why;
+  }
+};
+
+Task Starter(const std::string& name) {
+  return LoadTask((kRoot / "tasks/starter" / name).string());
+}
+
+EvalResult Evaluate(CudaEvaluator& evaluator, const Task& task, const fs::path& file, bool time,
+                    double timeout_s = 60) {
+  EvalRequest request;
+  request.task = &task;
+  request.source = ReadFile(file.string());
+  request.file = file.filename().string();
+  request.options.time = time;
+  request.options.timeout_s = timeout_s;
+  return evaluator.Evaluate(request);
+}
+
+CudaEvaluator MakeEvaluator() {
+  CudaEvaluatorConfig config;
+  config.worker_binary = KOPT_BINARY;
+  return CudaEvaluator(config);
+}
+
+struct BadCase {
+  const char* file;
+  const char* task;
+  EvalStatus expected;
+  const char* message;  // a piece of the message
+};
+
+TEST_F(EvaluatorGpuTest, BadCandidatesAreClassifiedAndKoptCarriesOn) {
+  CudaEvaluator evaluator = MakeEvaluator();
+  const BadCase cases[] = {
+      {"oob_write_far.cu", "transpose_fp32", EvalStatus::kCrashed, "ILLEGAL_ADDRESS"},
+      {"oob_write_near.cu", "transpose_fp32", EvalStatus::kWrongAnswer, "wrote outside buffer 'Y'"},
+      {"infinite_loop.cu", "transpose_fp32", EvalStatus::kTimeout, "correctness check"},
+      {"race_no_syncthreads.cu", "softmax_rows", EvalStatus::kWrongAnswer, "elements differ"},
+      {"reads_poisoned_output.cu", "softmax_rows", EvalStatus::kWrongAnswer, "did not write"},
+      {"writes_input.cu", "transpose_fp32", EvalStatus::kWrongAnswer, "modified input 'X'"},
+      {"ragged_only.cu", "gemm_fp32", EvalStatus::kWrongAnswer, "M=257"},
+      {"nan_output.cu", "transpose_fp32", EvalStatus::kWrongAnswer, "got nan"},
+      {"too_much_shared_memory.cu", "transpose_fp32", EvalStatus::kCompileError, "shared data"},
+      {"too_much_dynamic_shared_memory.cu", "transpose_fp32", EvalStatus::kLaunchError, "smem"},
+      {"compile_error.cu", "transpose_fp32", EvalStatus::kCompileError, "error"},
+      {"unknown_tensor.cu", "transpose_fp32", EvalStatus::kLaunchError, "unknown name 'Z'"},
+      {"caches_result.cu", "transpose_fp32", EvalStatus::kWrongAnswer, "elements differ"},
+      {"not_extern_c.cu", "transpose_fp32", EvalStatus::kLaunchError, "extern \"C\""},
+  };
+  for (const auto& c : cases) {
+    Task task = Starter(c.task);
+    EvalResult r = Evaluate(evaluator, task, kRoot / "tests/data/candidates/bad" / c.file,
+                            /*time=*/false, /*timeout_s=*/10);
+    EXPECT_EQ(r.status, c.expected)
+        << c.file << ": got " << EvalStatusName(r.status) << ": " << r.message;
+    EXPECT_NE(r.message.find(c.message), std::string::npos) << c.file << ": " << r.message;
+  }
+  // The crash and the hang each cost a worker; the evaluator replaced it and still works.
+  EXPECT_GE(evaluator.worker_starts(), 3);
+  Task task = Starter("transpose_fp32");
+  EvalResult good =
+      Evaluate(evaluator, task, kRoot / "tests/data/candidates/good/transpose_fp32.cu", false);
+  EXPECT_EQ(good.status, EvalStatus::kCorrect) << good.message;
+}
+
+TEST_F(EvaluatorGpuTest, GoodCandidatesPassWithASpeedupOnEveryStarterTask) {
+  CudaEvaluator evaluator = MakeEvaluator();
+  for (const char* name :
+       {"gemm_fp32", "softmax_rows", "rmsnorm_bf16", "reduce_sum", "transpose_fp32"}) {
+    Task task = Starter(name);
+    EvalResult r = Evaluate(
+        evaluator, task, kRoot / "tests/data/candidates/good" / (std::string(name) + ".cu"), true);
+    ASSERT_EQ(r.status, EvalStatus::kCorrect) << name << ": " << r.message;
+    ASSERT_TRUE(r.speedup.has_value()) << name;
+    EXPECT_GT(r.speedup->low, 1.0) << name << ": speedup " << r.speedup->value;
+    EXPECT_EQ(r.checks.size(), 3u * task.AllSizes().size()) << name;
+    ASSERT_TRUE(r.timing.has_value());
+    EXPECT_GE(r.timing->event_ms.n, 10u);
+    EXPECT_GT(r.timing->sm_clock_mhz, 500);
+    std::printf("%-16s %8.4f ms  reference %8.4f ms  speedup %.2fx [%.2f, %.2f]  kernels %s\n",
+                name, r.timing->event_ms.median, r.reference_timing->event_ms.median,
+                r.speedup->value, r.speedup->low, r.speedup->high,
+                r.timing->kernel_ms ? std::to_string(r.timing->kernel_ms->median).c_str() : "-");
+  }
+}
+
+TEST_F(EvaluatorGpuTest, ReferenceAgainstItselfIsNotASpeedup) {
+  CudaEvaluator evaluator = MakeEvaluator();
+  Task task = Starter("transpose_fp32");
+  EvalResult r =
+      Evaluate(evaluator, task, kRoot / "tasks/starter/transpose_fp32/reference.cu", true);
+  ASSERT_EQ(r.status, EvalStatus::kCorrect) << r.message;
+  EXPECT_LT(r.speedup->low, 1.0);
+  EXPECT_GT(r.speedup->high, 1.0);
+}
+
+}  // namespace
+}  // namespace kopt

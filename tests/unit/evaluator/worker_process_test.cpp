@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "evaluator/worker_process.h"
+
+#include "core/error.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+namespace kopt {
+namespace {
+
+nlohmann::json Job(const std::string& mode) { return {{"type", "eval"}, {"mode", mode}}; }
+
+TEST(WorkerProcessTest, AnswersJobsAndKeepsOneProcess) {
+  WorkerProcess worker({KOPT_FAKE_WORKER});
+  JobOutcome a = worker.Run(Job("echo"), 5);
+  JobOutcome b = worker.Run(Job("echo"), 5);
+  ASSERT_EQ(a.kind, JobOutcome::Kind::kReply);
+  ASSERT_EQ(b.kind, JobOutcome::Kind::kReply);
+  EXPECT_EQ(a.reply["pid"], b.reply["pid"]);
+  EXPECT_EQ(a.reply["echo"]["mode"], "echo");
+  EXPECT_EQ(worker.starts(), 1);
+}
+
+TEST(WorkerProcessTest, HungJobTimesOutAndTheWorkerIsReplaced) {
+  WorkerProcess worker({KOPT_FAKE_WORKER});
+  auto first = worker.Run(Job("echo"), 5).reply["pid"];
+  auto start = std::chrono::steady_clock::now();
+  JobOutcome hung = worker.Run(Job("hang"), 0.5);
+  double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(hung.kind, JobOutcome::Kind::kTimeout);
+  EXPECT_LT(waited, 2.0);
+  EXPECT_FALSE(worker.running());
+  JobOutcome next = worker.Run(Job("echo"), 5);
+  ASSERT_EQ(next.kind, JobOutcome::Kind::kReply);
+  EXPECT_NE(next.reply["pid"], first);
+  EXPECT_EQ(worker.starts(), 2);
+}
+
+TEST(WorkerProcessTest, CrashIsReportedWithSignalAndStderr) {
+  WorkerProcess worker({KOPT_FAKE_WORKER});
+  JobOutcome crash = worker.Run(Job("crash"), 5);
+  EXPECT_EQ(crash.kind, JobOutcome::Kind::kCrashed);
+  EXPECT_NE(crash.detail.find("signal 6"), std::string::npos) << crash.detail;
+  EXPECT_NE(crash.detail.find("about to abort"), std::string::npos) << crash.detail;
+  EXPECT_EQ(worker.Run(Job("echo"), 5).kind, JobOutcome::Kind::kReply);
+}
+
+TEST(WorkerProcessTest, ExitMidFrameIsACrash) {
+  WorkerProcess worker({KOPT_FAKE_WORKER});
+  JobOutcome out = worker.Run(Job("exit_mid"), 5);
+  EXPECT_EQ(out.kind, JobOutcome::Kind::kCrashed);
+  EXPECT_NE(out.detail.find("exited with code 7"), std::string::npos) << out.detail;
+  EXPECT_EQ(worker.Run(Job("echo"), 5).kind, JobOutcome::Kind::kReply);
+}
+
+TEST(WorkerProcessTest, TimeoutNamesTheLastStage) {
+  WorkerProcess worker({KOPT_FAKE_WORKER});
+  JobOutcome out = worker.Run(Job("progress_hang"), 0.5);
+  EXPECT_EQ(out.kind, JobOutcome::Kind::kTimeout);
+  EXPECT_EQ(out.last_progress, "timing the candidate");
+  EXPECT_NE(out.detail.find("timing the candidate"), std::string::npos);
+}
+
+TEST(WorkerProcessTest, RestartRequestReplacesTheWorker) {
+  WorkerProcess worker({KOPT_FAKE_WORKER});
+  JobOutcome out = worker.Run(Job("restart"), 5);
+  EXPECT_EQ(out.kind, JobOutcome::Kind::kReply);
+  EXPECT_FALSE(worker.running());
+  EXPECT_NE(worker.Run(Job("echo"), 5).reply["pid"], out.reply["pid"]);
+}
+
+TEST(WorkerProcessTest, MalformedFrameIsACrash) {
+  WorkerProcess worker({KOPT_FAKE_WORKER});
+  EXPECT_EQ(worker.Run(Job("garbage"), 5).kind, JobOutcome::Kind::kCrashed);
+  EXPECT_EQ(worker.Run(Job("echo"), 5).kind, JobOutcome::Kind::kReply);
+}
+
+TEST(WorkerProcessTest, StartFailureThrowsWithTheWorkersReason) {
+  WorkerProcess worker({KOPT_FAKE_WORKER, "--fail-start"});
+  try {
+    worker.EnsureStarted();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no CUDA driver"), std::string::npos);
+  }
+}
+
+TEST(WorkerProcessTest, MissingBinaryFailsToStart) {
+  WorkerProcess worker({"/nonexistent/kopt-worker"}, 2);
+  EXPECT_THROW(worker.EnsureStarted(), Error);
+}
+
+}  // namespace
+}  // namespace kopt
