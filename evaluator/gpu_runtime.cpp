@@ -57,7 +57,9 @@ GpuContext::GpuContext(int device_index) {
   CUcontext ctx = nullptr;
   KOPT_CU(cu.cuDevicePrimaryCtxRetain(&ctx, cu_device_));
   KOPT_CU(cu.cuCtxSetCurrent(ctx));
-  KOPT_CU(cu.cuStreamCreate(&stream_, CU_STREAM_NON_BLOCKING));
+  // A blocking stream: it orders after the synchronous memsets and copies of the legacy stream
+  // (poisoning, guard zones), which are asynchronous for device memory.
+  KOPT_CU(cu.cuStreamCreate(&stream_, CU_STREAM_DEFAULT));
   device_ = QueryDevice(device_index);
 }
 

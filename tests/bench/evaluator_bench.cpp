@@ -59,7 +59,9 @@ int main() {
 
   Task reduce = LoadTask((root / "tasks/starter/reduce_sum").string());
   fs::path reduce_good = root / "tests/data/candidates/good/reduce_sum.cu";
-  Run(evaluator, reduce, reduce_good);  // warms the compile cache and the reference caches
+  t = Clock::now();
+  EvalResult cold_eval = Run(evaluator, reduce, reduce_good);  // compiles, runs and times the reference too
+  double cold_full_ms = Since(t);
   t = Clock::now();
   EvalResult first = Run(evaluator, reduce, reduce_good);
   double full_ms = Since(t);
@@ -97,6 +99,8 @@ int main() {
   std::snprintf(what, sizeof what, "full evaluation, reduce_sum (%.0f us kernel)",
                 first.timing->event_ms.median * 1000);
   Row(what, full_ms, "ms", "<= 1500 ms", full_ms <= 1500 && first.ok());
+  Row("  the same, first time (compile, reference runs)", cold_full_ms, "ms", "(figure)",
+      cold_eval.ok());
   Row("worker respawn after a crash", respawn_ms, "ms", "<= 1000 ms",
       respawn_ms <= 1000 && crash.status == EvalStatus::kCrashed);
   Row("same kernel twice: |median1/median2 - 1|", drift * 100, "%", "<= 1 %", drift <= 0.01);
