@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+// The kopt binary end to end, on any machine: listing and compiling need no GPU, and the
+// commands that do need one fail cleanly without it. Exit codes are part of the contract.
+#include "evaluator/cuda_driver.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace kopt {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Output {
+  int code = -1;
+  std::string text;  // stdout and stderr
+};
+
+Output Kopt(const std::string& args) {
+  std::string command = std::string(KOPT_BINARY) + " " + args + " 2>&1";
+  Output out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::array<char, 4096> buffer;
+  while (std::fgets(buffer.data(), buffer.size(), pipe)) out.text += buffer.data();
+  int status = ::pclose(pipe);
+  out.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+const std::string kRoot = KOPT_SOURCE_DIR;
+
+TEST(CliTest, TasksListsTheStarterSuite) {
+  Output out = Kopt("tasks --suite starter --format json");
+  ASSERT_EQ(out.code, 0) << out.text;
+  auto tasks = nlohmann::json::parse(out.text);
+  ASSERT_EQ(tasks.size(), 5u);
+  EXPECT_EQ(tasks[0]["name"], "gemm_fp32");
+  EXPECT_EQ(tasks[0]["flops"], 2.0 * 1024 * 1024 * 1024);
+  Output md = Kopt("tasks --format markdown");
+  EXPECT_NE(md.text.find("| starter | transpose_fp32 |"), std::string::npos) << md.text;
+}
+
+TEST(CliTest, CompileReportsResourcesAndCompileErrors) {
+  Output good = Kopt("compile gemm_fp32 " + kRoot +
+                     "/tests/data/candidates/good/gemm_fp32.cu -D BM=128 --no-cache");
+  EXPECT_EQ(good.code, 0) << good.text;
+  EXPECT_NE(good.text.find("gemm_tiled"), std::string::npos) << good.text;
+  EXPECT_NE(good.text.find("registers"), std::string::npos);
+  Output bad =
+      Kopt("compile transpose_fp32 " + kRoot + "/tests/data/candidates/bad/compile_error.cu");
+  EXPECT_EQ(bad.code, 1) << bad.text;
+  EXPECT_NE(bad.text.find("compile_error.cu(6): error"), std::string::npos) << bad.text;
+}
+
+TEST(CliTest, ConfigurationErrorsExitWithTwoAndNameTheProblem) {
+  Output unknown_task =
+      Kopt("compile no_such_task " + kRoot + "/tests/data/candidates/good/gemm_fp32.cu");
+  EXPECT_EQ(unknown_task.code, 2);
+  EXPECT_NE(unknown_task.text.find("no task 'no_such_task'"), std::string::npos)
+      << unknown_task.text;
+  Output unknown_name =
+      Kopt("compile transpose_fp32 " + kRoot + "/tests/data/candidates/bad/unknown_tensor.cu");
+  EXPECT_EQ(unknown_name.code, 2);
+  EXPECT_NE(unknown_name.text.find("unknown name 'Z'"), std::string::npos) << unknown_name.text;
+  Output bad_define =
+      Kopt("compile gemm_fp32 " + kRoot + "/tests/data/candidates/good/gemm_fp32.cu -D BM=96");
+  EXPECT_EQ(bad_define.code, 2);
+  EXPECT_NE(bad_define.text.find("BM=96 is not one of its values"), std::string::npos);
+  Output bad_flag = Kopt("eval --seeds 0 gemm_fp32 x.cu");
+  EXPECT_EQ(bad_flag.code, 2);
+  Output no_command = Kopt("");
+  EXPECT_EQ(no_command.code, 2);
+}
+
+TEST(CliTest, BrokenTaskFileIsNamed) {
+  fs::path dir = fs::temp_directory_path() / ("kopt_e2e_" + std::to_string(::getpid())) / "broken";
+  fs::create_directories(dir);
+  std::ofstream(dir / "task.json") << R"({"schema_version": 1, "name": "broken", "colour": 1})";
+  std::ofstream(dir / "reference.cu") << "";
+  Output out =
+      Kopt("compile " + dir.string() + " " + kRoot + "/tests/data/candidates/good/gemm_fp32.cu");
+  EXPECT_EQ(out.code, 2);
+  EXPECT_NE(out.text.find("task.json: colour: unknown key"), std::string::npos) << out.text;
+  fs::remove_all(dir.parent_path());
+}
+
+TEST(CliTest, GpuCommandsSayClearlyWhenThereIsNoDriver) {
+  if (DriverAvailable()) GTEST_SKIP() << "this machine has a GPU driver";
+  Output doctor = Kopt("doctor --quick");
+  EXPECT_EQ(doctor.code, 1);
+  EXPECT_NE(doctor.text.find("no CUDA driver"), std::string::npos) << doctor.text;
+  EXPECT_NE(doctor.text.find("`kopt compile` work here"), std::string::npos) << doctor.text;
+  Output eval =
+      Kopt("eval transpose_fp32 " + kRoot + "/tests/data/candidates/good/transpose_fp32.cu");
+  EXPECT_EQ(eval.code, 1);
+  EXPECT_NE(eval.text.find("no CUDA driver"), std::string::npos) << eval.text;
+}
+
+}  // namespace
+}  // namespace kopt
