@@ -47,7 +47,7 @@ int RunTasks(const TasksOptions& o) {
     for (const Task& t : LoadSuite(SuiteDir(suite))) {
       double flops = static_cast<double>(EvalExpr(t.flops, t.symbols));
       double bytes = static_cast<double>(EvalExpr(t.bytes, t.symbols));
-      std::string baseline = t.baseline.value_or("-");
+      std::string baseline = t.baseline ? t.baseline->library + " " + t.baseline->op : "-";
       if (o.format == "json") {
         all.push_back({{"suite", suite},
                        {"name", t.name},
@@ -55,7 +55,7 @@ int RunTasks(const TasksOptions& o) {
                        {"symbols", t.symbols},
                        {"flops", flops},
                        {"bytes", bytes},
-                       {"baseline", t.baseline ? nlohmann::json(*t.baseline) : nlohmann::json()},
+                       {"baseline", t.baseline ? nlohmann::json(baseline) : nlohmann::json()},
                        {"description", t.description},
                        {"content_hash", t.content_hash}});
       } else if (o.format == "markdown") {

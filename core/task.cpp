@@ -16,8 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const char* const kKnownBaselines[] = {"cublas"};
-
 bool IsIdentifier(const std::string& s) {
   if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -95,6 +93,85 @@ void CheckEvaluates(const std::string& text, const SymbolTable& symbols, const J
       where.Fail("evaluates to " + std::to_string(v) + ", must not be negative");
   } catch (const ExprError& e) {
     where.Fail(e.what());
+  }
+}
+
+BaselineSpec ParseBaseline(const json& j, const JsonWhere& where) {
+  BaselineSpec spec;
+  if (j.is_string()) {
+    if (j.get<std::string>() != "cublas") {
+      where.Fail("unknown baseline '" + j.get<std::string>() + "' (known: cublas)");
+    }
+    return spec;
+  }
+  RejectUnknownKeys(
+      j, where,
+      {"library", "op", "a", "b", "c", "m", "n", "k", "batch", "b_transposed", "bias", "epilogue"});
+  spec.library = RequiredString(j, "library", where);
+  if (spec.library != "cublas")
+    where.Key("library").Fail("unknown library '" + spec.library + "' (known: cublas)");
+  spec.op = OptionalString(j, "op", where).value_or("gemm");
+  if (spec.op != "gemm") where.Key("op").Fail("unknown op '" + spec.op + "' (known: gemm)");
+  for (auto [key, field] : {std::pair{"a", &spec.a},
+                            {"b", &spec.b},
+                            {"c", &spec.c},
+                            {"bias", &spec.bias},
+                            {"epilogue", &spec.epilogue}}) {
+    if (auto v = OptionalString(j, key, where)) *field = *v;
+  }
+  for (auto [key, field] :
+       {std::pair{"m", &spec.m}, {"n", &spec.n}, {"k", &spec.k}, {"batch", &spec.batch}}) {
+    if (auto it = j.find(key); it != j.end()) *field = ExprTextAt(*it, where.Key(key));
+  }
+  if (auto it = j.find("b_transposed"); it != j.end()) {
+    if (!it->is_boolean()) where.Key("b_transposed").Fail("expected true or false");
+    spec.b_transposed = it->get<bool>();
+  }
+  if (spec.epilogue != "none" && spec.epilogue != "relu" && spec.epilogue != "gelu") {
+    where.Key("epilogue")
+        .Fail("unknown epilogue '" + spec.epilogue + "' (known: none, relu, gelu)");
+  }
+  return spec;
+}
+
+// The baseline's tensors must exist with the roles and sizes its GEMM implies, on every size.
+void CheckBaseline(const Task& task, const JsonWhere& where) {
+  const BaselineSpec& b = *task.baseline;
+  auto tensor = [&](const std::string& name, const char* key, TensorRole role) {
+    const TensorSpec* t = task.FindTensor(name);
+    if (!t) where.Key(key).Fail("no tensor named '" + name + "'");
+    if (t->role != role) where.Key(key).Fail("'" + name + "' has the wrong role");
+    if (t->dtype != DType::kF32 && t->dtype != DType::kF16 && t->dtype != DType::kBF16) {
+      where.Key(key).Fail("cuBLAS GEMM takes f32, f16 or bf16 tensors");
+    }
+    return t;
+  };
+  const TensorSpec* a = tensor(b.a, "a", TensorRole::kInput);
+  const TensorSpec* bt = tensor(b.b, "b", TensorRole::kInput);
+  const TensorSpec* c = tensor(b.c, "c", TensorRole::kOutput);
+  if (a->dtype != bt->dtype) where.Key("b").Fail("A and B must have the same dtype");
+  const TensorSpec* bias = b.bias.empty() ? nullptr : tensor(b.bias, "bias", TensorRole::kInput);
+  for (const auto& size : task.AllSizes()) {
+    std::int64_t m = 0, n = 0, k = 0, batch = 0;
+    try {
+      m = EvalExpr(b.m, size);
+      n = EvalExpr(b.n, size);
+      k = EvalExpr(b.k, size);
+      batch = EvalExpr(b.batch, size);
+    } catch (const ExprError& e) {
+      where.Fail(e.what());
+    }
+    auto expect = [&](const TensorSpec* t, std::int64_t elements, const char* key) {
+      if (ElementCount(TensorShape(*t, size)) != elements) {
+        where.Key(key).Fail("'" + t->name + "' has " +
+                            std::to_string(ElementCount(TensorShape(*t, size))) +
+                            " elements, the GEMM needs " + std::to_string(elements));
+      }
+    };
+    expect(a, batch * m * k, "a");
+    expect(bt, batch * k * n, "b");
+    expect(c, batch * m * n, "c");
+    if (bias) expect(bias, n, "bias");
   }
 }
 
@@ -222,12 +299,8 @@ Task ParseTask(const std::string& task_json, const std::string& file) {
 
   task.flops = ExprTextAt(RequiredField(j, "flops", root), root.Key("flops"));
   task.bytes = ExprTextAt(RequiredField(j, "bytes", root), root.Key("bytes"));
-  task.baseline = OptionalString(j, "baseline", root);
-  if (task.baseline) {
-    bool known = std::any_of(std::begin(kKnownBaselines), std::end(kKnownBaselines),
-                             [&](const char* b) { return *task.baseline == b; });
-    if (!known)
-      root.Key("baseline").Fail("unknown baseline '" + *task.baseline + "' (known: cublas)");
+  if (auto it = j.find("baseline"); it != j.end() && !it->is_null()) {
+    task.baseline = ParseBaseline(*it, root.Key("baseline"));
   }
   if (auto it = j.find("fast_math"); it != j.end()) {
     if (!it->is_boolean()) root.Key("fast_math").Fail("expected true or false");
@@ -242,7 +315,7 @@ Task ParseTask(const std::string& task_json, const std::string& file) {
     }
   }
 
-  // Every shape and cost expression must evaluate on every size.
+  // Every shape and cost expression must evaluate on every size (the baseline check needs them).
   std::vector<SymbolTable> sizes = task.AllSizes();
   for (std::size_t s = 0; s < sizes.size(); ++s) {
     std::string size_note = s == 0 ? "" : " (check_symbols[" + std::to_string(s - 1) + "])";
@@ -259,6 +332,7 @@ Task ParseTask(const std::string& task_json, const std::string& file) {
     CheckEvaluates(task.flops, sizes[s], root.Key("flops"), false);
     CheckEvaluates(task.bytes, sizes[s], root.Key("bytes"), false);
   }
+  if (task.baseline) CheckBaseline(task, root.Key("baseline"));
   return task;
 }
 

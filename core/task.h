@@ -41,6 +41,20 @@ struct ScalarSpec {
   double value = 0;
 };
 
+/// A vendor-library implementation timed beside the reference. Only GEMM through cuBLASLt for
+/// now: C = epilogue(A @ B (+ bias)) on row-major tensors, `batch` matrices one after another.
+/// The JSON form is an object with these keys; the string "cublas" means all defaults.
+struct BaselineSpec {
+  std::string library = "cublas";
+  std::string op = "gemm";
+  std::string a = "A", b = "B", c = "C";  // tensor names
+  std::string m = "M", n = "N", k = "K";  // expressions
+  std::string batch = "1";
+  bool b_transposed = false;      // B stored as [N, K] (a weight matrix) instead of [K, N]
+  std::string bias;               // optional input tensor of N elements, added per column
+  std::string epilogue = "none";  // none, relu, gelu (tanh approximation, as cuBLASLt computes it)
+};
+
 struct Task {
   std::string name;
   std::string description;
@@ -54,7 +68,7 @@ struct Task {
   Tolerance tolerance;
   std::string flops = "0";
   std::string bytes = "0";
-  std::optional<std::string> baseline;
+  std::optional<BaselineSpec> baseline;
   bool fast_math = false;
   std::string task_json;         // the file's text, as read
   std::string reference_source;  // reference.cu

@@ -137,6 +137,13 @@ TEST(TaskTest, BadFilesGiveErrorsNamingFileAndField) {
       {"zero symbol", [](json& j) { j["symbols"]["N"] = 0; },
        "symbols.N: expected a positive integer"},
       {"bad baseline", [](json& j) { j["baseline"] = "mkl"; }, "unknown baseline 'mkl'"},
+      {"baseline tensor missing", [](json& j) { j["baseline"] = "cublas"; },
+       "baseline.a: no tensor named 'A'"},
+      {"baseline bad key",
+       [](json& j) {
+         j["baseline"] = {{"library", "cublas"}, {"lda", 3}};
+       },
+       "baseline.lda: unknown key"},
       {"negative tolerance", [](json& j) { j["tolerance"]["rtol"] = -1; }, "tolerance.rtol"},
       {"bad flops", [](json& j) { j["flops"] = "2*N*Z"; }, "flops"},
       {"name mismatch", [](json& j) { j["name"] = "saxpy"; }, "must match the folder name"},
@@ -181,6 +188,37 @@ TEST(TaskTest, EveryTaskInTheRepositoryLoads) {
     }
   }
   EXPECT_GE(loaded, 5);
+}
+
+}  // namespace
+}  // namespace kopt
+
+namespace kopt {
+namespace {
+
+TEST(TaskTest, GemmBaselineIsCheckedAgainstTheTensors) {
+  nlohmann::json j = nlohmann::json::parse(R"j({
+    "schema_version": 1, "name": "g", "description": "d", "op_class": "gemm",
+    "symbols": {"M": 64, "N": 32, "K": 16},
+    "tensors": [
+      {"name": "X", "dtype": "bf16", "shape": ["M", "K"], "role": "input"},
+      {"name": "W", "dtype": "bf16", "shape": ["N", "K"], "role": "input"},
+      {"name": "bias", "dtype": "bf16", "shape": ["N"], "role": "input"},
+      {"name": "Y", "dtype": "bf16", "shape": ["M", "N"], "role": "output"}],
+    "tolerance": {"rtol": 1e-2, "atol": 1e-2}, "flops": "2*M*N*K", "bytes": "0",
+    "baseline": {"library": "cublas", "a": "X", "b": "W", "c": "Y", "b_transposed": true,
+                 "bias": "bias", "epilogue": "gelu"}})j");
+  Task task = ParseTask(j.dump(), "g/task.json");
+  ASSERT_TRUE(task.baseline.has_value());
+  EXPECT_TRUE(task.baseline->b_transposed);
+  EXPECT_EQ(task.baseline->epilogue, "gelu");
+  j["baseline"]["k"] = "K/2";
+  try {
+    ParseTask(j.dump(), "g/task.json");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("the GEMM needs"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
