@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "evaluator/cublas_baseline.h"
+
+#include "evaluator/cuda_driver.h"
+
+#include <cublasLt.h>
+
+namespace kopt {
+namespace {
+
+constexpr std::size_t kWorkspaceBytes = std::size_t{32} << 20;
+
+void Check(cublasStatus_t status, const char* what) {
+  if (status != CUBLAS_STATUS_SUCCESS) {
+    throw CudaError(std::string("cuBLASLt: ") + what +
+                    " failed: " + cublasLtGetStatusString(status));
+  }
+}
+
+cudaDataType_t CudaType(DType dtype) {
+  switch (dtype) {
+    case DType::kF16:
+      return CUDA_R_16F;
+    case DType::kBF16:
+      return CUDA_R_16BF;
+    default:
+      return CUDA_R_32F;
+  }
+}
+
+}  // namespace
+
+// Row-major C[M,N] = A[M,K] B[K,N] is column-major C^T[N,M] = B^T[N,K] A^T[K,M]: cuBLASLt sees
+// B as its first operand and A as its second, with m' = N and n' = M; the bias runs along N.
+struct CublasLtGemm::State {
+  cublasLtHandle_t handle = nullptr;
+  cublasLtMatmulDesc_t desc = nullptr;
+  cublasLtMatrixLayout_t first = nullptr, second = nullptr, out = nullptr;
+  cublasLtMatmulAlgo_t algo{};
+  CUdeviceptr workspace = 0;
+
+  ~State() {
+    if (workspace) Driver().cuMemFree(workspace);
+    if (out) cublasLtMatrixLayoutDestroy(out);
+    if (second) cublasLtMatrixLayoutDestroy(second);
+    if (first) cublasLtMatrixLayoutDestroy(first);
+    if (desc) cublasLtMatmulDescDestroy(desc);
+    if (handle) cublasLtDestroy(handle);
+  }
+};
+
+CublasLtGemm::CublasLtGemm(const Task& task, const SymbolTable& size)
+    : state_(std::make_unique<State>()), spec_(*task.baseline) {
+  State& s = *state_;
+  auto m = static_cast<std::uint64_t>(EvalExpr(spec_.m, size));
+  auto n = static_cast<std::uint64_t>(EvalExpr(spec_.n, size));
+  auto k = static_cast<std::uint64_t>(EvalExpr(spec_.k, size));
+  auto batch = static_cast<int>(EvalExpr(spec_.batch, size));
+  DType in_type = task.FindTensor(spec_.a)->dtype;
+  DType out_type = task.FindTensor(spec_.c)->dtype;
+
+  Check(cublasLtCreate(&s.handle), "cublasLtCreate");
+  Check(cublasLtMatmulDescCreate(&s.desc, CUBLAS_COMPUTE_32F, CUDA_R_32F),
+        "cublasLtMatmulDescCreate");
+  cublasOperation_t first_op = spec_.b_transposed ? CUBLAS_OP_T : CUBLAS_OP_N;
+  Check(cublasLtMatmulDescSetAttribute(s.desc, CUBLASLT_MATMUL_DESC_TRANSA, &first_op,
+                                       sizeof first_op),
+        "set TRANSA");
+  cublasLtEpilogue_t epilogue = CUBLASLT_EPILOGUE_DEFAULT;
+  bool bias = !spec_.bias.empty();
+  if (spec_.epilogue == "relu")
+    epilogue = bias ? CUBLASLT_EPILOGUE_RELU_BIAS : CUBLASLT_EPILOGUE_RELU;
+  if (spec_.epilogue == "gelu")
+    epilogue = bias ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_GELU;
+  if (spec_.epilogue == "none" && bias) epilogue = CUBLASLT_EPILOGUE_BIAS;
+  Check(cublasLtMatmulDescSetAttribute(s.desc, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue,
+                                       sizeof epilogue),
+        "set EPILOGUE");
+  if (bias) {
+    cudaDataType_t bias_type = CudaType(task.FindTensor(spec_.bias)->dtype);
+    Check(cublasLtMatmulDescSetAttribute(s.desc, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &bias_type,
+                                         sizeof bias_type),
+          "set BIAS_DATA_TYPE");
+  }
+
+  // First operand: B, as a column-major N x K matrix (or K x N transposed when B is [N, K]).
+  if (spec_.b_transposed) {
+    Check(cublasLtMatrixLayoutCreate(&s.first, CudaType(in_type), k, n, k), "layout B");
+  } else {
+    Check(cublasLtMatrixLayoutCreate(&s.first, CudaType(in_type), n, k, n), "layout B");
+  }
+  Check(cublasLtMatrixLayoutCreate(&s.second, CudaType(in_type), k, m, k), "layout A");
+  Check(cublasLtMatrixLayoutCreate(&s.out, CudaType(out_type), n, m, n), "layout C");
+  if (batch > 1) {
+    auto set_batch = [&](cublasLtMatrixLayout_t layout, std::int64_t stride) {
+      Check(cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &batch,
+                                             sizeof batch),
+            "set BATCH_COUNT");
+      Check(cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET,
+                                             &stride, sizeof stride),
+            "set STRIDED_BATCH_OFFSET");
+    };
+    set_batch(s.first, static_cast<std::int64_t>(k * n));
+    set_batch(s.second, static_cast<std::int64_t>(m * k));
+    set_batch(s.out, static_cast<std::int64_t>(m * n));
+  }
+
+  KOPT_CU(Driver().cuMemAlloc(&s.workspace, kWorkspaceBytes));
+  cublasLtMatmulPreference_t preference = nullptr;
+  Check(cublasLtMatmulPreferenceCreate(&preference), "cublasLtMatmulPreferenceCreate");
+  std::size_t workspace_bytes = kWorkspaceBytes;
+  cublasLtMatmulPreferenceSetAttribute(preference, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES,
+                                       &workspace_bytes, sizeof workspace_bytes);
+  cublasLtMatmulHeuristicResult_t result{};
+  int found = 0;
+  cublasStatus_t status = cublasLtMatmulAlgoGetHeuristic(s.handle, s.desc, s.first, s.second, s.out,
+                                                         s.out, preference, 1, &result, &found);
+  cublasLtMatmulPreferenceDestroy(preference);
+  if (status != CUBLAS_STATUS_SUCCESS || found == 0) {
+    throw CudaError("cuBLASLt has no algorithm for this GEMM (" + std::string(DTypeName(in_type)) +
+                    ", epilogue " + spec_.epilogue + ")");
+  }
+  s.algo = result.algo;
+  name_ = "cuBLASLt gemm " + std::string(DTypeName(in_type));
+  if (spec_.epilogue != "none" || bias) {
+    name_ += " (" + (spec_.epilogue == "none" ? std::string() : spec_.epilogue) +
+             (bias ? (spec_.epilogue == "none" ? "bias" : "+bias") : "") + ")";
+  }
+}
+
+CublasLtGemm::~CublasLtGemm() = default;
+
+void CublasLtGemm::Enqueue(const std::map<std::string, CUdeviceptr, std::less<>>& tensors,
+                           CUstream stream) const {
+  const State& s = *state_;
+  if (!spec_.bias.empty()) {
+    auto bias = reinterpret_cast<void*>(tensors.at(spec_.bias));
+    Check(cublasLtMatmulDescSetAttribute(s.desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias,
+                                         sizeof bias),
+          "set BIAS_POINTER");
+  }
+  float alpha = 1.f, beta = 0.f;
+  auto ptr = [&](const std::string& name) { return reinterpret_cast<void*>(tensors.at(name)); };
+  void* c = ptr(spec_.c);
+  Check(cublasLtMatmul(s.handle, s.desc, &alpha, ptr(spec_.b), s.first, ptr(spec_.a), s.second,
+                       &beta, c, s.out, c, s.out, &s.algo, reinterpret_cast<void*>(s.workspace),
+                       kWorkspaceBytes, reinterpret_cast<cudaStream_t>(stream)),
+        "cublasLtMatmul");
+}
+
+}  // namespace kopt
