@@ -17,6 +17,12 @@ constexpr std::array<std::pair<EvalStatus, std::string_view>, 6> kStatusNames = 
     {EvalStatus::kTimeout, "timeout"},
 }};
 
+json SpeedupToJson(const Speedup& s) {
+  return {{"value", s.value}, {"low", s.low}, {"high", s.high}};
+}
+
+Speedup SpeedupFromJson(const json& j) { return Speedup{j.at("value"), j.at("low"), j.at("high")}; }
+
 }  // namespace
 
 std::string_view EvalStatusName(EvalStatus status) {
@@ -99,9 +105,19 @@ json ToJson(const EvalResult& r) {
             {"wall_ms", r.wall_ms}};
   if (r.timing) j["timing"] = ToJson(*r.timing);
   if (r.reference_timing) j["reference_timing"] = ToJson(*r.reference_timing);
-  if (r.speedup) {
-    j["speedup"] = {
-        {"value", r.speedup->value}, {"low", r.speedup->low}, {"high", r.speedup->high}};
+  if (r.speedup) j["speedup"] = SpeedupToJson(*r.speedup);
+  if (r.baseline) {
+    j["baseline"] = {{"name", r.baseline->name}, {"timing", ToJson(r.baseline->timing)}};
+  }
+  if (r.baseline_speedup) j["baseline_speedup"] = SpeedupToJson(*r.baseline_speedup);
+  if (r.roofline) {
+    const Roofline& f = *r.roofline;
+    j["roofline"] = {{"achieved_gbps", f.achieved_gbps},
+                     {"achieved_tflops", f.achieved_tflops},
+                     {"floor_ms", f.floor_ms},
+                     {"fraction", f.fraction},
+                     {"bound", f.bound},
+                     {"suspicious", f.suspicious}};
   }
   return j;
 }
@@ -127,9 +143,18 @@ EvalResult EvalResultFromJson(const json& j) {
   }
   if (j.contains("timing")) r.timing = TimingFromJson(j.at("timing"));
   if (j.contains("reference_timing")) r.reference_timing = TimingFromJson(j.at("reference_timing"));
-  if (j.contains("speedup")) {
-    const json& s = j.at("speedup");
-    r.speedup = Speedup{s.at("value"), s.at("low"), s.at("high")};
+  if (j.contains("speedup")) r.speedup = SpeedupFromJson(j.at("speedup"));
+  if (j.contains("baseline")) {
+    const json& b = j.at("baseline");
+    r.baseline = BaselineTiming{b.at("name"), TimingFromJson(b.at("timing"))};
+  }
+  if (j.contains("baseline_speedup"))
+    r.baseline_speedup = SpeedupFromJson(j.at("baseline_speedup"));
+  if (j.contains("roofline")) {
+    const json& f = j.at("roofline");
+    r.roofline = Roofline{f.value("achieved_gbps", 0.0), f.value("achieved_tflops", 0.0),
+                          f.value("floor_ms", 0.0),      f.value("fraction", 0.0),
+                          f.value("bound", ""),          f.value("suspicious", false)};
   }
   r.device = j.value("device", "");
   r.wall_ms = j.value("wall_ms", 0.0);

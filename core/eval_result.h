@@ -53,6 +53,23 @@ struct TimingInfo {
   int input_sets = 0;  // inputs rotated among while timing
 };
 
+/// The vendor library's time for the same task (DESIGN.md section 3, `baseline`).
+struct BaselineTiming {
+  std::string name;  // "cuBLASLt gemm bf16 (gelu+bias)"
+  TimingInfo timing;
+};
+
+/// Where a timed result sits against the device's measured ceilings: the floor is the larger of
+/// bytes over peak bandwidth and FLOPs over peak compute for the task's dtype.
+struct Roofline {
+  double achieved_gbps = 0;
+  double achieved_tflops = 0;
+  double floor_ms = 0;
+  double fraction = 0;      // floor_ms / measured median: 1.0 is at the roofline
+  std::string bound;        // "memory" or "compute"
+  bool suspicious = false;  // faster than the floor allows: never wins without a recheck
+};
+
 struct EvalResult {
   EvalStatus status = EvalStatus::kCrashed;
   std::string message;
@@ -61,6 +78,9 @@ struct EvalResult {
   std::optional<TimingInfo> timing;
   std::optional<TimingInfo> reference_timing;
   std::optional<Speedup> speedup;  // over the reference, medians of event time
+  std::optional<BaselineTiming> baseline;
+  std::optional<Speedup> baseline_speedup;  // over the vendor baseline
+  std::optional<Roofline> roofline;
   std::string device;
   double wall_ms = 0;
 

@@ -24,4 +24,15 @@ struct LlmCallRecord {
   std::string error;               // empty on success
 };
 
+/// Where calls are recorded and found again by cache key: the seam between agent/ (which makes
+/// calls) and results/ (which stores them). Implementations are safe to call from many threads.
+class LlmCallLog {
+ public:
+  virtual ~LlmCallLog() = default;
+  /// The successful call recorded under `cache_key`, if there is one.
+  virtual std::optional<LlmCallRecord> FindByCacheKey(const std::string& cache_key) = 0;
+  /// Records one call, successful or failed; durable when this returns.
+  virtual void Record(const LlmCallRecord& call) = 0;
+};
+
 }  // namespace kopt
