@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// `kopt doctor`: is this machine ready? Driver, GPUs, NVRTC, CUPTI, counter permission, and the
-// measured copy bandwidth. Without a driver it says which commands need one.
+// `kopt doctor`: is this machine ready? Driver, GPUs, NVRTC, CUPTI, counter permission, the
+// measured copy bandwidth, the roofline's ceilings and a real counter collection. Without a
+// driver it says which commands need one.
 #include "cli/command.h"
+#include "evaluator/cupti_profiler.h"
 #include "evaluator/doctor.h"
 
 #include <cstdio>
@@ -9,15 +11,68 @@
 namespace kopt::cli {
 namespace {
 
-int RunDoctorCommand(bool measure, const std::string& format) {
+void PrintProfiling(const DoctorDevice& d) {
+  if (d.peaks) {
+    const DevicePeaks& p = *d.peaks;
+    std::printf(
+        "            peaks (%s): DRAM %.0f GB/s (copy %.0f, read %.0f), fp32 FMA %.1f TFLOP/s, "
+        "bf16 %.0f, fp16 %.0f TFLOP/s (tensor cores)\n",
+        d.peaks_cached
+            ? ("cached, measured " + p.measured_at).c_str()
+            : ("measured in " + std::to_string(static_cast<int>(p.measure_ms)) + " ms").c_str(),
+        p.dram_gbps, p.copy_gbps, p.read_gbps, p.fp32_tflops, p.bf16_tflops, p.fp16_tflops);
+    if (!p.note.empty()) std::printf("            peaks: %s\n", p.note.c_str());
+  } else {
+    std::printf("            peaks: %s\n",
+                d.peaks_error.empty() ? "not measured yet (run `kopt doctor` without --quick)"
+                                      : d.peaks_error.c_str());
+  }
+  if (d.chip.empty()) {
+    std::printf("            profiler: %s\n", d.counters_note.c_str());
+    return;
+  }
+  std::printf("            profiler: chip %s, default metrics %d pass, deep metrics %d passes; ",
+              d.chip.c_str(), d.default_passes, d.deep_passes);
+  if (d.counters) {
+    std::printf("counters collected (read kernel at DRAM %.0f%% of peak)\n", d.probe_dram_pct);
+  } else {
+    std::printf("no counters: %s\n", d.counters_note.c_str());
+  }
+}
+
+int ListMetrics(const DoctorReport& r) {
+  for (const auto& d : r.devices) {
+    if (d.chip.empty()) continue;
+    std::vector<std::string> metrics = BaseMetrics(d.chip);
+    std::printf(
+        "# %zu base metrics of %s (GPU %d); add a suffix such as .sum, .avg, "
+        ".pct_of_peak_sustained_elapsed\n",
+        metrics.size(), d.chip.c_str(), d.info.index);
+    for (const auto& m : metrics) std::printf("%s\n", m.c_str());
+  }
+  return r.devices.empty() ? kExitFailure : kExitOk;
+}
+
+int RunDoctorCommand(bool measure, const std::string& format, bool metrics) {
   DoctorReport r = RunDoctor(measure);
+  if (metrics) return ListMetrics(r);
   if (format == "json") {
     nlohmann::json devices = nlohmann::json::array();
     for (const auto& d : r.devices) {
       devices.push_back({{"info", ToJson(d.info)},
                          {"theoretical_gbps", d.theoretical_gbps},
                          {"measured_copy_gbps", d.measured_copy_gbps},
-                         {"error", d.error}});
+                         {"error", d.error},
+                         {"peaks", d.peaks ? ToJson(*d.peaks) : nlohmann::json()},
+                         {"peaks_cached", d.peaks_cached},
+                         {"peaks_error", d.peaks_error},
+                         {"profiler",
+                          {{"chip", d.chip},
+                           {"default_passes", d.default_passes},
+                           {"deep_passes", d.deep_passes},
+                           {"counters", d.counters},
+                           {"probe_dram_pct", d.probe_dram_pct},
+                           {"note", d.counters_note}}}});
     }
     nlohmann::json j = {{"kopt", std::string(KOPT_VERSION) + " (" + KOPT_GIT_SHA + ")"},
                         {"nvrtc", r.nvrtc_version},
@@ -59,6 +114,7 @@ int RunDoctorCommand(bool measure, const std::string& format) {
       std::printf(", %.0f GB/s measured (1 GiB copies, read + write)", d.measured_copy_gbps);
     }
     std::printf("\n");
+    PrintProfiling(d);
   }
   return r.devices.empty() ? kExitFailure : kExitOk;
 }
@@ -69,10 +125,14 @@ void AddDoctorCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
   auto* cmd = app.add_subcommand("doctor", "Check the driver, GPUs, NVRTC, CUPTI and bandwidth");
   auto quick = std::make_shared<bool>(false);
   auto format = std::make_shared<std::string>("table");
+  auto metrics = std::make_shared<bool>(false);
   cmd->add_flag("--quick", *quick, "Skip the bandwidth measurement");
+  cmd->add_flag("--metrics", *metrics, "List the CUPTI base metrics of each GPU's chip");
   cmd->add_option("--format", *format, "table or json")->check(CLI::IsMember({"table", "json"}));
-  cmd->callback([&run, quick, format] {
-    run = [quick, format] { return RunDoctorCommand(!*quick, *format); };
+  cmd->callback([&run, quick, format, metrics] {
+    run = [quick, format, metrics] {
+      return RunDoctorCommand(!*quick && !*metrics, *format, *metrics);
+    };
   });
 }
 

@@ -4,6 +4,7 @@
 #include "cli/candidate_options.h"
 #include "cli/task_lookup.h"
 #include "core/json_fields.h"
+#include "core/profile_text.h"
 #include "evaluator/cuda_evaluator.h"
 
 #include <cstdio>
@@ -17,6 +18,8 @@ struct EvalOptionsCli {
   int device = 0;
   EvalOptions eval;
   bool no_time = false;
+  std::string profile;  // "", "default" or "deep"
+  std::vector<std::string> metrics;
 };
 
 void PrintTiming(const char* label, const TimingInfo& t) {
@@ -25,6 +28,60 @@ void PrintTiming(const char* label, const TimingInfo& t) {
   if (t.kernel_ms) std::printf("  (kernels %.4f ms)", t.kernel_ms->median);
   if (t.sm_clock_mhz > 0) std::printf("  SM %.0f MHz", t.sm_clock_mhz);
   std::printf("\n");
+}
+
+void PrintRoofline(const Roofline& f) {
+  std::printf("roofline   %.0f GB/s, %.2f TFLOP/s in %.4f ms; floor %.4f ms (%s-bound: %.0f GB/s",
+              f.achieved_gbps, f.achieved_tflops, f.time_ms, f.floor_ms, f.bound.c_str(),
+              f.peak_gbps);
+  if (f.peak_tflops > 0) std::printf(", %.1f TFLOP/s %s", f.peak_tflops, f.compute_peak.c_str());
+  std::printf("): %.0f%% of the roofline%s\n", f.fraction * 100,
+              f.suspicious ? "; SUSPICIOUS: faster than the hardware allows" : "");
+}
+
+// One line of derived fields per kernel ("counters" lines are read by
+// scripts/gpu_profile_check.sh: keep name, duration and DRAM in front).
+void PrintFields(const char* label, const KernelProfile& k) {
+  const ProfileFields& f = k.fields;
+  std::printf("%-10s %s: %.4f ms, DRAM %.1f%%", label, k.kernel.c_str(), f.duration_ms.value_or(0),
+              f.dram_pct.value_or(0));
+  auto pct = [](const char* name, const std::optional<double>& v) {
+    if (v) std::printf(", %s %.1f%%", name, *v);
+  };
+  pct("occupancy", f.occupancy_pct);
+  pct("L1 hit", f.l1_hit_pct);
+  pct("L2 hit", f.l2_hit_pct);
+  pct("SM", f.sm_pct);
+  pct("memory", f.memory_pct);
+  pct("tensor", f.tensor_pct);
+  pct("FMA", f.fma_pct);
+  pct("issue", f.issue_pct);
+  if (f.ipc) std::printf(", IPC %.2f", *f.ipc);
+  if (f.sm_clock_mhz) std::printf(", clock %.0f MHz", *f.sm_clock_mhz);
+  std::printf("\n");
+}
+
+void PrintProfile(const Profile& p, const std::optional<Roofline>& roofline) {
+  std::printf("profile    %s metrics on %s, %d pass%s, %.0f ms%s\n",
+              std::string(ProfileLevelName(p.level)).c_str(), p.chip.empty() ? "?" : p.chip.c_str(),
+              p.passes, p.passes == 1 ? "" : "es", p.wall_ms,
+              p.counters ? "" : ", no hardware counters");
+  if (!p.note.empty()) std::printf("           %s\n", p.note.c_str());
+  for (const auto& k : p.kernels) {
+    if (p.counters) PrintFields("counters", k);
+    const KernelShape& s = k.shape;
+    std::printf(
+        "occupancy  %s: theoretical %.0f%% (%d blocks of %d threads per SM), %d registers, "
+        "%d B local, %d B spill stores, %d B static + %d B dynamic smem\n",
+        k.kernel.c_str(), s.theoretical_occupancy_pct, s.blocks_per_sm, s.block_threads,
+        s.registers, s.local_bytes, s.spill_store_bytes, s.static_smem_bytes, s.dynamic_smem_bytes);
+    if (p.level != ProfileLevel::kDeep) continue;
+    for (const auto& [name, value] : k.metrics) {
+      std::printf("metric     %s %s = %g\n", k.kernel.c_str(), name.c_str(), value);
+    }
+  }
+  if (p.counters && p.kernels.size() > 1) PrintFields("sequence", p.summary);
+  std::printf("summary    %s\n", ProfileText(p, roofline).c_str());
 }
 
 void PrintTable(const Task& task, const std::string& file, const EvalResult& r) {
@@ -46,6 +103,8 @@ void PrintTable(const Task& task, const std::string& file, const EvalResult& r) 
     std::printf("speedup    %.3fx over the reference (noise band %.3f-%.3f)\n", r.speedup->value,
                 r.speedup->low, r.speedup->high);
   }
+  if (r.roofline) PrintRoofline(*r.roofline);
+  if (r.profile) PrintProfile(*r.profile, r.roofline);
   std::printf("wall       %.0f ms (compile %.0f ms%s)\n", r.wall_ms, r.compile.compile_ms,
               r.compile.cache_hit ? ", cached" : "");
 }
@@ -59,6 +118,14 @@ int RunEval(EvalOptionsCli o) {
   request.tunables = ParseDefines(o.candidate.defines);
   request.options = o.eval;
   request.options.time = !o.no_time;
+  if (!o.metrics.empty() && o.profile.empty()) o.profile = "default";
+  if (!o.profile.empty()) {
+    if (o.no_time) {
+      throw ConfigError("--profile runs after timing; it cannot be combined with --no-time");
+    }
+    request.options.profile = *ParseProfileLevel(o.profile);
+    request.options.profile_metrics = o.metrics;
+  }
   CudaEvaluatorConfig config;
   config.device = o.device;
   CudaEvaluator evaluator(config);
@@ -67,9 +134,14 @@ int RunEval(EvalOptionsCli o) {
     nlohmann::json j = ToJson(result);
     j["task"] = task.name;
     j["file"] = o.candidate.file;
+    if (result.profile) j["profile_text"] = ProfileText(*result.profile, result.roofline);
     std::printf("%s\n", j.dump(2).c_str());
   } else {
     PrintTable(task, o.candidate.file, result);
+  }
+  if (result.profile && !result.profile->error.empty()) {
+    std::fprintf(stderr, "kopt: --metrics: %s\n", result.profile->error.c_str());
+    return kExitUsage;
   }
   return result.ok() ? kExitOk : kExitFailure;
 }
@@ -96,6 +168,12 @@ void AddEvalCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
                   "Relative standard error of the median to stop timing at")
       ->capture_default_str();
   cmd->add_flag("--no-time", options->no_time, "Check correctness only");
+  cmd->add_flag("--profile{default}", options->profile,
+                "Hardware counters after timing: --profile (one pass) or --profile=deep")
+      ->check(CLI::IsMember({"default", "deep"}));
+  cmd->add_option("--metrics", options->metrics,
+                  "Extra CUPTI metrics to collect (comma-separated; implies --profile)")
+      ->delimiter(',');
   cmd->callback([&run, options] { run = [options] { return RunEval(*options); }; });
 }
 

@@ -21,7 +21,9 @@ nlohmann::json ToJson(const DeviceInfo& d) {
             {"max_block", d.limits.max_block},
             {"max_grid", d.limits.max_grid},
             {"max_smem_per_block", d.limits.max_smem_per_block},
-            {"clusters", d.limits.clusters}}}};
+            {"clusters", d.limits.clusters}}},
+          {"uuid", d.uuid},
+          {"peaks", d.peaks ? ToJson(*d.peaks) : nlohmann::json()}};
 }
 
 DeviceInfo DeviceInfoFromJson(const nlohmann::json& j) {
@@ -45,6 +47,10 @@ DeviceInfo DeviceInfoFromJson(const nlohmann::json& j) {
     d.limits.max_grid = l.at("max_grid");
     d.limits.max_smem_per_block = l.at("max_smem_per_block");
     d.limits.clusters = l.at("clusters");
+  }
+  d.uuid = j.value("uuid", "");
+  if (j.contains("peaks") && j.at("peaks").is_object()) {
+    d.peaks = DevicePeaksFromJson(j.at("peaks"));
   }
   return d;
 }

@@ -3,11 +3,13 @@
 // with every evaluation, and used for compile targets and launch limits.
 #pragma once
 
+#include "core/device_peaks.h"
 #include "core/launch_block.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace kopt {
@@ -26,6 +28,8 @@ struct DeviceInfo {
   int memory_bus_bits = 0;
   int driver_version = 0;  // 13000 for CUDA 13.0
   DeviceLimits limits;
+  std::string uuid;                  // "GPU-8f3c...", from the driver
+  std::optional<DevicePeaks> peaks;  // measured ceilings, when the worker has them
 };
 
 nlohmann::json ToJson(const DeviceInfo& d);

@@ -117,8 +117,13 @@ json ToJson(const EvalResult& r) {
                      {"floor_ms", f.floor_ms},
                      {"fraction", f.fraction},
                      {"bound", f.bound},
-                     {"suspicious", f.suspicious}};
+                     {"suspicious", f.suspicious},
+                     {"time_ms", f.time_ms},
+                     {"peak_gbps", f.peak_gbps},
+                     {"peak_tflops", f.peak_tflops},
+                     {"compute_peak", f.compute_peak}};
   }
+  if (r.profile) j["profile"] = ToJson(*r.profile);
   return j;
 }
 
@@ -155,7 +160,12 @@ EvalResult EvalResultFromJson(const json& j) {
     r.roofline = Roofline{f.value("achieved_gbps", 0.0), f.value("achieved_tflops", 0.0),
                           f.value("floor_ms", 0.0),      f.value("fraction", 0.0),
                           f.value("bound", ""),          f.value("suspicious", false)};
+    r.roofline->time_ms = f.value("time_ms", 0.0);
+    r.roofline->peak_gbps = f.value("peak_gbps", 0.0);
+    r.roofline->peak_tflops = f.value("peak_tflops", 0.0);
+    r.roofline->compute_peak = f.value("compute_peak", "");
   }
+  if (j.contains("profile")) r.profile = ProfileFromJson(j.at("profile"));
   r.device = j.value("device", "");
   r.wall_ms = j.value("wall_ms", 0.0);
   return r;

@@ -3,6 +3,7 @@
 // a person or an LLM can act on, and whatever was measured up to there.
 #pragma once
 
+#include "core/profile.h"
 #include "core/stats.h"
 
 #include <nlohmann/json.hpp>
@@ -68,6 +69,11 @@ struct Roofline {
   double fraction = 0;      // floor_ms / measured median: 1.0 is at the roofline
   std::string bound;        // "memory" or "compute"
   bool suspicious = false;  // faster than the floor allows: never wins without a recheck
+
+  double time_ms = 0;        // the time measured against the floor (CUPTI kernels, else events)
+  double peak_gbps = 0;      // the ceilings used (core/roofline.h says which applies)
+  double peak_tflops = 0;    // 0: no compute ceiling applies
+  std::string compute_peak;  // "fp32 FMA", "bf16 tensor cores", ...
 };
 
 struct EvalResult {
@@ -81,6 +87,7 @@ struct EvalResult {
   std::optional<BaselineTiming> baseline;
   std::optional<Speedup> baseline_speedup;  // over the vendor baseline
   std::optional<Roofline> roofline;
+  std::optional<Profile> profile;  // hardware counters and resources, when asked for
   std::string device;
   double wall_ms = 0;
 

@@ -5,10 +5,12 @@
 
 #include "core/eval_result.h"
 #include "core/launch_block.h"
+#include "core/profile.h"
 #include "core/task.h"
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace kopt {
 
@@ -19,7 +21,9 @@ struct EvalOptions {
   double noise_target = 0.005;  // relative standard error of the median to stop at
   double max_timing_s = 1.0;    // cap on GPU time spent sampling one kernel
   int min_samples = 10;
-  double timeout_s = 60;  // deadline for one evaluation in the worker
+  double timeout_s = 60;                       // deadline for one evaluation in the worker
+  ProfileLevel profile = ProfileLevel::kNone;  // hardware counters after timing (needs `time`)
+  std::vector<std::string> profile_metrics;    // CUPTI metrics beyond the level's set
 };
 
 struct EvalRequest {

@@ -79,6 +79,40 @@ extern "C" __global__ void kopt_clock(u64* out, long long spin_cycles) {
   out[0] = (u64)(c1 - c0);
   out[1] = t1 - t0;
 }
+// Ceiling probes (evaluator/peak_probe): a read-only and a copy kernel over float4, and
+// independent FMA chains that keep every FP32 lane busy. The results only feed a branch that
+// never holds, so nothing is optimised away.
+extern "C" __global__ void kopt_peak_read(const float4* __restrict__ p, u64 n4, float* out) {
+  float acc = 0.f;
+  u64 stride = (u64)gridDim.x * blockDim.x;
+  u64 i = blockIdx.x * (u64)blockDim.x + threadIdx.x;
+  for (; i + 3 * stride < n4; i += 4 * stride) {
+    float4 a = p[i], b = p[i + stride], c = p[i + 2 * stride], d = p[i + 3 * stride];
+    acc += (a.x + a.y + a.z + a.w) + (b.x + b.y + b.z + b.w) + (c.x + c.y + c.z + c.w) +
+           (d.x + d.y + d.z + d.w);
+  }
+  for (; i < n4; i += stride) { float4 a = p[i]; acc += a.x + a.y + a.z + a.w; }
+  if (acc == -1.2345e-37f) out[0] = acc;
+}
+
+extern "C" __global__ void kopt_peak_copy(const float4* __restrict__ src, float4* __restrict__ dst, u64 n4) {
+  u64 stride = (u64)gridDim.x * blockDim.x;
+  for (u64 i = blockIdx.x * (u64)blockDim.x + threadIdx.x; i < n4; i += stride) dst[i] = src[i];
+}
+
+extern "C" __global__ void kopt_peak_fma(float* out, int iters, float a, float b) {
+  float x0 = threadIdx.x, x1 = x0 + 1, x2 = x0 + 2, x3 = x0 + 3, x4 = x0 + 4, x5 = x0 + 5,
+        x6 = x0 + 6, x7 = x0 + 7;
+  for (int i = 0; i < iters; ++i) {
+#pragma unroll
+    for (int u = 0; u < 8; ++u) {
+      x0 = fmaf(x0, a, b); x1 = fmaf(x1, a, b); x2 = fmaf(x2, a, b); x3 = fmaf(x3, a, b);
+      x4 = fmaf(x4, a, b); x5 = fmaf(x5, a, b); x6 = fmaf(x6, a, b); x7 = fmaf(x7, a, b);
+    }
+  }
+  float s = ((x0 + x1) + (x2 + x3)) + ((x4 + x5) + (x6 + x7));
+  if (s == -1.2345e-37f) out[blockIdx.x] = s;
+}
 )kernel";
 
 }  // namespace kopt

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // kopt's own device code, compiled by NVRTC like any candidate: the counter-based input
-// generator, the input checksum and the SM clock probe.
+// generator, the input checksum, the SM clock probe and the ceiling probes.
 #pragma once
 
 #include <string_view>
@@ -13,6 +13,9 @@ namespace kopt {
 ///     (seed, stream, i), so inputs are reproducible and fresh per seed.
 ///   kopt_checksum(const unsigned char* p, u64 nbytes, u64* out): an order-free hash of bytes.
 ///   kopt_clock(u64* out, i64 spin_cycles): out[0] SM cycles, out[1] globaltimer ns.
+///   kopt_peak_read(const float4* p, u64 n4, float* out), kopt_peak_copy(const float4* src,
+///     float4* dst, u64 n4): DRAM ceilings; kopt_peak_fma(float* out, int iters, float a,
+///     float b): 128 FLOPs per thread and iteration, the FP32 ceiling.
 extern const std::string_view kBuiltinKernelSource;
 
 }  // namespace kopt

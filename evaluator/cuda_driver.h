@@ -21,10 +21,12 @@ namespace kopt {
   X(cuDeviceGetName)             \
   X(cuDeviceGetAttribute)        \
   X(cuDeviceTotalMem)            \
+  X(cuDeviceGetUuid)             \
   X(cuDevicePrimaryCtxRetain)    \
   X(cuDevicePrimaryCtxRelease)   \
   X(cuCtxSetCurrent)             \
   X(cuCtxSynchronize)            \
+  X(cuCtxGetCurrent)             \
   X(cuModuleLoadData)            \
   X(cuModuleUnload)              \
   X(cuModuleGetFunction)         \

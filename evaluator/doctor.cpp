@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/doctor.h"
 
+#include "core/profile.h"
+#include "evaluator/builtin_kernels.h"
 #include "evaluator/cuda_driver.h"
+#include "evaluator/cupti_profiler.h"
 #include "evaluator/gpu_runtime.h"
 #include "evaluator/nvrtc_compiler.h"
+#include "evaluator/peak_cache.h"
 
 #include <cupti.h>
 
@@ -45,6 +49,64 @@ double MeasureCopyGbps(CUstream stream) {
   return 2.0 * kBytes * kCopies / (ms * 1e-3) / 1e9;
 }
 
+// Ceilings and counters: needs kopt's built-in kernels.
+void CheckProfiling(DoctorDevice& d, const GpuContext& context, bool measure,
+                    const std::string& cache_dir) {
+  NvrtcCompiler compiler(cache_dir);
+  CompileRequest request;
+  request.source = std::string(kBuiltinKernelSource);
+  request.file = "kopt_builtins.cu";
+  request.arch = d.info.arch;
+  CompileOutput out = compiler.Compile(request);
+  if (!out.ok) throw CudaError("kopt's built-in kernels did not compile:\n" + out.info.log);
+  Module builtins(out.cubin);
+  try {
+    if (measure) {
+      d.peaks = DevicePeaksFor(cache_dir, d.info, builtins, context.stream(), /*measure=*/true);
+    } else {
+      d.peaks = LoadCachedPeaks(cache_dir, d.info);
+      d.peaks_cached = d.peaks.has_value();
+    }
+  } catch (const Error& e) {
+    d.peaks_error = e.what();
+  }
+
+  CuptiProfiler profiler(d.info.index);
+  try {
+    d.chip = profiler.Chip();
+    d.default_passes = PlanMetrics(d.chip, ProfileMetrics(ProfileLevel::kDefault)).passes;
+    d.deep_passes = PlanMetrics(d.chip, ProfileMetrics(ProfileLevel::kDeep)).passes;
+  } catch (const Error& e) {
+    d.counters_note = e.what();
+    return;
+  }
+  // A real profile of a read kernel over 256 MiB: the same path as every evaluation.
+  constexpr std::uint64_t kBytes = std::uint64_t{256} << 20;
+  GuardedBuffer data(kBytes), sink(64);
+  GuardedBuffer flush(
+      std::max<std::size_t>(2 * static_cast<std::size_t>(d.info.l2_bytes), std::size_t{64} << 20));
+  KOPT_CU(Driver().cuMemsetD32(data.ptr(), 0x3F800000u, kBytes / 4));
+  CUfunction read = builtins.Find("kopt_peak_read");
+  ProfiledLaunch launch{"kopt_peak_read",
+                        read,
+                        {static_cast<std::uint32_t>(d.info.sm_count) * 8, 1, 1},
+                        {256, 1, 1},
+                        0};
+  Profile p = profiler.Run(
+      ProfileLevel::kDefault, {}, {launch}, {},
+      [&] {
+        CUdeviceptr ptr = data.ptr(), out = sink.ptr();
+        std::uint64_t n4 = kBytes / 16;
+        void* params[] = {&ptr, &n4, &out};
+        KOPT_CU(Driver().cuLaunchKernel(read, launch.grid[0], 1, 1, 256, 1, 1, 0, context.stream(),
+                                        params, nullptr));
+      },
+      context.stream(), flush);
+  d.counters = p.counters;
+  d.probe_dram_pct = p.summary.fields.dram_pct.value_or(0);
+  d.counters_note = p.note;
+}
+
 }  // namespace
 
 DoctorReport RunDoctor(bool measure) {
@@ -68,6 +130,7 @@ DoctorReport RunDoctor(bool measure) {
       d.info = context.device();
       d.theoretical_gbps = 2.0 * d.info.memory_clock_khz * 1e3 * d.info.memory_bus_bits / 8 / 1e9;
       if (measure) d.measured_copy_gbps = MeasureCopyGbps(context.stream());
+      CheckProfiling(d, context, measure, report.cache_dir);
     } catch (const Error& e) {
       d.error = e.what();
     }

@@ -42,7 +42,9 @@ json ToJson(const EvalJob& job) {
             {"time", o.time},
             {"noise_target", o.noise_target},
             {"max_timing_s", o.max_timing_s},
-            {"min_samples", o.min_samples}}}};
+            {"min_samples", o.min_samples},
+            {"profile", ProfileLevelName(o.profile)},
+            {"profile_metrics", o.profile_metrics}}}};
 }
 
 EvalJob EvalJobFromJson(const json& j) {
@@ -59,6 +61,8 @@ EvalJob EvalJobFromJson(const json& j) {
   job.options.noise_target = o.at("noise_target");
   job.options.max_timing_s = o.at("max_timing_s");
   job.options.min_samples = o.at("min_samples");
+  job.options.profile = ParseProfileLevel(o.value("profile", "none")).value_or(ProfileLevel::kNone);
+  job.options.profile_metrics = o.value("profile_metrics", std::vector<std::string>{});
   return job;
 }
 

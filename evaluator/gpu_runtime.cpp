@@ -15,6 +15,19 @@ int Attribute(CUdevice device, CUdevice_attribute attribute) {
 
 std::size_t RoundUp(std::size_t n, std::size_t to) { return (n + to - 1) / to * to; }
 
+// "GPU-8f3c0b1e-...", as nvidia-smi writes it.
+std::string UuidText(const CUuuid& uuid) {
+  static const char* kHex = "0123456789abcdef";
+  std::string out = "GPU-";
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    auto byte = static_cast<unsigned char>(uuid.bytes[i]);
+    out += kHex[byte >> 4];
+    out += kHex[byte & 15];
+  }
+  return out;
+}
+
 }  // namespace
 
 DeviceInfo QueryDevice(int index) {
@@ -48,6 +61,8 @@ DeviceInfo QueryDevice(int index) {
   d.limits.max_smem_per_block =
       Attribute(device, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN);
   d.limits.clusters = Attribute(device, CU_DEVICE_ATTRIBUTE_CLUSTER_LAUNCH) != 0;
+  CUuuid uuid{};
+  if (cu.cuDeviceGetUuid(&uuid, device) == CUDA_SUCCESS) d.uuid = UuidText(uuid);
   return d;
 }
 

@@ -3,10 +3,13 @@
 
 #include "core/compare.h"
 #include "core/host_values.h"
+#include "core/roofline.h"
 #include "evaluator/builtin_kernels.h"
 #include "evaluator/cuda_driver.h"
 #include "evaluator/cupti_kernel_timer.h"
+#include "evaluator/cupti_profiler.h"
 #include "evaluator/nvrtc_compiler.h"
+#include "evaluator/peak_cache.h"
 #include "evaluator/sample_timer.h"
 
 #include <algorithm>
@@ -468,6 +471,30 @@ class Evaluation {
     result.timing = run.timing;
     result.reference_timing = ref_timing->second;
     result.speedup = CompareMedians(ref_timing->second.event_ms, run.timing.event_ms);
+    result.roofline = ComputeRoofline(task_, run.timing, w_.peaks_);
+    if (job_.options.profile != ProfileLevel::kNone) {
+      while (sets.size() > 1) sets.pop_back();  // less memory for kernel replay to save
+      result.profile = ProfileCandidate(sets[0].cand_bindings, cand_plan, result);
+    }
+  }
+
+  // Hardware counters of one run of the candidate's sequence, apart from timing.
+  Profile ProfileCandidate(const Bindings& bindings, const LaunchPlan& plan,
+                           const EvalResult& result) {
+    progress_("profiling the candidate");
+    std::vector<ProfiledLaunch> launches;
+    for (const auto& l : plan.launches) {
+      launches.push_back({l.kernel, candidate_.functions.at(l.kernel), l.grid, l.block, l.smem});
+    }
+    try {
+      return w_.profiler_->Run(
+          job_.options.profile, job_.options.profile_metrics, launches, result.compile.kernels,
+          [&] { Enqueue(candidate_, plan, bindings, true); }, stream_, *w_.flush_);
+    } catch (const CuResultError& e) {
+      throw CandidateFailure{EvalStatus::kCrashed,
+                             std::string("the kernel crashed while profiled: ") + e.what(),
+                             IsStickyError(e.code())};
+    }
   }
 
   double MeasureSmClock() {
@@ -510,6 +537,13 @@ GpuWorker::GpuWorker(int device_index, const std::string& cache_dir) : context_(
   cupti_ = std::make_unique<CuptiKernelTimer>();
   if (!cupti_->available()) {
     std::fprintf(stderr, "kopt worker: kernel times from events only: %s\n", cupti_->why().c_str());
+  }
+  profiler_ = std::make_unique<CuptiProfiler>(device_index);
+  try {
+    peaks_ = DevicePeaksFor(cache_dir, context_.device(), *builtins_, context_.stream());
+  } catch (const Error& e) {
+    peaks_.note = std::string("not measured: ") + e.what();
+    std::fprintf(stderr, "kopt worker: no roofline, the device's peaks %s\n", peaks_.note.c_str());
   }
 }
 

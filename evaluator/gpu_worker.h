@@ -18,6 +18,7 @@
 namespace kopt {
 
 class CuptiKernelTimer;
+class CuptiProfiler;
 
 struct WorkerReply {
   EvalResult result;
@@ -33,6 +34,8 @@ class GpuWorker {
   GpuWorker(int device_index, const std::string& cache_dir);
   ~GpuWorker();
   const DeviceInfo& device() const { return context_.device(); }
+  /// The device's measured ceilings (cached per device and driver; zeros when unmeasured).
+  const DevicePeaks& peaks() const { return peaks_; }
 
   WorkerReply Evaluate(const EvalJob& job, const Progress& progress);
 
@@ -47,6 +50,8 @@ class GpuWorker {
   std::map<std::string, std::vector<std::vector<unsigned char>>> reference_outputs_;
   std::size_t reference_output_bytes_ = 0;
   std::map<std::string, TimingInfo> reference_timing_;  // by task hash
+  std::unique_ptr<CuptiProfiler> profiler_;
+  DevicePeaks peaks_;
 };
 
 }  // namespace kopt

@@ -25,7 +25,9 @@ int RunWorker(int device_index) {
     send({{"type", "ready"}, {"error", e.what()}});
     return 1;
   }
-  send({{"type", "ready"}, {"device", ToJson(worker->device())}});
+  DeviceInfo device = worker->device();
+  device.peaks = worker->peaks();
+  send({{"type", "ready"}, {"device", ToJson(device)}});
 
   const auto forever = std::chrono::steady_clock::time_point::max();
   for (;;) {

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+// Places a timed result on the device's roofline: achieved GB/s and TFLOP/s from the task's
+// byte and FLOP expressions, the floor time the measured ceilings allow, and the `suspicious`
+// flag for a result faster than that floor (DESIGN.md section 5, "Sanity flags").
+#pragma once
+
+#include "core/device_peaks.h"
+#include "core/eval_result.h"
+#include "core/task.h"
+
+#include <optional>
+#include <string>
+
+namespace kopt {
+
+/// A result whose floor is more than 5 % above its time is faster than the hardware allows
+/// (beyond timing noise and the spread of the peak measurement): it is flagged.
+inline constexpr double kSuspiciousFraction = 1.05;
+
+struct ComputeCeiling {
+  double tflops = 0;
+  std::string name;  // "fp32 FMA", "bf16 tensor cores", "fp16 tensor cores"
+};
+
+/// Which compute peak bounds a task. GEMM-like op classes (gemm, conv, attention) with bf16 or
+/// f16 inputs run at the tensor-core rate of that type; every other task with floating-point
+/// inputs at the fp32 FMA rate (also f64, which sm_90 runs no faster). None when the task has
+/// only integer inputs, or when the applicable peak was not measured: no ceiling beats a
+/// wrong one, which would flag honest results.
+std::optional<ComputeCeiling> ComputeCeilingFor(const Task& task, const DevicePeaks& peaks);
+
+/// The roofline of a result timed at the task's main size. The time is the CUPTI kernel median
+/// when there is one (launch overhead is no part of what the hardware bounds), else the event
+/// median. None when the task counts neither bytes nor FLOPs, or nothing was measured.
+std::optional<Roofline> ComputeRoofline(const Task& task, const TimingInfo& timing,
+                                        const DevicePeaks& peaks);
+
+}  // namespace kopt

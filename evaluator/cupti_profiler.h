@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+// Hardware counters of one run of a launch sequence, from the CUPTI range profiler (CUDA 13.0:
+// cupti_range_profiler.h with the profiler host API) in AutoRange + KernelReplay mode: every
+// kernel is a range, and CUPTI replays it as often as the metric set needs passes. Runs apart
+// from timing. When counters are not permitted, or another profiler holds CUPTI, the profile
+// says so and the evaluation carries on without them.
+//
+// Order inside Run: host config for the metric set (cached per set) -> flush L2 -> Enable ->
+// counter data image -> SetConfig -> Start, launches, Stop (until all passes are submitted) ->
+// DecodeData -> evaluate each range -> Disable.
+#pragma once
+
+#include "core/eval_result.h"
+#include "core/profile.h"
+#include "evaluator/gpu_runtime.h"
+
+#include <cuda.h>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kopt {
+
+/// One launch of the profiled sequence, as enqueued.
+struct ProfiledLaunch {
+  std::string kernel;
+  CUfunction function = nullptr;
+  std::array<std::uint32_t, 3> grid{};
+  std::array<std::uint32_t, 3> block{};
+  std::uint32_t smem = 0;  // dynamic shared memory
+};
+
+/// The metrics of `level` followed by `extra` ones, without duplicates.
+std::vector<std::string> MetricList(ProfileLevel level, const std::vector<std::string>& extra);
+
+/// A metric set checked on the host for a chip (no GPU is needed).
+struct MetricPlan {
+  std::string chip;
+  std::vector<std::string> metrics;
+  int passes = 0;
+};
+
+/// Validates every name and counts the passes. Throws ConfigError naming an unknown metric and
+/// the chip, CudaError (with the CUPTI call and status) for any other failure.
+MetricPlan PlanMetrics(const std::string& chip, const std::vector<std::string>& metrics);
+/// The chips CUPTI's host API supports ("GH100", ...).
+std::vector<std::string> SupportedChips();
+/// Every base metric of `chip` (counters, ratios, throughputs), sorted.
+std::vector<std::string> BaseMetrics(const std::string& chip);
+
+class CuptiProfiler {
+ public:
+  /// Cheap: CUPTI is set up on the first Run. KOPT_PROFILER_DENY=1 makes the profiler report
+  /// CUPTI_ERROR_INSUFFICIENT_PRIVILEGES where a machine without permission would.
+  explicit CuptiProfiler(int device_index);
+  ~CuptiProfiler();
+  CuptiProfiler(const CuptiProfiler&) = delete;
+  CuptiProfiler& operator=(const CuptiProfiler&) = delete;
+
+  /// Profiles one run of `enqueue` (the whole sequence, on `stream`) after flushing L2 with
+  /// `flush`. CUPTI failures become the profile's note (never an exception); an unknown metric
+  /// becomes its error. Exceptions of `enqueue` and of the stream synchronisation propagate.
+  /// `resources` (from the compile log, by kernel name) supply the spill counts.
+  Profile Run(ProfileLevel level, const std::vector<std::string>& extra_metrics,
+              const std::vector<ProfiledLaunch>& launches,
+              const std::vector<KernelResources>& resources, const std::function<void()>& enqueue,
+              CUstream stream, const GuardedBuffer& flush);
+
+  /// The chip name ("GH100"), once Run or Chip has set CUPTI up; throws CudaError if it cannot.
+  std::string Chip();
+  /// Why counters are off for the rest of this process ("" while they are not).
+  const std::string& disabled_note() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace kopt

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "evaluator/peak_probe.h"
+
+#include "evaluator/cublas_baseline.h"
+#include "evaluator/cuda_driver.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <functional>
+
+namespace kopt {
+namespace {
+
+constexpr int kRuns = 5;  // timed runs per figure; the best counts
+
+class Events {
+ public:
+  Events() {
+    KOPT_CU(Driver().cuEventCreate(&start_, CU_EVENT_DEFAULT));
+    KOPT_CU(Driver().cuEventCreate(&stop_, CU_EVENT_DEFAULT));
+  }
+  ~Events() {
+    Driver().cuEventDestroy(start_);
+    Driver().cuEventDestroy(stop_);
+  }
+  Events(const Events&) = delete;
+  Events& operator=(const Events&) = delete;
+
+  /// The shortest of kRuns timed calls of `work` (after one untimed call), in ms.
+  double BestMs(const std::function<void()>& work, CUstream stream) {
+    work();
+    double best = 1e30;
+    for (int i = 0; i < kRuns; ++i) {
+      KOPT_CU(Driver().cuEventRecord(start_, stream));
+      work();
+      KOPT_CU(Driver().cuEventRecord(stop_, stream));
+      KOPT_CU(Driver().cuEventSynchronize(stop_));
+      float ms = 0;
+      KOPT_CU(Driver().cuEventElapsedTime(&ms, start_, stop_));
+      best = std::min(best, static_cast<double>(ms));
+    }
+    return best;
+  }
+
+ private:
+  CUevent start_ = nullptr;
+  CUevent stop_ = nullptr;
+};
+
+std::string UtcNow() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+void MeasureDram(DevicePeaks& peaks, const DeviceInfo& device, const Module& builtins,
+                 CUstream stream, Events& events) {
+  const DriverApi& cu = Driver();
+  std::size_t free_bytes = 0, total = 0;
+  KOPT_CU(cu.cuMemGetInfo(&free_bytes, &total));
+  // Far beyond L2 (50 MiB on an H100), and at most a quarter of what is free for both buffers.
+  std::size_t bytes =
+      std::clamp<std::size_t>(free_bytes / 8, std::size_t{64} << 20, std::size_t{512} << 20);
+  bytes = bytes / 4096 * 4096;
+  GuardedBuffer a(bytes), b(bytes), sink(64);
+  KOPT_CU(cu.cuMemsetD32(a.ptr(), 0x3F800000u, bytes / 4));  // 1.0f
+  auto n4 = static_cast<std::uint64_t>(bytes / 16);
+  unsigned blocks = static_cast<unsigned>(std::max(device.sm_count, 1)) * 8;
+  CUfunction read = builtins.Find("kopt_peak_read");
+  CUfunction copy = builtins.Find("kopt_peak_copy");
+  CUdeviceptr src = a.ptr(), dst = b.ptr(), out = sink.ptr();
+
+  double memcpy_ms =
+      events.BestMs([&] { KOPT_CU(cu.cuMemcpyDtoDAsync(dst, src, bytes, stream)); }, stream);
+  double copy_ms = events.BestMs(
+      [&] {
+        void* params[] = {&src, &dst, &n4};
+        KOPT_CU(cu.cuLaunchKernel(copy, blocks, 1, 1, 256, 1, 1, 0, stream, params, nullptr));
+      },
+      stream);
+  double read_ms = events.BestMs(
+      [&] {
+        void* params[] = {&src, &n4, &out};
+        KOPT_CU(cu.cuLaunchKernel(read, blocks, 1, 1, 256, 1, 1, 0, stream, params, nullptr));
+      },
+      stream);
+  auto gbps = [](double moved, double ms) { return moved / (ms * 1e-3) / 1e9; };
+  peaks.copy_gbps = std::max(gbps(2.0 * bytes, memcpy_ms), gbps(2.0 * bytes, copy_ms));
+  peaks.read_gbps = gbps(static_cast<double>(bytes), read_ms);
+  peaks.dram_gbps = std::max(peaks.copy_gbps, peaks.read_gbps);
+}
+
+void MeasureFma(DevicePeaks& peaks, const DeviceInfo& device, const Module& builtins,
+                CUstream stream, Events& events) {
+  const DriverApi& cu = Driver();
+  CUfunction fma = builtins.Find("kopt_peak_fma");
+  GuardedBuffer sink(1 << 20);
+  CUdeviceptr out = sink.ptr();
+  unsigned blocks = static_cast<unsigned>(std::max(device.sm_count, 1)) * 8;
+  float a = 0.999f, b = 0.001f;
+  int iters = 256;
+  auto launch = [&] {
+    void* params[] = {&out, &iters, &a, &b};
+    KOPT_CU(cu.cuLaunchKernel(fma, blocks, 1, 1, 256, 1, 1, 0, stream, params, nullptr));
+  };
+  // Calibrate to about 5 ms per launch, then take the best of the timed runs.
+  double ms = events.BestMs(launch, stream);
+  iters = static_cast<int>(std::clamp(iters * 5.0 / std::max(ms, 1e-3), 256.0, 1e7));
+  ms = events.BestMs(launch, stream);
+  double flops = 128.0 * iters * blocks * 256;
+  peaks.fp32_tflops = flops / (ms * 1e-3) / 1e12;
+}
+
+double MeasureTensor(DType dtype, const Module& builtins, CUstream stream, Events& events) {
+  const DriverApi& cu = Driver();
+  std::size_t free_bytes = 0, total = 0;
+  KOPT_CU(cu.cuMemGetInfo(&free_bytes, &total));
+  std::int64_t n = free_bytes > (std::size_t{2} << 30) ? 8192 : 4096;
+  Task task;
+  task.name = "kopt_peak_gemm";
+  task.op_class = "gemm";
+  task.symbols = {{"M", n}, {"N", n}, {"K", n}};
+  task.tensors = {{"A", dtype, {"M", "K"}, TensorRole::kInput, {}},
+                  {"B", dtype, {"K", "N"}, TensorRole::kInput, {}},
+                  {"C", dtype, {"M", "N"}, TensorRole::kOutput, {}}};
+  task.baseline = BaselineSpec{};
+  CublasLtGemm gemm(task, task.symbols);
+  auto elements = static_cast<std::uint64_t>(n * n);
+  std::size_t bytes = elements * DTypeSize(dtype);
+  GuardedBuffer a(bytes), b(bytes), c(bytes);
+  CUfunction fill = builtins.Find("kopt_fill_" + std::string(DTypeName(dtype)));
+  for (const GuardedBuffer* buffer : {&a, &b}) {
+    CUdeviceptr ptr = buffer->ptr();
+    std::uint64_t seed = 7, stream_id = buffer == &a ? 1 : 2;
+    int dist = 0;
+    double mean = 0, stddev = 1;
+    void* params[] = {&ptr, &elements, &seed, &stream_id, &dist, &mean, &stddev};
+    KOPT_CU(cu.cuLaunchKernel(fill, 1024, 1, 1, 256, 1, 1, 0, stream, params, nullptr));
+  }
+  std::map<std::string, CUdeviceptr, std::less<>> tensors = {
+      {"A", a.ptr()}, {"B", b.ptr()}, {"C", c.ptr()}};
+  double ms = events.BestMs([&] { gemm.Enqueue(tensors, stream); }, stream);
+  return 2.0 * static_cast<double>(n) * n * n / (ms * 1e-3) / 1e12;
+}
+
+}  // namespace
+
+DevicePeaks MeasureDevicePeaks(const DeviceInfo& device, const Module& builtins, CUstream stream) {
+  auto start = std::chrono::steady_clock::now();
+  DevicePeaks peaks;
+  peaks.device = device.name;
+  peaks.uuid = device.uuid;
+  peaks.driver_version = device.driver_version;
+  peaks.measured_at = UtcNow();
+  Events events;
+  MeasureFma(peaks, device, builtins, stream, events);  // first: it also ramps the clocks up
+  MeasureDram(peaks, device, builtins, stream, events);
+  for (DType dtype : {DType::kBF16, DType::kF16}) {
+    try {
+      double tflops = MeasureTensor(dtype, builtins, stream, events);
+      (dtype == DType::kBF16 ? peaks.bf16_tflops : peaks.fp16_tflops) = tflops;
+    } catch (const CuResultError&) {
+      throw;
+    } catch (const Error& e) {
+      peaks.note += std::string(peaks.note.empty() ? "" : "; ") + std::string(DTypeName(dtype)) +
+                    " tensor peak not measured: " + e.what();
+    }
+  }
+  peaks.measure_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return peaks;
+}
+
+}  // namespace kopt
