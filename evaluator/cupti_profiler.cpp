@@ -375,15 +375,16 @@ struct CuptiProfiler::State {
 
   // Collects the counters of one run into `p.kernels`.
   void Collect(Profile& p, const std::vector<std::string>& metrics, std::size_t launches,
-               const std::function<void()>& enqueue, CUstream stream, const GuardedBuffer& flush) {
+               const std::function<void()>& enqueue, const std::function<void()>& flush_caches,
+               CUstream stream) {
     CUcontext ctx = CurrentContext();
     Initialize(ctx);
     p.chip = chip;
     HostConfig& config = Config(metrics);
     p.passes = config.passes();
 
-    // Cold L2, as in timing; the memset is no kernel, so it is no range.
-    KOPT_CU(Driver().cuMemsetD32Async(flush.ptr(), 0x5A5A5A5Au, flush.bytes() / 4, stream));
+    // Cold, clean L2, before the profiler is enabled: the flush is no range.
+    flush_caches();
     KOPT_CU(Driver().cuStreamSynchronize(stream));
 
     RangeSession session(ctx);
@@ -475,8 +476,8 @@ std::string CuptiProfiler::Chip() {
 Profile CuptiProfiler::Run(ProfileLevel level, const std::vector<std::string>& extra_metrics,
                            const std::vector<ProfiledLaunch>& launches,
                            const std::vector<KernelResources>& resources,
-                           const std::function<void()>& enqueue, CUstream stream,
-                           const GuardedBuffer& flush) {
+                           const std::function<void()>& enqueue,
+                           const std::function<void()>& flush_caches, CUstream stream) {
   auto start = std::chrono::steady_clock::now();
   State& s = *state_;
   if (s.max_threads_per_sm == 0) {
@@ -500,7 +501,8 @@ Profile CuptiProfiler::Run(ProfileLevel level, const std::vector<std::string>& e
     p.note = s.disabled_note;
   } else if (!launches.empty() && level != ProfileLevel::kNone) {
     try {
-      s.Collect(p, MetricList(level, extra_metrics), launches.size(), enqueue, stream, flush);
+      s.Collect(p, MetricList(level, extra_metrics), launches.size(), enqueue, flush_caches,
+                stream);
     } catch (const ConfigError& e) {
       p.error = e.what();
       p.note = "no counters collected: " + p.error;

@@ -5,14 +5,13 @@
 // from timing. When counters are not permitted, or another profiler holds CUPTI, the profile
 // says so and the evaluation carries on without them.
 //
-// Order inside Run: host config for the metric set (cached per set) -> flush L2 -> Enable ->
+// Order inside Run: host config for the metric set (cached per set) -> flush caches -> Enable ->
 // counter data image -> SetConfig -> Start, launches, Stop (until all passes are submitted) ->
 // DecodeData -> evaluate each range -> Disable.
 #pragma once
 
 #include "core/eval_result.h"
 #include "core/profile.h"
-#include "evaluator/gpu_runtime.h"
 
 #include <cuda.h>
 
@@ -61,14 +60,15 @@ class CuptiProfiler {
   CuptiProfiler(const CuptiProfiler&) = delete;
   CuptiProfiler& operator=(const CuptiProfiler&) = delete;
 
-  /// Profiles one run of `enqueue` (the whole sequence, on `stream`) after flushing L2 with
-  /// `flush`. CUPTI failures become the profile's note (never an exception); an unknown metric
-  /// becomes its error. Exceptions of `enqueue` and of the stream synchronisation propagate.
+  /// Profiles one run of `enqueue` (the whole sequence, on `stream`) after `flush_caches` (which
+  /// enqueues work that leaves L2 cold and clean, as Nsight Compute's cache control does).
+  /// CUPTI failures become the profile's note (never an exception); an unknown metric becomes
+  /// its error. Exceptions of the callbacks and of stream synchronisation propagate.
   /// `resources` (from the compile log, by kernel name) supply the spill counts.
   Profile Run(ProfileLevel level, const std::vector<std::string>& extra_metrics,
               const std::vector<ProfiledLaunch>& launches,
               const std::vector<KernelResources>& resources, const std::function<void()>& enqueue,
-              CUstream stream, const GuardedBuffer& flush);
+              const std::function<void()>& flush_caches, CUstream stream);
 
   /// The chip name ("GH100"), once Run or Chip has set CUPTI up; throws CudaError if it cannot.
   std::string Chip();

@@ -101,7 +101,14 @@ void CheckProfiling(DoctorDevice& d, const GpuContext& context, bool measure,
         KOPT_CU(Driver().cuLaunchKernel(read, launch.grid[0], 1, 1, 256, 1, 1, 0, context.stream(),
                                         params, nullptr));
       },
-      context.stream(), flush);
+      [&] {
+        CUdeviceptr ptr = flush.ptr(), out = sink.ptr();
+        std::uint64_t n4 = flush.bytes() / 16;
+        void* params[] = {&ptr, &n4, &out};
+        KOPT_CU(Driver().cuLaunchKernel(read, launch.grid[0], 1, 1, 256, 1, 1, 0, context.stream(),
+                                        params, nullptr));
+      },
+      context.stream());
   d.counters = p.counters;
   d.probe_dram_pct = p.summary.fields.dram_pct.value_or(0);
   d.counters_note = p.note;
