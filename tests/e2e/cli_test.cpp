@@ -104,5 +104,22 @@ TEST(CliTest, GpuCommandsSayClearlyWhenThereIsNoDriver) {
   EXPECT_NE(eval.text.find("no CUDA driver"), std::string::npos) << eval.text;
 }
 
+TEST(CliTest, ProfileFlagsAreCheckedBeforeAnyGpuWork) {
+  std::string candidate = kRoot + "/tests/data/candidates/good/transpose_fp32.cu";
+  Output level = Kopt("eval transpose_fp32 " + candidate + " --profile=full");
+  EXPECT_EQ(level.code, 2);
+  EXPECT_NE(level.text.find("full not in {default,deep}"), std::string::npos) << level.text;
+  Output untimed = Kopt("eval transpose_fp32 " + candidate + " --profile --no-time");
+  EXPECT_EQ(untimed.code, 2);
+  EXPECT_NE(untimed.text.find("cannot be combined with --no-time"), std::string::npos)
+      << untimed.text;
+  Output metrics = Kopt("eval transpose_fp32 " + candidate + " --metrics x --no-time");
+  EXPECT_EQ(metrics.code, 2) << metrics.text;
+  if (DriverAvailable()) return;
+  Output no_driver = Kopt("eval transpose_fp32 " + candidate + " --profile=deep");
+  EXPECT_EQ(no_driver.code, 1);
+  EXPECT_NE(no_driver.text.find("no CUDA driver"), std::string::npos) << no_driver.text;
+}
+
 }  // namespace
 }  // namespace kopt
