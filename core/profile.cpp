@@ -67,7 +67,9 @@ json FieldsToJson(const ProfileFields& f) {
 ProfileFields FieldsFromJson(const json& j) {
   ProfileFields f;
   for (const FieldSpec& spec : kFields) {
-    if (j.contains(spec.key)) f.*spec.member = j.at(spec.key).get<double>();
+    if (j.contains(spec.key) && j.at(spec.key).is_number()) {
+      f.*spec.member = j.at(spec.key).get<double>();
+    }
   }
   return f;
 }
@@ -115,7 +117,9 @@ KernelProfile KernelFromJson(const json& j) {
   k.kernel = j.value("kernel", "");
   k.launch = j.value("launch", 0);
   json metrics = j.value("metrics", json::object());
-  for (const auto& [name, value] : metrics.items()) k.metrics[name] = value.get<double>();
+  for (const auto& [name, value] : metrics.items()) {
+    if (value.is_number()) k.metrics[name] = value.get<double>();
+  }
   k.fields = FieldsFromJson(j.value("fields", json::object()));
   k.shape = ShapeFromJson(j.value("shape", json::object()));
   return k;

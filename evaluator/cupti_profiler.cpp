@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -163,8 +164,11 @@ class HostConfig {
     p.numMetrics = names_.size();
     p.pMetricValues = values.data();
     Check(cuptiProfilerHostEvaluateToGpuValues(&p), "cuptiProfilerHostEvaluateToGpuValues");
+    // A ratio over nothing (a hit rate without accesses) comes back NaN: leave it out.
     std::map<std::string, double> out;
-    for (std::size_t i = 0; i < metrics_.size(); ++i) out[metrics_[i]] = values[i];
+    for (std::size_t i = 0; i < metrics_.size(); ++i) {
+      if (std::isfinite(values[i])) out[metrics_[i]] = values[i];
+    }
     return out;
   }
 

@@ -10,6 +10,7 @@
 // DecodeData -> evaluate each range -> Disable.
 #pragma once
 
+#include "core/error.h"
 #include "core/eval_result.h"
 #include "core/profile.h"
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <functional>
 
@@ -169,6 +170,10 @@ DevicePeaks MeasureDevicePeaks(const DeviceInfo& device, const Module& builtins,
       peaks.note += std::string(peaks.note.empty() ? "" : "; ") + std::string(DTypeName(dtype)) +
                     " tensor peak not measured: " + e.what();
     }
+  }
+  for (double* v : {&peaks.dram_gbps, &peaks.copy_gbps, &peaks.read_gbps, &peaks.fp32_tflops,
+                    &peaks.bf16_tflops, &peaks.fp16_tflops}) {
+    if (!std::isfinite(*v)) *v = 0;
   }
   peaks.measure_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

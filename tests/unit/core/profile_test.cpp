@@ -58,6 +58,17 @@ KernelProfile Kernel(const std::string& name, double ms, double dram, int regist
   return k;
 }
 
+Profile OneKernelProfile() {
+  Profile p;
+  p.counters = true;
+  KernelProfile k = Kernel("k", 0.1, 50, 40);
+  k.metrics[metric::kL1HitPct] = 12;
+  k.fields = DeriveFields(k.metrics);
+  p.kernels = {k};
+  p.summary = k;
+  return p;
+}
+
 TEST(ProfileTest, SequenceSummaryAddsDurationsAndWeighsPercentagesByTime) {
   std::vector<KernelProfile> kernels = {Kernel("partial", 0.3, 80, 32),
                                         Kernel("final", 0.1, 40, 96)};
@@ -121,6 +132,18 @@ TEST(ProfileTest, JsonRoundTripKeepsMetricsFieldsShapesAndNotes) {
   EXPECT_FALSE(denied_back.counters);
   EXPECT_EQ(denied_back.unavailable, "denied");
   EXPECT_EQ(denied_back.note, denied.note);
+}
+
+TEST(ProfileTest, NonNumbersInStoredJsonAreSkippedNotFatal) {
+  // nlohmann writes NaN as null; a stored profile with one must still load.
+  nlohmann::json j = ToJson(OneKernelProfile());
+  j["kernels"][0]["metrics"][metric::kL1HitPct] = nullptr;
+  j["kernels"][0]["fields"]["l1_hit_pct"] = nullptr;
+  Profile back = ProfileFromJson(j);
+  ASSERT_EQ(back.kernels.size(), 1u);
+  EXPECT_EQ(back.kernels[0].metrics.count(metric::kL1HitPct), 0u);
+  EXPECT_FALSE(back.kernels[0].fields.l1_hit_pct);
+  EXPECT_TRUE(back.kernels[0].fields.dram_pct);
 }
 
 TEST(ProfileTest, EvalResultCarriesItsProfileAndRooflineThroughJson) {
