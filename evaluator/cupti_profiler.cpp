@@ -181,10 +181,11 @@ class HostConfig {
 };
 
 // The range profiler enabled on a context; the destructor stops and disables it, whatever
-// failed in between, so the next evaluation starts clean.
+// failed in between, so the next evaluation starts clean. A failure there is kept in `cleanup`
+// for the profile's note.
 class RangeSession {
  public:
-  explicit RangeSession(CUcontext ctx) {
+  RangeSession(CUcontext ctx, std::string* cleanup) : cleanup_(cleanup) {
     CUpti_RangeProfiler_Enable_Params p{CUpti_RangeProfiler_Enable_Params_STRUCT_SIZE};
     p.ctx = ctx;
     Check(cuptiRangeProfilerEnable(&p), "cuptiRangeProfilerEnable");
@@ -194,11 +195,15 @@ class RangeSession {
     if (started_) {
       CUpti_RangeProfiler_Stop_Params stop{CUpti_RangeProfiler_Stop_Params_STRUCT_SIZE};
       stop.pRangeProfilerObject = object_;
-      cuptiRangeProfilerStop(&stop);
+      CUptiResult status = cuptiRangeProfilerStop(&stop);
+      if (status != CUPTI_SUCCESS)
+        *cleanup_ += "; cleanup: cuptiRangeProfilerStop returned " + StatusText(status);
     }
     CUpti_RangeProfiler_Disable_Params p{CUpti_RangeProfiler_Disable_Params_STRUCT_SIZE};
     p.pRangeProfilerObject = object_;
-    cuptiRangeProfilerDisable(&p);
+    CUptiResult status = cuptiRangeProfilerDisable(&p);
+    if (status != CUPTI_SUCCESS)
+      *cleanup_ += "; cleanup: cuptiRangeProfilerDisable returned " + StatusText(status);
   }
   RangeSession(const RangeSession&) = delete;
   RangeSession& operator=(const RangeSession&) = delete;
@@ -228,6 +233,7 @@ class RangeSession {
  private:
   CUpti_RangeProfiler_Object* object_ = nullptr;
   bool started_ = false;
+  std::string* cleanup_;
 };
 
 std::int64_t Product(const std::array<std::uint32_t, 3>& d) {
@@ -327,6 +333,7 @@ struct CuptiProfiler::State {
   int max_threads_per_sm = 0;
   std::string disabled_unavailable;  // counters are off for the process, and why
   std::string disabled_note;
+  std::string cleanup;  // failures while disabling the range profiler, for the note
 
   ~State() {
     configs.clear();
@@ -391,7 +398,7 @@ struct CuptiProfiler::State {
     flush_caches();
     KOPT_CU(Driver().cuStreamSynchronize(stream));
 
-    RangeSession session(ctx);
+    RangeSession session(ctx, &cleanup);
     CUpti_RangeProfiler_GetCounterDataSize_Params size{
         CUpti_RangeProfiler_GetCounterDataSize_Params_STRUCT_SIZE};
     size.pRangeProfilerObject = session.object();
@@ -528,6 +535,11 @@ Profile CuptiProfiler::Run(ProfileLevel level, const std::vector<std::string>& e
         std::fprintf(stderr, "kopt: profiling failed: %s\n", p.note.c_str());
       }
     }
+  }
+  if (!s.cleanup.empty()) {
+    p.note += s.cleanup;
+    std::fprintf(stderr, "kopt: profiler%s\n", s.cleanup.c_str());
+    s.cleanup.clear();
   }
   p.summary = SummarizeKernels(p.kernels);
   p.wall_ms =
