@@ -14,6 +14,7 @@ nlohmann::json ToJson(const DevicePeaks& p) {
           {"fp32_tflops", p.fp32_tflops},
           {"bf16_tflops", p.bf16_tflops},
           {"fp16_tflops", p.fp16_tflops},
+          {"sm_clock_mhz", p.sm_clock_mhz},
           {"measure_ms", p.measure_ms},
           {"measured_at", p.measured_at},
           {"note", p.note}};
@@ -30,6 +31,7 @@ DevicePeaks DevicePeaksFromJson(const nlohmann::json& j) {
   p.fp32_tflops = j.value("fp32_tflops", 0.0);
   p.bf16_tflops = j.value("bf16_tflops", 0.0);
   p.fp16_tflops = j.value("fp16_tflops", 0.0);
+  p.sm_clock_mhz = j.value("sm_clock_mhz", 0.0);
   p.measure_ms = j.value("measure_ms", 0.0);
   p.measured_at = j.value("measured_at", "");
   p.note = j.value("note", "");

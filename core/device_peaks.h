@@ -22,6 +22,8 @@ struct DevicePeaks {
   double fp32_tflops = 0;  // an FMA kernel, 2 FLOPs per FMA
   double bf16_tflops = 0;  // cuBLASLt GEMM on tensor cores, fp32 accumulation; 0 if not measured
   double fp16_tflops = 0;
+  double sm_clock_mhz = 0;  // the SM clock right after the FMA runs; compute rates measured
+                            // below the rated clock are scaled up to it
   double measure_ms = 0;    // how long the measurement took
   std::string measured_at;  // UTC, ISO 8601
   std::string note;         // what could not be measured, and why

@@ -109,7 +109,8 @@ struct Profile {
   ProfileLevel level = ProfileLevel::kDefault;
   bool counters = false;  // hardware counters were collected
   /// Why there are no counters, in one word: "denied" (no permission), "busy" (another
-  /// profiler holds CUPTI), "unsupported" (device or driver), "failed" (anything else).
+  /// profiler holds CUPTI), "unsupported" (device or driver), "disabled" (KOPT_NO_CUPTI),
+  /// "failed" (anything else).
   std::string unavailable;
   std::string note;   // the same in full: the CUPTI call and status
   std::string error;  // a bad request, such as an unknown metric name

@@ -26,6 +26,7 @@ std::string WhyUnavailable(const Profile& p) {
   if (p.unavailable == "denied") return "no hardware counters: not permitted on this machine";
   if (p.unavailable == "busy") return "no hardware counters: another profiler holds them";
   if (p.unavailable == "unsupported") return "no hardware counters: not supported here";
+  if (p.unavailable == "disabled") return "no hardware counters: turned off";
   return "no hardware counters";
 }
 
@@ -116,11 +117,13 @@ std::string ProfileText(const Profile& profile, const std::optional<Roofline>& r
                     Clause(profile.summary, profile.counters, r);
   double total = profile.summary.fields.duration_ms.value_or(0);
   for (const auto& k : profile.kernels) {
-    out += "; " + k.kernel;
+    out += "; ";
+    out += k.kernel;
     if (total > 0 && k.fields.duration_ms) {
       out += " (" + Pct(*k.fields.duration_ms / total * 100) + " of the time)";
     }
-    out += " " + Clause(k, profile.counters, nullptr);
+    out += ' ';
+    out += Clause(k, profile.counters, nullptr);
   }
   return out;
 }

@@ -469,6 +469,10 @@ CuptiProfiler::CuptiProfiler(int device_index) : state_(std::make_unique<State>(
   state_->device_index = device_index;
   const char* deny = std::getenv("KOPT_PROFILER_DENY");
   state_->deny = deny && *deny && std::string(deny) != "0";
+  if (const char* off = std::getenv("KOPT_NO_CUPTI"); off && *off && std::string(off) != "0") {
+    state_->disabled_unavailable = "disabled";
+    state_->disabled_note = "CUPTI disabled by KOPT_NO_CUPTI";
+  }
 }
 
 CuptiProfiler::~CuptiProfiler() = default;
@@ -476,6 +480,7 @@ CuptiProfiler::~CuptiProfiler() = default;
 const std::string& CuptiProfiler::disabled_note() const { return state_->disabled_note; }
 
 std::string CuptiProfiler::Chip() {
+  if (!state_->disabled_unavailable.empty()) throw CudaError(state_->disabled_note);
   try {
     state_->Initialize(State::CurrentContext());
   } catch (const CuptiFailure& e) {

@@ -55,7 +55,8 @@ std::vector<std::string> BaseMetrics(const std::string& chip);
 class CuptiProfiler {
  public:
   /// Cheap: CUPTI is set up on the first Run. KOPT_PROFILER_DENY=1 makes the profiler report
-  /// CUPTI_ERROR_INSUFFICIENT_PRIVILEGES where a machine without permission would.
+  /// CUPTI_ERROR_INSUFFICIENT_PRIVILEGES where a machine without permission would;
+  /// KOPT_NO_CUPTI=1 turns it off (as it does the kernel timer).
   explicit CuptiProfiler(int device_index);
   ~CuptiProfiler();
   CuptiProfiler(const CuptiProfiler&) = delete;
@@ -71,7 +72,7 @@ class CuptiProfiler {
               const std::vector<KernelResources>& resources, const std::function<void()>& enqueue,
               const std::function<void()>& flush_caches, CUstream stream);
 
-  /// The chip name ("GH100"), once Run or Chip has set CUPTI up; throws CudaError if it cannot.
+  /// The chip name ("GH100"); sets CUPTI up. Throws CudaError if it cannot or is turned off.
   std::string Chip();
   /// Why counters are off for the rest of this process ("" while they are not).
   const std::string& disabled_note() const;

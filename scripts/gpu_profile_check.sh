@@ -50,7 +50,7 @@ deny_rc=$?
 
 # Nsight Compute on the same launches: `kopt eval --no-time --seeds 1` runs the candidate's
 # sequence at the main size first, so the first N launches of its kernels are the ones kopt
-# profiled (N = the sequence's length).
+# profiled (N = the sequence's length). KOPT_NO_CUPTI=1: kopt's worker leaves CUPTI to ncu.
 compare="$out/ncu_compare.txt"
 : > "$compare"
 if [ -n "$ncu_bin" ]; then
@@ -64,7 +64,7 @@ if [ -n "$ncu_bin" ]; then
       continue
     fi
     regex=$(printf '%s\n' "$kernels" | paste -sd'|')
-    timeout 600 "$ncu_bin" --clock-control none --target-processes all --cache-control all \
+    KOPT_NO_CUPTI=1 timeout 600 "$ncu_bin" --clock-control none --target-processes all --cache-control all \
       --replay-mode kernel -k "regex:^($regex)\$" -c "$count" \
       --metrics gpu__time_duration.sum,dram__throughput.avg.pct_of_peak_sustained_elapsed \
       --csv --print-units base --log-file "$out/ncu_$name.csv" \
