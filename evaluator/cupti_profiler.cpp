@@ -451,10 +451,23 @@ struct CuptiProfiler::State {
     info.pCounterDataImage = data.data();
     info.counterDataImageSize = data.size();
     Check(cuptiRangeProfilerGetCounterDataInfo(&info), "cuptiRangeProfilerGetCounterDataInfo");
+    // AutoRange names ranges "0", "1", ... in launch order; fall back to the order itself.
     std::size_t ranges = std::min(info.numTotalRanges, p.kernels.size());
     for (std::size_t r = 0; r < ranges; ++r) {
-      p.kernels[r].metrics = config.Evaluate(data, r);
-      p.kernels[r].fields = DeriveFields(p.kernels[r].metrics);
+      std::size_t launch = r;
+      CUpti_RangeProfiler_CounterData_GetRangeInfo_Params range{
+          CUpti_RangeProfiler_CounterData_GetRangeInfo_Params_STRUCT_SIZE};
+      range.pCounterDataImage = data.data();
+      range.counterDataImageSize = data.size();
+      range.rangeIndex = r;
+      range.rangeDelimiter = "/";
+      if (cuptiRangeProfilerCounterDataGetRangeInfo(&range) == CUPTI_SUCCESS && range.rangeName) {
+        char* end = nullptr;
+        unsigned long index = std::strtoul(range.rangeName, &end, 10);
+        if (end != range.rangeName && *end == '\0' && index < p.kernels.size()) launch = index;
+      }
+      p.kernels[launch].metrics = config.Evaluate(data, r);
+      p.kernels[launch].fields = DeriveFields(p.kernels[launch].metrics);
     }
     if (info.numTotalRanges != launches || decode.numOfRangeDropped > 0) {
       p.note = "CUPTI recorded " + std::to_string(info.numTotalRanges) + " ranges (" +

@@ -125,4 +125,5 @@ if [ -z "$ncu_bin" ]; then
 else
   printf '%-16s %8s %8s %6s %8s %8s %6s %9s %6s\n' task kopt_ms ncu_ms ratio kopt_dram ncu_dram ratio timed_ms t/ncu
   cat "$compare"
+  [ -f "$out/ncu_per_kernel.txt" ] && cat "$out/ncu_per_kernel.txt"
 fi
