@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -18,6 +19,12 @@ using namespace kopt;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// The build's paths, unless the environment says the tree or the binary moved.
+std::string FromEnv(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value && *value ? value : fallback;
+}
 
 double Since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
@@ -39,14 +46,25 @@ void Row(const char* what, double value, const char* unit, const char* target, b
 
 CudaEvaluator MakeEvaluator() {
   CudaEvaluatorConfig config;
-  config.worker_binary = KOPT_BINARY;
+  config.worker_binary = FromEnv("KOPT_BINARY", KOPT_BINARY);
   return CudaEvaluator(config);
 }
 
 }  // namespace
 
+int Bench();
+
 int main() {
-  fs::path root = KOPT_SOURCE_DIR;
+  try {
+    return Bench();
+  } catch (const std::exception& e) {
+    std::printf("profile_bench: %s\n", e.what());
+    return 1;
+  }
+}
+
+int Bench() {
+  fs::path root = FromEnv("KOPT_SOURCE_DIR", KOPT_SOURCE_DIR);
   const char* names[] = {"gemm_fp32", "softmax_rows", "rmsnorm_bf16", "reduce_sum",
                          "transpose_fp32"};
 

@@ -20,7 +20,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kRoot = KOPT_SOURCE_DIR;
+// The build's paths, unless the environment says the tree or the binary moved.
+std::string FromEnv(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value && *value ? value : fallback;
+}
+
+const fs::path kRoot = FromEnv("KOPT_SOURCE_DIR", KOPT_SOURCE_DIR);
 const fs::path kData = kRoot / "tests/data";
 
 class ProfileGpuTest : public ::testing::Test {
@@ -37,7 +43,7 @@ class ProfileGpuTest : public ::testing::Test {
 
 CudaEvaluator MakeEvaluator() {
   CudaEvaluatorConfig config;
-  config.worker_binary = KOPT_BINARY;
+  config.worker_binary = FromEnv("KOPT_BINARY", KOPT_BINARY);
   return CudaEvaluator(config);
 }
 
