@@ -4,10 +4,14 @@
 # (also with counters denied), and kopt's duration and DRAM % against Nsight Compute's when ncu
 # is installed (clocks are never changed: --clock-control none). Logs go to $OUT (or
 # ./gpu-logs); a short table is printed last. Run from anywhere after a build:
-#   scripts/gpu_profile_check.sh [build-folder]
+#   scripts/gpu_profile_check.sh [build-folder [steps]]
+# steps: a comma-separated subset of doctor,tests,bench,eval,ncu (default: all of them, about
+# six minutes on an H100; split them over two runs when a run is capped at ten minutes).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=$(realpath "${1:-build}")
+steps=",${2:-doctor,tests,bench,eval,ncu},"
+want() { [[ "$steps" == *",$1,"* ]]; }
 out=${OUT:-gpu-logs}
 mkdir -p "$out"
 out=$(realpath "$out")
@@ -27,39 +31,53 @@ ncu_bin=$(command -v ncu || ls /usr/local/cuda/bin/ncu 2>/dev/null || true)
   [ -n "$ncu_bin" ] && "$ncu_bin" --version
 } > "$out/env.log" 2>&1
 
-timeout 300 "$kopt" doctor > "$out/doctor.log" 2>&1
-doctor_rc=$?
-timeout 120 "$kopt" doctor --metrics > "$out/metrics.log" 2>&1
+doctor_rc=skipped
+if want doctor || want ncu; then  # ncu's runs use the peaks the doctor caches
+  timeout 300 "$kopt" doctor > "$out/doctor.log" 2>&1
+  doctor_rc=$?
+  timeout 120 "$kopt" doctor --metrics > "$out/metrics.log" 2>&1
+fi
 
 # The GPU test binaries themselves (ctest's files hold the configure-time paths).
-gpu_rc=0
+gpu_rc=skipped
 : > "$out/ctest_gpu.log"
-for t in "$build"/tests/gpu/*_gpu_test; do
-  echo "### $t" >> "$out/ctest_gpu.log"
-  KOPT_REQUIRE_GPU=1 timeout 900 "$t" >> "$out/ctest_gpu.log" 2>&1 || gpu_rc=$?
-done
+if want tests; then
+  gpu_rc=0
+  for t in "$build"/tests/gpu/*_gpu_test; do
+    echo "### $t" >> "$out/ctest_gpu.log"
+    KOPT_REQUIRE_GPU=1 timeout 900 "$t" >> "$out/ctest_gpu.log" 2>&1 || gpu_rc=$?
+  done
+fi
 
-timeout 600 "$build/tests/profile_bench" > "$out/bench.log" 2>&1
-bench_rc=$?
+bench_rc=skipped
+: > "$out/bench.log"
+if want bench; then
+  timeout 600 "$build/tests/profile_bench" > "$out/bench.log" 2>&1
+  bench_rc=$?
+fi
 
 # kopt eval --profile on every starter task: the table, deep counters as JSON, and the same
 # with denial simulated.
-for name in $tasks; do
-  cand="tests/data/candidates/good/$name.cu"
-  timeout 300 "$kopt" eval "tasks/starter/$name" "$cand" --profile > "$out/kopt_$name.log" 2>&1
-  echo "rc=$?" >> "$out/kopt_$name.log"
-  timeout 300 "$kopt" eval "tasks/starter/$name" "$cand" --profile=deep --format json > "$out/kopt_${name}_deep.json" 2> "$out/kopt_${name}_deep.err"
-done
-KOPT_PROFILER_DENY=1 timeout 300 "$kopt" eval tasks/starter/transpose_fp32 \
-  tests/data/candidates/good/transpose_fp32.cu --profile > "$out/kopt_denied.log" 2>&1
-deny_rc=$?
+deny_rc=skipped
+if want eval || want ncu; then  # ncu's runs follow the kernels kopt profiled
+  for name in $tasks; do
+    cand="tests/data/candidates/good/$name.cu"
+    timeout 300 "$kopt" eval "tasks/starter/$name" "$cand" --profile > "$out/kopt_$name.log" 2>&1
+    echo "rc=$?" >> "$out/kopt_$name.log"
+    want eval && timeout 300 "$kopt" eval "tasks/starter/$name" "$cand" --profile=deep \
+      --format json > "$out/kopt_${name}_deep.json" 2> "$out/kopt_${name}_deep.err"
+  done
+  KOPT_PROFILER_DENY=1 timeout 300 "$kopt" eval tasks/starter/transpose_fp32 \
+    tests/data/candidates/good/transpose_fp32.cu --profile > "$out/kopt_denied.log" 2>&1
+  deny_rc=$?
+fi
 
 # Nsight Compute on the same launches: `kopt eval --no-time --seeds 1` runs the candidate's
 # sequence at the main size first, so the first N launches of its kernels are the ones kopt
 # profiled (N = the sequence's length). KOPT_NO_CUPTI=1: kopt's worker leaves CUPTI to ncu.
 compare="$out/ncu_compare.txt"
 : > "$compare"
-if [ -n "$ncu_bin" ]; then
+if [ -n "$ncu_bin" ] && want ncu; then
   for name in $tasks; do
     cand="tests/data/candidates/good/$name.cu"
     log="$out/kopt_$name.log"
@@ -113,7 +131,7 @@ if [ -n "$ncu_bin" ]; then
 fi
 
 echo "== doctor (rc $doctor_rc)"
-grep -E "^GPU|memory:|peaks|profiler" "$out/doctor.log"
+[ -f "$out/doctor.log" ] && grep -E "^GPU|memory:|peaks|profiler" "$out/doctor.log"
 echo "== GPU tests (rc $gpu_rc)"
 grep -E '^### |^\[  PASSED  \]|^\[  FAILED  \] [^ ]+$|^\[  SKIPPED \] [^ ]+$' "$out/ctest_gpu.log"
 echo "== profiling overhead (rc $bench_rc)"
@@ -126,12 +144,16 @@ brief() {
   if [ -n "$summary" ]; then echo "$status | $summary"; else echo "$status | $(tail -2 "$1" | tr '\n' ' ')"; fi
 }
 echo "== kopt eval --profile"
-for name in $tasks; do
-  printf '%-16s %s\n' "$name" "$(brief "$out/kopt_$name.log")"
-done
-printf '%-16s %s (rc %s)\n' "denied (sim.)" "$(brief "$out/kopt_denied.log")" "$deny_rc"
+if [ "$deny_rc" != skipped ]; then
+  for name in $tasks; do
+    printf '%-16s %s\n' "$name" "$(brief "$out/kopt_$name.log")"
+  done
+  printf '%-16s %s (rc %s)\n' "denied (sim.)" "$(brief "$out/kopt_denied.log")" "$deny_rc"
+fi
 echo "== kopt vs Nsight Compute: gpu__time_duration.sum and dram__throughput.avg.pct_of_peak_sustained_elapsed (target: ratios 0.95-1.05)"
-if [ -z "$ncu_bin" ]; then
+if ! want ncu; then
+  echo "skipped"
+elif [ -z "$ncu_bin" ]; then
   echo "ncu not found: comparison skipped"
 else
   printf '%-16s %8s %8s %6s %8s %8s %6s %9s %6s\n' task kopt_ms ncu_ms ratio kopt_dram ncu_dram ratio timed_ms t/ncu
