@@ -152,7 +152,7 @@ TEST_F(ProfileGpuTest, ComputeBoundFmaChainRunsDramLowAndTheSmHigh) {
   const ProfileFields& d = deep.profile->kernels.at(0).fields;
   ASSERT_TRUE(d.sm_pct && d.fma_pct && d.l2_hit_pct && d.tensor_pct) << Describe(deep);
   EXPECT_GT(*d.sm_pct, 50) << Describe(deep);
-  EXPECT_GT(*d.fma_pct, 50) << Describe(deep);
+  EXPECT_GT(*d.fma_pct, 20) << Describe(deep);  // FFMA also issues to the FMA-lite pipe
   EXPECT_LT(*d.tensor_pct, 1) << Describe(deep);
   EXPECT_EQ(ProfileText(*deep.profile).rfind("compute-bound: ", 0), 0u) << Describe(deep);
 }
