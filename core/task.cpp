@@ -149,6 +149,12 @@ void CheckBaseline(const Task& task, const JsonWhere& where) {
   const TensorSpec* a = tensor(b.a, "a", TensorRole::kInput);
   const TensorSpec* bt = tensor(b.b, "b", TensorRole::kInput);
   const TensorSpec* c = tensor(b.c, "c", TensorRole::kOutput);
+  for (const auto& t : task.tensors) {
+    if (t.role == TensorRole::kOutput && t.name != b.c) {
+      where.Key("c").Fail("the GEMM writes only '" + b.c + "', but the task has another output, '" +
+                          t.name + "'; a baseline must compute everything the task does");
+    }
+  }
   if (a->dtype != bt->dtype) where.Key("b").Fail("A and B must have the same dtype");
   const TensorSpec* bias = b.bias.empty() ? nullptr : tensor(b.bias, "bias", TensorRole::kInput);
   for (const auto& size : task.AllSizes()) {

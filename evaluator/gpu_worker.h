@@ -25,6 +25,12 @@ struct WorkerReply {
   std::string error;     // kopt's own failure (for example the reference kernel broke)
 };
 
+struct ReferenceRunReply {
+  std::vector<HostTensor> tensors;
+  bool restart = false;
+  std::string error;
+};
+
 class GpuWorker {
  public:
   using Progress = std::function<void(const std::string& stage)>;
@@ -35,6 +41,7 @@ class GpuWorker {
   const DeviceInfo& device() const { return context_.device(); }
 
   WorkerReply Evaluate(const EvalJob& job, const Progress& progress);
+  ReferenceRunReply RunReference(const ReferenceRunJob& job, const Progress& progress);
 
  private:
   friend class Evaluation;
@@ -46,7 +53,8 @@ class GpuWorker {
   // Reference outputs (raw bytes per output tensor), by task hash, size and seed.
   std::map<std::string, std::vector<std::vector<unsigned char>>> reference_outputs_;
   std::size_t reference_output_bytes_ = 0;
-  std::map<std::string, TimingInfo> reference_timing_;  // by task hash
+  std::map<std::string, TimingInfo> reference_timing_;     // by task hash
+  std::map<std::string, BaselineTiming> baseline_timing_;  // by task hash
 };
 
 }  // namespace kopt

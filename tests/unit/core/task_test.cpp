@@ -219,6 +219,14 @@ TEST(TaskTest, GemmBaselineIsCheckedAgainstTheTensors) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("the GEMM needs"), std::string::npos) << e.what();
   }
+  j["baseline"].erase("k");
+  j["tensors"].push_back({{"name", "Z"}, {"dtype", "f32"}, {"shape", {"M"}}, {"role", "output"}});
+  try {
+    ParseTask(j.dump(), "g/task.json");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("another output, 'Z'"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
