@@ -2,6 +2,7 @@
 #include "core/task.h"
 
 #include "core/json_fields.h"
+#include "core/launch_block.h"
 #include "core/sha256.h"
 
 #include <algorithm>
@@ -358,6 +359,16 @@ Task LoadTask(const std::string& dir) {
   }
   task.dir = folder.string();
   task.reference_source = ReadFile(ref_path.string());
+  // A launch block that cannot run on every size is a broken task, found at load time.
+  auto validate = [&](const std::string& source, const fs::path& path) {
+    LaunchBlock block = ParseLaunchBlock(source, path.string());
+    ValidateLaunchBlock(block, task, ChooseTunables(block, {}), path.string());
+  };
+  validate(task.reference_source, ref_path);
+  if (fs::path starter = folder / "starter.cu"; fs::exists(starter)) {
+    task.starter_source = ReadFile(starter.string());
+    validate(task.starter_source, starter);
+  }
   task.content_hash = Sha256()
                           .Update(task.task_json)
                           .Update(std::string(1, '\0'))

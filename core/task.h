@@ -72,6 +72,9 @@ struct Task {
   bool fast_math = false;
   std::string task_json;         // the file's text, as read
   std::string reference_source;  // reference.cu
+  /// starter.cu (optional): a hand-written first kernel, often with tunables, that the search
+  /// starts from beside the reference. Not part of the task's identity.
+  std::string starter_source;
   /// SHA-256 over task.json and reference.cu: an edited task is a new task.
   std::string content_hash;
 

@@ -27,6 +27,13 @@ json GoodTask() {
     "flops": "2*N", "bytes": "8*N"})");
 }
 
+constexpr const char* kReference = R"k(/*@kopt
+{"launch": [{"kernel": "axpy", "grid": ["cdiv(N,256)"], "block": [256], "args": ["X", "Y", "N", "alpha"]
+}]
+}
+@kopt*/
+)k";
+
 class TaskDir {
  public:
   TaskDir(const json& task, bool with_reference = true) {
@@ -35,7 +42,7 @@ class TaskDir {
            "axpy";
     fs::create_directories(dir_);
     std::ofstream(dir_ / "task.json") << task.dump(2);
-    if (with_reference) std::ofstream(dir_ / "reference.cu") << "// reference\n";
+    if (with_reference) std::ofstream(dir_ / "reference.cu") << kReference;
   }
   ~TaskDir() { fs::remove_all(dir_.parent_path()); }
   std::string path() const { return dir_.string(); }
@@ -76,8 +83,36 @@ TEST(TaskTest, LoadsAValidTask) {
 TEST(TaskTest, EditedReferenceChangesTheHash) {
   TaskDir a(GoodTask());
   std::string before = LoadTask(a.path()).content_hash;
-  std::ofstream(fs::path(a.path()) / "reference.cu") << "// edited\n";
+  std::ofstream(fs::path(a.path()) / "reference.cu") << kReference << "// edited\n";
   EXPECT_NE(LoadTask(a.path()).content_hash, before);
+}
+
+TEST(TaskTest, LaunchBlocksOfReferenceAndStarterAreValidatedAtLoad) {
+  TaskDir dir(GoodTask());
+  std::ofstream(fs::path(dir.path()) / "reference.cu") << R"k(/*@kopt
+{"launch": [{"kernel": "axpy", "grid": ["cdiv(N,256)"], "block": [256], "args": ["X", "Z"]
+}]
+}
+@kopt*/)k";
+  try {
+    LoadTask(dir.path());
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("reference.cu"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'Z'"), std::string::npos) << e.what();
+  }
+  std::ofstream(fs::path(dir.path()) / "reference.cu") << kReference;
+  std::ofstream(fs::path(dir.path()) / "starter.cu") << R"k(/*@kopt
+{"launch": [{"kernel": "axpy", "grid": ["cdiv(N,B)"], "block": ["B"], "args": ["X", "Y", "N"]
+  }],
+ "tunables": {"B": [128, 256]}
+  }
+@kopt*/)k";
+  Task task = LoadTask(dir.path());
+  EXPECT_NE(task.starter_source.find("tunables"), std::string::npos);
+  std::string hash = task.content_hash;
+  std::ofstream(fs::path(dir.path()) / "starter.cu") << "/*@kopt {\"launch\": []} @kopt*/";
+  EXPECT_THROW(LoadTask(dir.path()), ConfigError);
 }
 
 struct BadCase {

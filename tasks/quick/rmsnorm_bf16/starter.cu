@@ -1,6 +1,9 @@
 // One block per row, fp32 accumulation, a block-wide sum of squares with warp shuffles.
+// Tunable: threads per block.
 /*@kopt
-{"launch": [{"kernel": "rmsnorm_block", "grid": ["ROWS"], "block": [256], "args": ["X", "W", "Y", "ROWS", "HIDDEN", "eps"]}]}
+{"launch": [{"kernel": "rmsnorm_block", "grid": ["ROWS"], "block": ["THREADS"],
+             "args": ["X", "W", "Y", "ROWS", "HIDDEN", "eps"]}],
+ "tunables": {"THREADS": [256, 128, 512, 1024]}}
 @kopt*/
 #include <cuda_bf16.h>
 extern "C" __global__ void rmsnorm_block(const __nv_bfloat16* __restrict__ X, const __nv_bfloat16* __restrict__ W,

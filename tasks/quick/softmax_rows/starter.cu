@@ -1,7 +1,8 @@
 // One block per row: block-wide max and sum with warp shuffles, the row read from global memory
-// (L1/L2) in each pass.
+// (L1/L2) in each pass. Tunable: threads per block.
 /*@kopt
-{"launch": [{"kernel": "softmax_block", "grid": ["ROWS"], "block": [256], "args": ["X", "Y", "ROWS", "COLS"]}]}
+{"launch": [{"kernel": "softmax_block", "grid": ["ROWS"], "block": ["THREADS"], "args": ["X", "Y", "ROWS", "COLS"]}],
+ "tunables": {"THREADS": [256, 128, 512, 1024]}}
 @kopt*/
 __device__ float block_reduce(float v, bool is_max, float* scratch) {
   for (int o = 16; o > 0; o >>= 1) {

@@ -1,9 +1,9 @@
 // Shared-memory tiled GEMM: a BMxBN tile per block, BK-deep k-steps, each thread a TMxTN
-// micro-tile held in registers.
+// micro-tile held in registers. Tunables: the tile shape.
 /*@kopt
 {"launch": [{"kernel": "gemm_tiled", "grid": ["cdiv(N,BN)", "cdiv(M,BM)"], "block": [256],
              "args": ["A", "B", "C", "M", "N", "K"]}],
- "tunables": {"BM": [64, 128], "BN": [64, 128]}}
+ "tunables": {"BM": [64, 128], "BN": [64, 128], "BK": [16, 8, 32]}}
 @kopt*/
 #ifndef BM
 #define BM 64
@@ -11,7 +11,9 @@
 #ifndef BN
 #define BN 64
 #endif
+#ifndef BK
 #define BK 16
+#endif
 #define TM (BM / 16)
 #define TN (BN / 16)
 extern "C" __global__ void __launch_bounds__(256) gemm_tiled(const float* __restrict__ A, const float* __restrict__ B,
