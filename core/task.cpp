@@ -377,11 +377,28 @@ Task LoadTask(const std::string& dir) {
   return task;
 }
 
+std::vector<std::string> ListSuites(const std::string& tasks_root) {
+  std::vector<std::string> suites;
+  if (!fs::is_directory(tasks_root)) return suites;
+  for (const auto& suite : fs::directory_iterator(tasks_root)) {
+    if (!suite.is_directory()) continue;
+    for (const auto& task : fs::directory_iterator(suite.path())) {
+      if (fs::exists(task.path() / "task.json")) {
+        suites.push_back(suite.path().filename().string());
+        break;
+      }
+    }
+  }
+  std::sort(suites.begin(), suites.end());
+  return suites;
+}
+
 std::vector<Task> LoadSuite(const std::string& suite_dir) {
   if (!fs::is_directory(suite_dir)) throw ConfigError(suite_dir + ": no such suite folder");
   std::vector<std::string> dirs;
   for (const auto& entry : fs::directory_iterator(suite_dir)) {
-    if (entry.is_directory()) dirs.push_back(entry.path().string());
+    // An empty folder is a leftover (a renamed task), not a broken task.
+    if (entry.is_directory() && !fs::is_empty(entry.path())) dirs.push_back(entry.path().string());
   }
   std::sort(dirs.begin(), dirs.end());
   std::vector<Task> tasks;

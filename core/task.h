@@ -90,6 +90,8 @@ Task LoadTask(const std::string& dir);
 Task ParseTask(const std::string& task_json, const std::string& file);
 /// Every task folder under `suite_dir`, sorted by name.
 std::vector<Task> LoadSuite(const std::string& suite_dir);
+/// The suites under `tasks_root`: its folders holding at least one task folder, sorted.
+std::vector<std::string> ListSuites(const std::string& tasks_root);
 
 std::vector<std::int64_t> TensorShape(const TensorSpec& tensor, const SymbolTable& symbols);
 std::int64_t ElementCount(const std::vector<std::int64_t>& shape);

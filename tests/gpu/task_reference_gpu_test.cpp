@@ -24,9 +24,8 @@ const fs::path kTasks = fs::path(KOPT_SOURCE_DIR) / "tasks";
 
 std::vector<Task> EveryTask() {
   std::vector<Task> tasks;
-  for (const auto& suite : fs::directory_iterator(kTasks)) {
-    if (!suite.is_directory()) continue;
-    for (Task& t : LoadSuite(suite.path().string())) tasks.push_back(std::move(t));
+  for (const auto& suite : ListSuites(kTasks.string())) {
+    for (Task& t : LoadSuite((kTasks / suite).string())) tasks.push_back(std::move(t));
   }
   return tasks;
 }
