@@ -66,7 +66,12 @@ std::string FormatLatency(double ms) {
 }
 
 std::string FormatSpeedup(const Speedup& s) {
-  return Printf("%.3gx (noise band %.3gx to %.3gx)", s.value, s.low, s.high);
+  // Three significant digits, trailing zeros kept: 1.00x, 19.4x, 0.0800x would be noise, 0.080x.
+  auto ratio = [](double v) {
+    int decimals = v >= 100 ? 0 : v >= 10 ? 1 : v >= 1 ? 2 : 3;
+    return Printf("%.*fx", decimals, v);
+  };
+  return ratio(s.value) + " (noise band " + ratio(s.low) + " to " + ratio(s.high) + ")";
 }
 
 std::string FormatBytes(double bytes) {

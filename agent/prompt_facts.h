@@ -28,7 +28,7 @@ std::string DeviceFacts(const DeviceInfo& device,
 
 /// "0.261 ms" or "54.3 us".
 std::string FormatLatency(double ms);
-/// "1.67x (noise band 1.65x to 1.69x)".
+/// "1.67x (noise band 1.65x to 1.69x)"; three significant digits ("19.4x", "0.081x").
 std::string FormatSpeedup(const Speedup& speedup);
 /// "227 KiB", "50 MiB", "512 bytes".
 std::string FormatBytes(double bytes);

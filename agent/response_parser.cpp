@@ -184,7 +184,9 @@ CodeResponse ParseCodeResponse(const std::string& response, const Task& task) {
   out.blocks = blocks.size();
   const FencedBlock* chosen = nullptr;
   for (const auto& b : blocks) {
-    if (IsCodeLanguage(b.language)) chosen = &b;
+    // A lone fence at the very end ("```" after the closing one) is a stray, not a cut-off block.
+    bool stray = !b.closed && b.body.find_first_not_of(" \t\n") == std::string::npos;
+    if (IsCodeLanguage(b.language) && !stray) chosen = &b;
   }
   if (!chosen) {
     out.error = CodeResponseError::kNoCodeBlock;
