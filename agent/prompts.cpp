@@ -170,8 +170,9 @@ std::string RenderPlanPrompt(const PromptLibrary& library, const PlanPromptConte
   v.SetList("history", std::move(history));
   std::vector<TemplateVars> options;
   for (const auto& e : c.menu) {
-    // The invent entry is the instruction of kInvent prompts, not an option to pick.
-    if (!e.IsInvent()) options.push_back(OptionVars(e));
+    // Always on offer when choosing (the escape hatch); when inventing, the list is what not to
+    // repeat, and invent is the instruction itself.
+    if (!(e.IsInvent() && c.mode == PlanMode::kInvent)) options.push_back(OptionVars(e));
   }
   v.SetList("options", std::move(options));
   v.SetFlag("choose", c.mode == PlanMode::kChoose);

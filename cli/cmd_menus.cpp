@@ -65,11 +65,11 @@ int RunMenus(const MenusOptions& o) {
     std::printf("%s: menu '%s', %zu entries, valid", file.c_str(), menu.name.c_str(),
                 menu.entries.size());
     if (entries.size() != menu.entries.size()) std::printf(" (%zu shown)", entries.size());
-    std::printf("\n%-32s %-8s %-16s %-26s %s\n", "id", "bound", "archs", "op classes", "title");
+    std::printf("\n%-28s %-8s %-8s %-44s %s\n", "id", "bound", "archs", "title", "op classes");
     for (const auto& e : entries) {
-      std::printf("%-32s %-8s %-16s %-26s %s\n", e.id.c_str(),
+      std::printf("%-28s %-8s %-8s %-44s %s\n", e.id.c_str(),
                   std::string(MenuBoundName(e.bound)).c_str(), Join(e.archs).c_str(),
-                  Join(e.op_classes).c_str(), e.title.c_str());
+                  e.title.c_str(), Join(e.op_classes).c_str());
     }
   }
   if (o.format == "json") std::printf("%s\n", all.dump(2).c_str());

@@ -156,8 +156,13 @@ TEST(PromptsTest, PlanPromptStatesTheContract) {
         "mem.coalescing: threads along N"}) {
     EXPECT_NE(text.find(needle), std::string::npos) << needle;
   }
-  // The invent entry is not offered as an option to pick.
-  EXPECT_EQ(text.find("`invent`"), std::string::npos);
+  // The invent entry is on offer when choosing, but not in the list an invent prompt shows.
+  EXPECT_NE(text.find("- `invent`: Invent an optimization"), std::string::npos);
+  PlanPromptContext invent = f.Plan();
+  invent.mode = PlanMode::kInvent;
+  std::string invent_text = RenderPlanPrompt(f.library, invent);
+  EXPECT_EQ(invent_text.find("- `invent`"), std::string::npos);
+  EXPECT_NE(invent_text.find("Option: invent"), std::string::npos);
   EXPECT_EQ(text.find("{{"), std::string::npos);
 }
 
