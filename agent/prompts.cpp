@@ -4,7 +4,6 @@
 #include "agent/embedded_prompts.h"
 #include "agent/prompt_facts.h"
 #include "core/error.h"
-#include "core/eval_result.h"
 #include "core/json_fields.h"
 
 #include <algorithm>

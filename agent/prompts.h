@@ -20,6 +20,7 @@
 namespace kopt {
 
 /// Every template kopt renders, parsed and checked against the variables its prompt supplies.
+/// Immutable once built, so one library can serve many threads.
 class PromptLibrary {
  public:
   /// The built-in templates.
