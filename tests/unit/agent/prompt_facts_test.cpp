@@ -21,7 +21,7 @@ TEST(PromptFactsTest, FormatsLatenciesSpeedupsAndBytesWithUnits) {
 }
 
 TEST(PromptFactsTest, TaskSummaryEvaluatesShapesAtTheTimedSize) {
-  Task task = LoadTask(std::string(KOPT_SOURCE_DIR) + "/tasks/starter/rmsnorm_bf16");
+  Task task = LoadTask(std::string(KOPT_SOURCE_DIR) + "/tasks/quick/rmsnorm_bf16");
   std::string s = TaskSummary(task);
   EXPECT_EQ(s.rfind("Task rmsnorm_bf16 (op class: normalization)\n", 0), 0u) << s;
   EXPECT_NE(s.find("Sizes: HIDDEN=4096 ROWS=4096 (timed); HIDDEN=1000 ROWS=5 (checked for "
@@ -46,7 +46,7 @@ TEST(PromptFactsTest, TaskSummaryEvaluatesShapesAtTheTimedSize) {
 }
 
 TEST(PromptFactsTest, TaskSummaryOfAPureCopySaysThereIsNoArithmetic) {
-  Task task = LoadTask(std::string(KOPT_SOURCE_DIR) + "/tasks/starter/transpose_fp32");
+  Task task = LoadTask(std::string(KOPT_SOURCE_DIR) + "/tasks/quick/transpose_fp32");
   EXPECT_NE(TaskSummary(task).find("no floating-point arithmetic to speak of"), std::string::npos);
 }
 
