@@ -3,6 +3,7 @@
 #include "cli/command.h"
 #include "cli/task_lookup.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace kopt::cli {
@@ -36,40 +37,53 @@ int RunTasks(const TasksOptions& o) {
   std::vector<std::string> suites =
       o.suite.empty() ? SuiteNames() : std::vector<std::string>{o.suite};
   nlohmann::json all = nlohmann::json::array();
-  if (o.format == "markdown") {
-    std::printf("| suite | task | class | size | FLOPs | bytes | baseline |\n");
-    std::printf("|---|---|---|---|---|---|---|\n");
-  } else if (o.format == "table") {
-    std::printf("%-8s %-28s %-14s %-30s %9s %9s %s\n", "suite", "task", "class", "size", "FLOPs",
-                "bytes", "baseline");
-  }
+  std::vector<std::vector<std::string>> rows = {
+      {"suite", "task", "class", "size", "FLOPs", "bytes", "baseline"}};
   for (const auto& suite : suites) {
     for (const Task& t : LoadSuite(SuiteDir(suite))) {
       double flops = static_cast<double>(EvalExpr(t.flops, t.symbols));
       double bytes = static_cast<double>(EvalExpr(t.bytes, t.symbols));
       std::string baseline = t.baseline ? t.baseline->library + " " + t.baseline->op : "-";
-      if (o.format == "json") {
-        all.push_back({{"suite", suite},
-                       {"name", t.name},
-                       {"op_class", t.op_class},
-                       {"symbols", t.symbols},
-                       {"flops", flops},
-                       {"bytes", bytes},
-                       {"baseline", t.baseline ? nlohmann::json(baseline) : nlohmann::json()},
-                       {"description", t.description},
-                       {"content_hash", t.content_hash}});
-      } else if (o.format == "markdown") {
-        std::printf("| %s | %s | %s | %s | %s | %s | %s |\n", suite.c_str(), t.name.c_str(),
-                    t.op_class.c_str(), SizeText(t.symbols).c_str(), Human(flops).c_str(),
-                    Human(bytes).c_str(), baseline.c_str());
-      } else {
-        std::printf("%-8s %-28s %-14s %-30s %9s %9s %s\n", suite.c_str(), t.name.c_str(),
-                    t.op_class.c_str(), SizeText(t.symbols).c_str(), Human(flops).c_str(),
-                    Human(bytes).c_str(), baseline.c_str());
-      }
+      all.push_back({{"suite", suite},
+                     {"name", t.name},
+                     {"op_class", t.op_class},
+                     {"symbols", t.symbols},
+                     {"flops", flops},
+                     {"bytes", bytes},
+                     {"baseline", t.baseline ? nlohmann::json(baseline) : nlohmann::json()},
+                     {"starter", !t.starter_source.empty()},
+                     {"description", t.description},
+                     {"content_hash", t.content_hash}});
+      rows.push_back(
+          {suite, t.name, t.op_class, SizeText(t.symbols), Human(flops), Human(bytes), baseline});
     }
   }
-  if (o.format == "json") std::printf("%s\n", all.dump(2).c_str());
+  if (o.format == "json") {
+    std::printf("%s\n", all.dump(2).c_str());
+  } else if (o.format == "markdown") {
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      std::string line = "|";
+      for (const auto& cell : rows[r]) line += " " + cell + " |";
+      std::printf("%s\n", line.c_str());
+      if (r == 0) std::printf("|---|---|---|---|---|---|---|\n");
+    }
+  } else {
+    std::vector<std::size_t> width(rows[0].size(), 0);
+    for (const auto& row : rows) {
+      for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+    }
+    for (const auto& row : rows) {
+      std::string line;
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        // Numbers right-aligned, text left-aligned; two spaces between columns.
+        bool number = c == 4 || c == 5;
+        std::string pad(width[c] - row[c].size(), ' ');
+        line +=
+            (c ? "  " : "") + (number ? pad + row[c] : row[c] + (c + 1 < row.size() ? pad : ""));
+      }
+      std::printf("%s\n", line.c_str());
+    }
+  }
   return kExitOk;
 }
 

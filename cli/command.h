@@ -26,6 +26,7 @@ void AddDoctorCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddTasksCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddCompileCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddEvalCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
+void AddMenusCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 /// Hidden: the GPU worker process that `eval` starts by exec of kopt itself.
 void AddWorkerCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 

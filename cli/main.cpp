@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   AddTasksCommand(app, global, run);
   AddCompileCommand(app, global, run);
   AddEvalCommand(app, global, run);
+  AddMenusCommand(app, global, run);
   AddWorkerCommand(app, global, run);
   try {
     app.parse(argc, argv);

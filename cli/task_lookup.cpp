@@ -25,14 +25,7 @@ std::string SuiteDir(const std::string& suite) {
 }
 
 std::vector<std::string> SuiteNames() {
-  std::vector<std::string> names;
-  fs::path root = fs::path(DataDir()) / "tasks";
-  if (!fs::is_directory(root)) return names;
-  for (const auto& e : fs::directory_iterator(root)) {
-    if (e.is_directory()) names.push_back(e.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
+  return ListSuites((fs::path(DataDir()) / "tasks").string());
 }
 
 Task FindTask(const std::string& spec) {

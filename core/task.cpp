@@ -2,6 +2,7 @@
 #include "core/task.h"
 
 #include "core/json_fields.h"
+#include "core/launch_block.h"
 #include "core/sha256.h"
 
 #include <algorithm>
@@ -149,6 +150,12 @@ void CheckBaseline(const Task& task, const JsonWhere& where) {
   const TensorSpec* a = tensor(b.a, "a", TensorRole::kInput);
   const TensorSpec* bt = tensor(b.b, "b", TensorRole::kInput);
   const TensorSpec* c = tensor(b.c, "c", TensorRole::kOutput);
+  for (const auto& t : task.tensors) {
+    if (t.role == TensorRole::kOutput && t.name != b.c) {
+      where.Key("c").Fail("the GEMM writes only '" + b.c + "', but the task has another output, '" +
+                          t.name + "'; a baseline must compute everything the task does");
+    }
+  }
   if (a->dtype != bt->dtype) where.Key("b").Fail("A and B must have the same dtype");
   const TensorSpec* bias = b.bias.empty() ? nullptr : tensor(b.bias, "bias", TensorRole::kInput);
   for (const auto& size : task.AllSizes()) {
@@ -352,6 +359,16 @@ Task LoadTask(const std::string& dir) {
   }
   task.dir = folder.string();
   task.reference_source = ReadFile(ref_path.string());
+  // A launch block that cannot run on every size is a broken task, found at load time.
+  auto validate = [&](const std::string& source, const fs::path& path) {
+    LaunchBlock block = ParseLaunchBlock(source, path.string());
+    ValidateLaunchBlock(block, task, ChooseTunables(block, {}), path.string());
+  };
+  validate(task.reference_source, ref_path);
+  if (fs::path starter = folder / "starter.cu"; fs::exists(starter)) {
+    task.starter_source = ReadFile(starter.string());
+    validate(task.starter_source, starter);
+  }
   task.content_hash = Sha256()
                           .Update(task.task_json)
                           .Update(std::string(1, '\0'))
@@ -360,11 +377,28 @@ Task LoadTask(const std::string& dir) {
   return task;
 }
 
+std::vector<std::string> ListSuites(const std::string& tasks_root) {
+  std::vector<std::string> suites;
+  if (!fs::is_directory(tasks_root)) return suites;
+  for (const auto& suite : fs::directory_iterator(tasks_root)) {
+    if (!suite.is_directory()) continue;
+    for (const auto& task : fs::directory_iterator(suite.path())) {
+      if (fs::exists(task.path() / "task.json")) {
+        suites.push_back(suite.path().filename().string());
+        break;
+      }
+    }
+  }
+  std::sort(suites.begin(), suites.end());
+  return suites;
+}
+
 std::vector<Task> LoadSuite(const std::string& suite_dir) {
   if (!fs::is_directory(suite_dir)) throw ConfigError(suite_dir + ": no such suite folder");
   std::vector<std::string> dirs;
   for (const auto& entry : fs::directory_iterator(suite_dir)) {
-    if (entry.is_directory()) dirs.push_back(entry.path().string());
+    // An empty folder is a leftover (a renamed task), not a broken task.
+    if (entry.is_directory() && !fs::is_empty(entry.path())) dirs.push_back(entry.path().string());
   }
   std::sort(dirs.begin(), dirs.end());
   std::vector<Task> tasks;

@@ -72,6 +72,9 @@ struct Task {
   bool fast_math = false;
   std::string task_json;         // the file's text, as read
   std::string reference_source;  // reference.cu
+  /// starter.cu (optional): a hand-written first kernel, often with tunables, that the search
+  /// starts from beside the reference. Not part of the task's identity.
+  std::string starter_source;
   /// SHA-256 over task.json and reference.cu: an edited task is a new task.
   std::string content_hash;
 
@@ -87,6 +90,8 @@ Task LoadTask(const std::string& dir);
 Task ParseTask(const std::string& task_json, const std::string& file);
 /// Every task folder under `suite_dir`, sorted by name.
 std::vector<Task> LoadSuite(const std::string& suite_dir);
+/// The suites under `tasks_root`: its folders holding at least one task folder, sorted.
+std::vector<std::string> ListSuites(const std::string& tasks_root);
 
 std::vector<std::int64_t> TensorShape(const TensorSpec& tensor, const SymbolTable& symbols);
 std::int64_t ElementCount(const std::vector<std::int64_t>& shape);

@@ -15,6 +15,9 @@
 
 namespace kopt {
 
+/// Whether libcublasLt could be loaded (it is opened at run time, on first use).
+bool CublasLtAvailable();
+
 /// One configured GEMM for one size. Throws CudaError naming why cuBLASLt cannot run it.
 class CublasLtGemm {
  public:

@@ -17,6 +17,17 @@ EvalResult Failed(EvalStatus status, std::string message) {
   return r;
 }
 
+CompileRequest RequestFor(const Task& task, const std::string& arch, const std::string& source,
+                          const std::string& file, const TunableChoice& choice) {
+  CompileRequest c;
+  c.source = source;
+  c.file = file;
+  c.arch = arch;
+  c.extra_options = TunableDefines(choice);
+  if (task.fast_math) c.extra_options.push_back("--use_fast_math");
+  return c;
+}
+
 }  // namespace
 
 std::string SelfExecutable() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
@@ -56,19 +67,10 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
   LaunchBlock reference_block = ParseLaunchBlock(task.reference_source, task.dir + "/reference.cu");
   TunableChoice reference_tunables = ChooseTunables(reference_block, {});
 
-  auto request_for = [&](const std::string& source, const std::string& file,
-                         const TunableChoice& choice) {
-    CompileRequest c;
-    c.source = source;
-    c.file = file;
-    c.arch = device.arch;
-    c.extra_options = TunableDefines(choice);
-    if (task.fast_math) c.extra_options.push_back("--use_fast_math");
-    return c;
-  };
-  auto reference_future = pool_.Submit(
-      request_for(task.reference_source, task.dir + "/reference.cu", reference_tunables));
-  auto candidate_future = pool_.Submit(request_for(request.source, request.file, tunables));
+  auto reference_future = pool_.Submit(RequestFor(task, device.arch, task.reference_source,
+                                                  task.dir + "/reference.cu", reference_tunables));
+  auto candidate_future =
+      pool_.Submit(RequestFor(task, device.arch, request.source, request.file, tunables));
   CompileOutput reference = reference_future.get();
   CompileOutput candidate = candidate_future.get();
   if (!reference.ok) {
@@ -117,6 +119,41 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
   result.compile = candidate.info;
   if (!resources.empty()) result.compile.kernels = resources;
   return finish(result);
+}
+
+std::vector<HostTensor> CudaEvaluator::RunReference(const Task& task, const SymbolTable& symbols,
+                                                    std::uint64_t seed, double timeout_s) {
+  DeviceInfo device = Device();
+  std::string file = task.dir + "/reference.cu";
+  LaunchBlock block = ParseLaunchBlock(task.reference_source, file);
+  TunableChoice tunables = ChooseTunables(block, {});
+  CompileOutput compiled =
+      pool_.Submit(RequestFor(task, device.arch, task.reference_source, file, tunables)).get();
+  if (!compiled.ok) {
+    throw Error("the reference kernel of " + task.name + " does not compile:\n" +
+                compiled.info.log);
+  }
+  ReferenceRunJob job;
+  job.task_json = task.task_json;
+  job.task_file = task.dir + "/task.json";
+  job.task_hash = task.content_hash;
+  job.reference = {task.reference_source, file, compiled.cubin, tunables, compiled.info.kernels};
+  job.symbols = task.symbols;
+  for (const auto& [name, value] : symbols) job.symbols[name] = value;
+  job.seed = seed;
+  JobOutcome outcome;
+  {
+    std::lock_guard<std::mutex> lock(gpu_mutex_);
+    outcome = worker_.Run(ToJson(job), timeout_s);
+  }
+  std::string what = "running the reference of " + task.name;
+  if (outcome.kind == JobOutcome::Kind::kTimeout)
+    throw Error(what + " timed out: " + outcome.detail);
+  if (outcome.kind == JobOutcome::Kind::kCrashed) throw Error(what + ": " + outcome.detail);
+  if (outcome.reply.contains("error")) {
+    throw Error(what + ": " + outcome.reply["error"].get<std::string>());
+  }
+  return HostTensorsFromJson(outcome.reply.at("tensors"));
 }
 
 }  // namespace kopt

@@ -7,6 +7,7 @@
 #include "core/device_info.h"
 #include "core/evaluator.h"
 #include "evaluator/compile_pool.h"
+#include "evaluator/eval_job.h"
 #include "evaluator/nvrtc_compiler.h"
 #include "evaluator/worker_process.h"
 
@@ -26,6 +27,10 @@ class CudaEvaluator : public Evaluator {
  public:
   explicit CudaEvaluator(CudaEvaluatorConfig config);
   EvalResult Evaluate(const EvalRequest& request) override;
+  /// Runs the task's reference alone at `symbols` (missing names take the task's values) on the
+  /// inputs of `seed`, and returns every tensor. Throws kopt::Error when the reference fails.
+  std::vector<HostTensor> RunReference(const Task& task, const SymbolTable& symbols,
+                                       std::uint64_t seed, double timeout_s = 60);
   /// Starts the worker if needed; throws kopt::Error (e.g. NoDriverError's message) if it cannot.
   DeviceInfo Device();
   int worker_starts() const { return worker_.starts(); }

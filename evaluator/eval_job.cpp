@@ -26,25 +26,28 @@ KernelBinary KernelFromJson(const json& j) {
   return k;
 }
 
+json TaskFields(const std::string& task_json, const std::string& task_file,
+                const std::string& task_hash) {
+  return {{"task_json", task_json}, {"task_file", task_file}, {"task_hash", task_hash}};
+}
+
 }  // namespace
 
 json ToJson(const EvalJob& job) {
   const EvalOptions& o = job.options;
-  return {{"type", "eval"},
-          {"task_json", job.task_json},
-          {"task_file", job.task_file},
-          {"task_hash", job.task_hash},
-          {"reference", ToJson(job.reference)},
-          {"candidate", ToJson(job.candidate)},
-          {"options",
-           {{"seeds", o.seeds},
-            {"base_seed", o.base_seed},
-            {"time", o.time},
-            {"noise_target", o.noise_target},
-            {"max_timing_s", o.max_timing_s},
-            {"min_samples", o.min_samples},
-            {"profile", ProfileLevelName(o.profile)},
-            {"profile_metrics", o.profile_metrics}}}};
+  json j = TaskFields(job.task_json, job.task_file, job.task_hash);
+  j["type"] = "eval";
+  j["reference"] = ToJson(job.reference);
+  j["candidate"] = ToJson(job.candidate);
+  j["options"] = {{"seeds", o.seeds},
+                  {"base_seed", o.base_seed},
+                  {"time", o.time},
+                  {"noise_target", o.noise_target},
+                  {"max_timing_s", o.max_timing_s},
+                  {"min_samples", o.min_samples},
+                  {"profile", ProfileLevelName(o.profile)},
+                  {"profile_metrics", o.profile_metrics}};
+  return j;
 }
 
 EvalJob EvalJobFromJson(const json& j) {
@@ -64,6 +67,52 @@ EvalJob EvalJobFromJson(const json& j) {
   job.options.profile = ParseProfileLevel(o.value("profile", "none")).value_or(ProfileLevel::kNone);
   job.options.profile_metrics = o.value("profile_metrics", std::vector<std::string>{});
   return job;
+}
+
+json ToJson(const ReferenceRunJob& job) {
+  json j = TaskFields(job.task_json, job.task_file, job.task_hash);
+  j["type"] = "reference_run";
+  j["reference"] = ToJson(job.reference);
+  j["symbols"] = job.symbols;
+  j["seed"] = job.seed;
+  return j;
+}
+
+ReferenceRunJob ReferenceRunJobFromJson(const json& j) {
+  ReferenceRunJob job;
+  job.task_json = j.at("task_json");
+  job.task_file = j.at("task_file");
+  job.task_hash = j.at("task_hash");
+  job.reference = KernelFromJson(j.at("reference"));
+  for (const auto& [name, value] : j.at("symbols").items()) job.symbols[name] = value;
+  job.seed = j.at("seed");
+  return job;
+}
+
+json ToJson(const std::vector<HostTensor>& tensors) {
+  json out = json::array();
+  for (const auto& t : tensors) {
+    out.push_back({{"name", t.name},
+                   {"dtype", DTypeName(t.dtype)},
+                   {"role", t.role == TensorRole::kInput ? "input" : "output"},
+                   {"shape", t.shape},
+                   {"data", Base64Encode(t.bytes)}});
+  }
+  return out;
+}
+
+std::vector<HostTensor> HostTensorsFromJson(const json& j) {
+  std::vector<HostTensor> out;
+  for (const auto& t : j) {
+    HostTensor h;
+    h.name = t.at("name");
+    h.dtype = ParseDType(t.at("dtype").get<std::string>()).value();
+    h.role = t.at("role") == "input" ? TensorRole::kInput : TensorRole::kOutput;
+    h.shape = t.at("shape").get<std::vector<std::int64_t>>();
+    h.bytes = Base64Decode(t.at("data").get<std::string>());
+    out.push_back(std::move(h));
+  }
+  return out;
 }
 
 }  // namespace kopt

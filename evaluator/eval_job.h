@@ -32,4 +32,29 @@ struct EvalJob {
 nlohmann::json ToJson(const EvalJob& job);
 EvalJob EvalJobFromJson(const nlohmann::json& j);
 
+/// Runs only the reference at one size and seed and brings every tensor back: how kopt's own
+/// tests check a task's reference against an independent CPU implementation.
+struct ReferenceRunJob {
+  std::string task_json;
+  std::string task_file;
+  std::string task_hash;
+  KernelBinary reference;
+  SymbolTable symbols;  // the size to run at
+  std::uint64_t seed = 0;
+};
+
+/// A tensor's raw bytes on the host, row-major.
+struct HostTensor {
+  std::string name;
+  DType dtype = DType::kF32;
+  TensorRole role = TensorRole::kInput;
+  std::vector<std::int64_t> shape;
+  std::string bytes;
+};
+
+nlohmann::json ToJson(const ReferenceRunJob& job);
+ReferenceRunJob ReferenceRunJobFromJson(const nlohmann::json& j);
+nlohmann::json ToJson(const std::vector<HostTensor>& tensors);
+std::vector<HostTensor> HostTensorsFromJson(const nlohmann::json& j);
+
 }  // namespace kopt

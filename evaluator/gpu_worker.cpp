@@ -5,6 +5,7 @@
 #include "core/host_values.h"
 #include "core/roofline.h"
 #include "evaluator/builtin_kernels.h"
+#include "evaluator/cublas_baseline.h"
 #include "evaluator/cuda_driver.h"
 #include "evaluator/cupti_kernel_timer.h"
 #include "evaluator/cupti_profiler.h"
@@ -117,6 +118,25 @@ class Evaluation {
                      std::to_string(job_.options.seeds) + " seeds x " +
                      std::to_string(sizes.size()) + " sizes)";
     return result;
+  }
+
+  /// The reference alone on one size and seed: every input and output tensor, downloaded.
+  std::vector<HostTensor> RunReferenceOnly(const SymbolTable& size, std::uint64_t seed) {
+    progress_("loading the reference");
+    reference_ = Load(job_.reference, /*is_candidate=*/false);
+    progress_("running the reference, size " + SizeText(size));
+    std::map<std::string, GuardedBuffer> inputs = MakeInputs(size, seed);
+    const auto& outputs = ReferenceOutputs(size, seed, inputs);
+    std::vector<HostTensor> tensors;
+    std::size_t o = 0;
+    for (const auto& t : task_.tensors) {
+      HostTensor h{t.name, t.dtype, t.role, TensorShape(t, size), {}};
+      std::vector<unsigned char> bytes =
+          t.role == TensorRole::kInput ? inputs.at(t.name).Download() : outputs[o++];
+      h.bytes.assign(bytes.begin(), bytes.end());
+      tensors.push_back(std::move(h));
+    }
+    return tensors;
   }
 
  private:
@@ -448,6 +468,7 @@ class Evaluation {
           *w_.flush_, w_.cupti_.get(), config);
       ref_timing = w_.reference_timing_.emplace(job_.task_hash, run.timing).first;
     }
+    if (task_.baseline) TimeBaseline(sets);
     progress_("timing the candidate");
     SampleRun run;
     try {
@@ -471,6 +492,12 @@ class Evaluation {
     result.timing = run.timing;
     result.reference_timing = ref_timing->second;
     result.speedup = CompareMedians(ref_timing->second.event_ms, run.timing.event_ms);
+    if (auto baseline = w_.baseline_timing_.find(job_.task_hash);
+        baseline != w_.baseline_timing_.end()) {
+      result.baseline = baseline->second;
+      result.baseline_speedup =
+          CompareMedians(baseline->second.timing.event_ms, run.timing.event_ms);
+    }
     result.roofline = ComputeRoofline(task_, run.timing, w_.peaks_);
     if (job_.options.profile != ProfileLevel::kNone) {
       while (sets.size() > 1) sets.pop_back();  // less memory for kernel replay to save
@@ -505,6 +532,37 @@ class Evaluation {
     std::uint64_t n4 = w_.flush_->bytes() / 16;
     void* params[] = {&data, &n4, &out};
     KOPT_CU(Driver().cuLaunchKernel(read, 1024, 1, 1, 256, 1, 1, 0, stream_, params, nullptr));
+  }
+
+  // The vendor library on the same inputs, once per worker and task: first checked against the
+  // reference (a baseline that computes something else would make every comparison a lie),
+  // then timed like any kernel. It writes into the reference's output buffers.
+  void TimeBaseline(std::vector<TimingSet>& sets) {
+    if (w_.baseline_timing_.count(job_.task_hash)) return;
+    progress_("checking the vendor baseline");
+    const SymbolTable& size = task_.symbols;
+    CublasLtGemm gemm(task_, size);
+    TimingSet& first = sets.front();
+    for (auto& o : first.ref_outputs) o.Poison(DType::kU8);
+    gemm.Enqueue(first.ref_bindings, stream_);
+    KOPT_CU(Driver().cuStreamSynchronize(stream_));
+    try {
+      Compare(first.ref_outputs, ReferenceOutputs(size, first.seed, first.inputs), size, first.seed,
+              gemm.name());
+    } catch (const CandidateFailure& f) {
+      throw Error("the " + gemm.name() + " baseline of task " + task_.name +
+                  " disagrees with its reference; fix the task's \"baseline\" (transposition, "
+                  "epilogue, bias) or its tolerance: " +
+                  f.message);
+    }
+    progress_("timing the vendor baseline");
+    SampleConfig config{job_.options.noise_target, job_.options.max_timing_s,
+                        job_.options.min_samples};
+    SampleRun run =
+        TimeLaunchSequence([&](int set) { gemm.Enqueue(sets[set].ref_bindings, stream_); },
+                           static_cast<int>(sets.size()), /*launches=*/0, stream_, *w_.flush_,
+                           w_.cupti_.get(), config);
+    w_.baseline_timing_.emplace(job_.task_hash, BaselineTiming{gemm.name(), run.timing});
   }
 
   double MeasureSmClock() {
@@ -558,6 +616,24 @@ GpuWorker::GpuWorker(int device_index, const std::string& cache_dir) : context_(
 }
 
 GpuWorker::~GpuWorker() = default;
+
+ReferenceRunReply GpuWorker::RunReference(const ReferenceRunJob& job, const Progress& progress) {
+  EvalJob eval;
+  eval.task_json = job.task_json;
+  eval.task_file = job.task_file;
+  eval.task_hash = job.task_hash;
+  eval.reference = job.reference;
+  ReferenceRunReply reply;
+  try {
+    reply.tensors = Evaluation(*this, eval, progress).RunReferenceOnly(job.symbols, job.seed);
+  } catch (const CuResultError& e) {
+    reply.error = e.what();
+    reply.restart = IsStickyError(e.code());
+  } catch (const std::exception& e) {
+    reply.error = e.what();
+  }
+  return reply;
+}
 
 WorkerReply GpuWorker::Evaluate(const EvalJob& job, const Progress& progress) {
   WorkerReply reply;

@@ -26,6 +26,12 @@ struct WorkerReply {
   std::string error;     // kopt's own failure (for example the reference kernel broke)
 };
 
+struct ReferenceRunReply {
+  std::vector<HostTensor> tensors;
+  bool restart = false;
+  std::string error;
+};
+
 class GpuWorker {
  public:
   using Progress = std::function<void(const std::string& stage)>;
@@ -38,6 +44,7 @@ class GpuWorker {
   const DevicePeaks& peaks() const { return peaks_; }
 
   WorkerReply Evaluate(const EvalJob& job, const Progress& progress);
+  ReferenceRunReply RunReference(const ReferenceRunJob& job, const Progress& progress);
 
  private:
   friend class Evaluation;
@@ -49,7 +56,8 @@ class GpuWorker {
   // Reference outputs (raw bytes per output tensor), by task hash, size and seed.
   std::map<std::string, std::vector<std::vector<unsigned char>>> reference_outputs_;
   std::size_t reference_output_bytes_ = 0;
-  std::map<std::string, TimingInfo> reference_timing_;  // by task hash
+  std::map<std::string, TimingInfo> reference_timing_;     // by task hash
+  std::map<std::string, BaselineTiming> baseline_timing_;  // by task hash
   std::unique_ptr<CuptiProfiler> profiler_;
   DevicePeaks peaks_;
 };

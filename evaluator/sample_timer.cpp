@@ -105,9 +105,11 @@ SampleRun TimeLaunchSequence(const std::function<void(int)>& enqueue, int sets, 
 
   if (cupti && cupti->available()) {
     std::vector<KernelSpan> spans = cupti->Stop();
+    std::size_t runs = static_cast<std::size_t>(warmup_runs) + samples.size();
+    if (launches == 0 && spans.size() % runs == 0) launches = static_cast<int>(spans.size() / runs);
     std::size_t skip = static_cast<std::size_t>(warmup_runs) * launches;
     std::size_t expected = samples.size() * static_cast<std::size_t>(launches);
-    if (spans.size() == skip + expected) {
+    if (launches > 0 && spans.size() == skip + expected) {
       std::vector<double> kernel_ms;
       for (std::size_t s = 0; s < samples.size(); ++s) {
         double ns = 0;

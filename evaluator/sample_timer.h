@@ -28,7 +28,8 @@ struct SampleRun {
 };
 
 /// `enqueue(set)` enqueues one launch sequence on `stream` for input set `set` (it throws on a
-/// failed launch). `launches` is the sequence length, used to group CUPTI records per sample.
+/// failed launch). `launches` is the sequence length, used to group CUPTI records per sample;
+/// 0 when unknown (a library call), then inferred from the records if every run made as many.
 SampleRun TimeLaunchSequence(const std::function<void(int)>& enqueue, int sets, int launches,
                              CUstream stream, const GuardedBuffer& flush, CuptiKernelTimer* cupti,
                              const SampleConfig& config);

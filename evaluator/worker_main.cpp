@@ -39,6 +39,25 @@ int RunWorker(int device_index) {
       send({{"type", "pong"}});
       continue;
     }
+    if (type == "reference_run") {
+      ReferenceRunReply reply;
+      try {
+        reply = worker->RunReference(ReferenceRunJobFromJson(job), [&](const std::string& stage) {
+          send({{"type", "progress"}, {"stage", stage}});
+        });
+      } catch (const std::exception& e) {
+        reply.error = std::string("malformed job: ") + e.what();
+      }
+      nlohmann::json message = {{"type", "result"}, {"restart", reply.restart}};
+      if (reply.error.empty()) {
+        message["tensors"] = ToJson(reply.tensors);
+      } else {
+        message["error"] = reply.error;
+      }
+      if (!send(message)) return 0;
+      if (reply.restart) return 3;
+      continue;
+    }
     if (type != "eval") {
       send({{"type", "result"}, {"error", "unknown job type '" + type + "'"}});
       continue;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One run on a GPU machine: doctor, the GPU tests, the evaluator benchmark, and `kopt eval` on
-# every starter task. Logs go to $OUT (or ./gpu-logs); a short table is printed last.
+# the starting kernel of every quick task. Logs go to $OUT (or ./gpu-logs); a short table is printed last.
 set -uo pipefail
 build=${1:-build}
 out=${OUT:-gpu-logs}
@@ -14,9 +14,8 @@ gpu_rc=$?
 unit_rc=$?
 "$build/tests/evaluator_bench" > "$out/bench.log" 2>&1
 bench_rc=$?
-for t in tasks/starter/*/; do
-  name=$(basename "$t")
-  "$build/cli/kopt" eval "$name" "tests/data/candidates/good/$name.cu" >> "$out/eval.log" 2>&1
+for t in tasks/quick/*/; do
+  "$build/cli/kopt" eval "quick/$(basename "$t")" "$t/starter.cu" >> "$out/eval.log" 2>&1
 done
 echo "== ctest -L gpu (rc $gpu_rc)"; grep -E "tests passed|Passed|Failed|SKIP|speedup|ms  reference" "$out/ctest_gpu.log" | tail -25
 echo "== ctest -L unit (rc $unit_rc)"; tail -3 "$out/ctest_unit.log"

@@ -20,7 +20,12 @@ export KOPT_CACHE_DIR=$(mktemp -d)
 kopt="$build/cli/kopt"
 # This tree and this binary, wherever the build was configured.
 export KOPT_SOURCE_DIR=$(pwd) KOPT_DATA_DIR=$(pwd) KOPT_BINARY="$kopt"
+# The quick suite's starter kernels, and reduce_sum's two-kernel candidate from the core suite.
 tasks="gemm_fp32 softmax_rows rmsnorm_bf16 reduce_sum transpose_fp32"
+task_dir() { [ "$1" = reduce_sum ] && echo tasks/core/reduce_sum || echo "tasks/quick/$1"; }
+candidate() {
+  [ "$1" = reduce_sum ] && echo tests/data/candidates/good/reduce_sum.cu || echo "tasks/quick/$1/starter.cu"
+}
 ncu_bin=$(command -v ncu || ls /usr/local/cuda/bin/ncu 2>/dev/null || true)
 
 {
@@ -61,14 +66,14 @@ fi
 deny_rc=skipped
 if want eval || want ncu; then  # ncu's runs follow the kernels kopt profiled
   for name in $tasks; do
-    cand="tests/data/candidates/good/$name.cu"
-    timeout 300 "$kopt" eval "tasks/starter/$name" "$cand" --profile > "$out/kopt_$name.log" 2>&1
+    cand=$(candidate "$name")
+    timeout 300 "$kopt" eval "$(task_dir "$name")" "$cand" --profile > "$out/kopt_$name.log" 2>&1
     echo "rc=$?" >> "$out/kopt_$name.log"
-    want eval && timeout 300 "$kopt" eval "tasks/starter/$name" "$cand" --profile=deep \
+    want eval && timeout 300 "$kopt" eval "$(task_dir "$name")" "$cand" --profile=deep \
       --format json > "$out/kopt_${name}_deep.json" 2> "$out/kopt_${name}_deep.err"
   done
-  KOPT_PROFILER_DENY=1 timeout 300 "$kopt" eval tasks/starter/transpose_fp32 \
-    tests/data/candidates/good/transpose_fp32.cu --profile > "$out/kopt_denied.log" 2>&1
+  KOPT_PROFILER_DENY=1 timeout 300 "$kopt" eval tasks/quick/transpose_fp32 \
+    tasks/quick/transpose_fp32/starter.cu --profile > "$out/kopt_denied.log" 2>&1
   deny_rc=$?
 fi
 
@@ -79,7 +84,7 @@ compare="$out/ncu_compare.txt"
 : > "$compare"
 if [ -n "$ncu_bin" ] && want ncu; then
   for name in $tasks; do
-    cand="tests/data/candidates/good/$name.cu"
+    cand=$(candidate "$name")
     log="$out/kopt_$name.log"
     kernels=$(awk '$1 == "counters" { n = $2; sub(/:$/, "", n); print n }' "$log")
     count=$(printf '%s\n' "$kernels" | grep -c .)
@@ -92,7 +97,7 @@ if [ -n "$ncu_bin" ] && want ncu; then
       --replay-mode kernel -k "regex:^($regex)\$" -c "$count" \
       --metrics gpu__time_duration.sum,dram__throughput.avg.pct_of_peak_sustained_elapsed \
       --csv --print-units base --log-file "$out/ncu_$name.csv" \
-      "$kopt" eval "tasks/starter/$name" "$cand" --no-time --seeds 1 --timeout 600 \
+      "$kopt" eval "$(task_dir "$name")" "$cand" --no-time --seeds 1 --timeout 600 \
       > "$out/ncu_${name}_app.log" 2>&1
     echo "ncu rc=$?" >> "$out/ncu_${name}_app.log"
     # kernel, ms, DRAM % from kopt's counters lines and from ncu's CSV; then the sequence.

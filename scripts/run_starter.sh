@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's first command until the search loop lands: builds kopt if needed, checks the
-# machine, then evaluates the hand-written starting kernels of every starter task on the GPU
+# machine, then evaluates the hand-written starting kernels of every quick task on the GPU
 # (`kopt eval`: compile, 3-seed correctness on two sizes, timing against the reference).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -8,9 +8,8 @@ cd "$(dirname "$0")/.."
 echo "kopt optimize is not built yet: evaluating the starter kernels with kopt eval instead."
 build/cli/kopt doctor --quick || exit 1
 rc=0
-for t in tasks/starter/*/; do
-  name=$(basename "$t")
+for t in tasks/quick/*/; do
   echo
-  build/cli/kopt eval "$name" "tests/data/candidates/good/$name.cu" || rc=1
+  build/cli/kopt eval "quick/$(basename "$t")" "$t/starter.cu" || rc=1
 done
 exit $rc

@@ -40,8 +40,8 @@ int main() {
   fs::remove_all(cache);
   fs::create_directories(cache / "cubins");
 
-  Task gemm = LoadTask((root / "tasks/starter/gemm_fp32").string());
-  std::string gemm_source = ReadFile((root / "tests/data/candidates/good/gemm_fp32.cu").string());
+  Task gemm = LoadTask((root / "tasks/quick/gemm_fp32").string());
+  std::string gemm_source = gemm.starter_source;
   NvrtcCompiler compiler(cache.string());
   CompileRequest request{gemm_source, "gemm_fp32.cu", "sm_90a", {"-DBM=64", "-DBN=64"}};
   auto t = Clock::now();
@@ -57,10 +57,11 @@ int main() {
   CudaEvaluator evaluator(config);
   DeviceInfo device = evaluator.Device();
 
-  Task reduce = LoadTask((root / "tasks/starter/reduce_sum").string());
+  Task reduce = LoadTask((root / "tasks/core/reduce_sum").string());
   fs::path reduce_good = root / "tests/data/candidates/good/reduce_sum.cu";
   t = Clock::now();
-  EvalResult cold_eval = Run(evaluator, reduce, reduce_good);  // compiles, runs and times the reference too
+  EvalResult cold_eval =
+      Run(evaluator, reduce, reduce_good);  // compiles, runs and times the reference too
   double cold_full_ms = Since(t);
   t = Clock::now();
   EvalResult first = Run(evaluator, reduce, reduce_good);
@@ -68,21 +69,19 @@ int main() {
   EvalResult second = Run(evaluator, reduce, reduce_good);
   double drift = std::fabs(first.timing->event_ms.median / second.timing->event_ms.median - 1);
 
-  Task transpose = LoadTask((root / "tasks/starter/transpose_fp32").string());
+  Task transpose = LoadTask((root / "tasks/quick/transpose_fp32").string());
   EvalResult crash =
       Run(evaluator, transpose, root / "tests/data/candidates/bad/oob_write_far.cu", false);
   t = Clock::now();
   evaluator.Device();  // starts the replacement worker
   double respawn_ms = Since(t);
 
-  const char* names[] = {"gemm_fp32", "softmax_rows", "rmsnorm_bf16", "reduce_sum",
-                         "transpose_fp32"};
+  std::vector<Task> quick = LoadSuite((root / "tasks/quick").string());
   t = Clock::now();
   int evaluated = 0;
   for (int round = 0; round < 2; ++round) {
-    for (const char* name : names) {
-      Task task = LoadTask((root / "tasks/starter" / name).string());
-      Run(evaluator, task, root / "tests/data/candidates/good" / (std::string(name) + ".cu"));
+    for (const Task& task : quick) {
+      Run(evaluator, task, fs::path(task.dir) / "starter.cu");
       ++evaluated;
     }
   }
@@ -104,7 +103,7 @@ int main() {
   Row("worker respawn after a crash", respawn_ms, "ms", "<= 1000 ms",
       respawn_ms <= 1000 && crash.status == EvalStatus::kCrashed);
   Row("same kernel twice: |median1/median2 - 1|", drift * 100, "%", "<= 1 %", drift <= 0.01);
-  Row("candidates evaluated per minute (starter tasks)", per_minute, "/min", "(figure)", true);
+  Row("candidates evaluated per minute (quick tasks)", per_minute, "/min", "(figure)", true);
   std::printf("\nreduce_sum medians: %.4f ms and %.4f ms (n %zu, %zu); SM clock %.0f MHz\n",
               first.timing->event_ms.median, second.timing->event_ms.median,
               first.timing->event_ms.n, second.timing->event_ms.n, first.timing->sm_clock_mhz);

@@ -37,20 +37,20 @@ Output Kopt(const std::string& args) {
 
 const std::string kRoot = KOPT_SOURCE_DIR;
 
-TEST(CliTest, TasksListsTheStarterSuite) {
-  Output out = Kopt("tasks --suite starter --format json");
+TEST(CliTest, TasksListsTheQuickSuite) {
+  Output out = Kopt("tasks --suite quick --format json");
   ASSERT_EQ(out.code, 0) << out.text;
   auto tasks = nlohmann::json::parse(out.text);
-  ASSERT_EQ(tasks.size(), 5u);
+  ASSERT_EQ(tasks.size(), 4u);
   EXPECT_EQ(tasks[0]["name"], "gemm_fp32");
   EXPECT_EQ(tasks[0]["flops"], 2.0 * 1024 * 1024 * 1024);
   Output md = Kopt("tasks --format markdown");
-  EXPECT_NE(md.text.find("| starter | transpose_fp32 |"), std::string::npos) << md.text;
+  EXPECT_NE(md.text.find("| quick | transpose_fp32 |"), std::string::npos) << md.text;
 }
 
 TEST(CliTest, CompileReportsResourcesAndCompileErrors) {
-  Output good = Kopt("compile gemm_fp32 " + kRoot +
-                     "/tests/data/candidates/good/gemm_fp32.cu -D BM=128 --no-cache");
+  Output good =
+      Kopt("compile gemm_fp32 " + kRoot + "/tasks/quick/gemm_fp32/starter.cu -D BM=128 --no-cache");
   EXPECT_EQ(good.code, 0) << good.text;
   EXPECT_NE(good.text.find("gemm_tiled"), std::string::npos) << good.text;
   EXPECT_NE(good.text.find("registers"), std::string::npos);
@@ -61,8 +61,7 @@ TEST(CliTest, CompileReportsResourcesAndCompileErrors) {
 }
 
 TEST(CliTest, ConfigurationErrorsExitWithTwoAndNameTheProblem) {
-  Output unknown_task =
-      Kopt("compile no_such_task " + kRoot + "/tests/data/candidates/good/gemm_fp32.cu");
+  Output unknown_task = Kopt("compile no_such_task " + kRoot + "/tasks/quick/gemm_fp32/starter.cu");
   EXPECT_EQ(unknown_task.code, 2);
   EXPECT_NE(unknown_task.text.find("no task 'no_such_task'"), std::string::npos)
       << unknown_task.text;
@@ -71,7 +70,7 @@ TEST(CliTest, ConfigurationErrorsExitWithTwoAndNameTheProblem) {
   EXPECT_EQ(unknown_name.code, 2);
   EXPECT_NE(unknown_name.text.find("unknown name 'Z'"), std::string::npos) << unknown_name.text;
   Output bad_define =
-      Kopt("compile gemm_fp32 " + kRoot + "/tests/data/candidates/good/gemm_fp32.cu -D BM=96");
+      Kopt("compile gemm_fp32 " + kRoot + "/tasks/quick/gemm_fp32/starter.cu -D BM=96");
   EXPECT_EQ(bad_define.code, 2);
   EXPECT_NE(bad_define.text.find("BM=96 is not one of its values"), std::string::npos);
   Output bad_flag = Kopt("eval --seeds 0 gemm_fp32 x.cu");
@@ -85,8 +84,7 @@ TEST(CliTest, BrokenTaskFileIsNamed) {
   fs::create_directories(dir);
   std::ofstream(dir / "task.json") << R"({"schema_version": 1, "name": "broken", "colour": 1})";
   std::ofstream(dir / "reference.cu") << "";
-  Output out =
-      Kopt("compile " + dir.string() + " " + kRoot + "/tests/data/candidates/good/gemm_fp32.cu");
+  Output out = Kopt("compile " + dir.string() + " " + kRoot + "/tasks/quick/gemm_fp32/starter.cu");
   EXPECT_EQ(out.code, 2);
   EXPECT_NE(out.text.find("task.json: colour: unknown key"), std::string::npos) << out.text;
   fs::remove_all(dir.parent_path());
@@ -98,14 +96,13 @@ TEST(CliTest, GpuCommandsSayClearlyWhenThereIsNoDriver) {
   EXPECT_EQ(doctor.code, 1);
   EXPECT_NE(doctor.text.find("no CUDA driver"), std::string::npos) << doctor.text;
   EXPECT_NE(doctor.text.find("`kopt compile` work here"), std::string::npos) << doctor.text;
-  Output eval =
-      Kopt("eval transpose_fp32 " + kRoot + "/tests/data/candidates/good/transpose_fp32.cu");
+  Output eval = Kopt("eval transpose_fp32 " + kRoot + "/tasks/quick/transpose_fp32/starter.cu");
   EXPECT_EQ(eval.code, 1);
   EXPECT_NE(eval.text.find("no CUDA driver"), std::string::npos) << eval.text;
 }
 
 TEST(CliTest, ProfileFlagsAreCheckedBeforeAnyGpuWork) {
-  std::string candidate = kRoot + "/tests/data/candidates/good/transpose_fp32.cu";
+  std::string candidate = kRoot + "/tasks/quick/transpose_fp32/starter.cu";
   Output level = Kopt("eval transpose_fp32 " + candidate + " --profile=full");
   EXPECT_EQ(level.code, 2);
   EXPECT_NE(level.text.find("full not in {default,deep}"), std::string::npos) << level.text;

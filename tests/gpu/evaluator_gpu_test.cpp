@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The evaluator on a real GPU: every kind of bad candidate gets the right status while kopt
-// carries on, and good candidates for every starter task pass with a speedup.
+// carries on, and the starting kernel of every quick task passes with a speedup.
 #include "core/json_fields.h"
 #include "evaluator/cuda_driver.h"
 #include "evaluator/cuda_evaluator.h"
@@ -29,9 +29,7 @@ class EvaluatorGpuTest : public ::testing::Test {
   }
 };
 
-Task Starter(const std::string& name) {
-  return LoadTask((kRoot / "tasks/starter" / name).string());
-}
+Task Quick(const std::string& name) { return LoadTask((kRoot / "tasks/quick" / name).string()); }
 
 EvalResult Evaluate(CudaEvaluator& evaluator, const Task& task, const fs::path& file, bool time,
                     double timeout_s = 60) {
@@ -76,7 +74,7 @@ TEST_F(EvaluatorGpuTest, BadCandidatesAreClassifiedAndKoptCarriesOn) {
       {"not_extern_c.cu", "transpose_fp32", EvalStatus::kLaunchError, "extern \"C\""},
   };
   for (const auto& c : cases) {
-    Task task = Starter(c.task);
+    Task task = Quick(c.task);
     EvalResult r = Evaluate(evaluator, task, kRoot / "tests/data/candidates/bad" / c.file,
                             /*time=*/false, /*timeout_s=*/10);
     EXPECT_EQ(r.status, c.expected)
@@ -85,19 +83,23 @@ TEST_F(EvaluatorGpuTest, BadCandidatesAreClassifiedAndKoptCarriesOn) {
   }
   // The crash and the hang each cost a worker; the evaluator replaced it and still works.
   EXPECT_GE(evaluator.worker_starts(), 3);
-  Task task = Starter("transpose_fp32");
+  Task task = Quick("transpose_fp32");
   EvalResult good =
-      Evaluate(evaluator, task, kRoot / "tests/data/candidates/good/transpose_fp32.cu", false);
+      Evaluate(evaluator, task, kRoot / "tasks/quick/transpose_fp32/starter.cu", false);
   EXPECT_EQ(good.status, EvalStatus::kCorrect) << good.message;
 }
 
-TEST_F(EvaluatorGpuTest, GoodCandidatesPassWithASpeedupOnEveryStarterTask) {
+TEST_F(EvaluatorGpuTest, StartingKernelsPassWithASpeedupOnEveryQuickTask) {
   CudaEvaluator evaluator = MakeEvaluator();
   for (const char* name :
        {"gemm_fp32", "softmax_rows", "rmsnorm_bf16", "reduce_sum", "transpose_fp32"}) {
-    Task task = Starter(name);
-    EvalResult r = Evaluate(
-        evaluator, task, kRoot / "tests/data/candidates/good" / (std::string(name) + ".cu"), true);
+    Task task = name == std::string("reduce_sum")
+                    ? LoadTask((kRoot / "tasks/core/reduce_sum").string())
+                    : Quick(name);
+    fs::path kernel = task.starter_source.empty()
+                          ? kRoot / "tests/data/candidates/good" / (std::string(name) + ".cu")
+                          : fs::path(task.dir) / "starter.cu";
+    EvalResult r = Evaluate(evaluator, task, kernel, true);
     ASSERT_EQ(r.status, EvalStatus::kCorrect) << name << ": " << r.message;
     ASSERT_TRUE(r.speedup.has_value()) << name;
     EXPECT_GT(r.speedup->low, 1.0) << name << ": speedup " << r.speedup->value;
@@ -114,9 +116,8 @@ TEST_F(EvaluatorGpuTest, GoodCandidatesPassWithASpeedupOnEveryStarterTask) {
 
 TEST_F(EvaluatorGpuTest, ReferenceAgainstItselfIsNotASpeedup) {
   CudaEvaluator evaluator = MakeEvaluator();
-  Task task = Starter("transpose_fp32");
-  EvalResult r =
-      Evaluate(evaluator, task, kRoot / "tasks/starter/transpose_fp32/reference.cu", true);
+  Task task = Quick("transpose_fp32");
+  EvalResult r = Evaluate(evaluator, task, kRoot / "tasks/quick/transpose_fp32/reference.cu", true);
   ASSERT_EQ(r.status, EvalStatus::kCorrect) << r.message;
   EXPECT_LT(r.speedup->low, 1.0);
   EXPECT_GT(r.speedup->high, 1.0);

@@ -201,7 +201,7 @@ TEST_F(ProfileGpuTest, DeniedCountersStillGiveACorrectTimedResult) {
 
 TEST_F(ProfileGpuTest, SeveralKernelsAreProfiledEachAndSummed) {
   CudaEvaluator evaluator = MakeEvaluator();
-  Task task = LoadTask((kRoot / "tasks/starter/reduce_sum").string());
+  Task task = LoadTask((kRoot / "tasks/core/reduce_sum").string());
   EvalResult r =
       Evaluate(evaluator, task, kData / "candidates/good/reduce_sum.cu", ProfileLevel::kDefault);
   std::printf("%s\n", Describe(r).c_str());

@@ -27,6 +27,13 @@ json GoodTask() {
     "flops": "2*N", "bytes": "8*N"})");
 }
 
+constexpr const char* kReference = R"k(/*@kopt
+{"launch": [{"kernel": "axpy", "grid": ["cdiv(N,256)"], "block": [256], "args": ["X", "Y", "N", "alpha"]
+}]
+}
+@kopt*/
+)k";
+
 class TaskDir {
  public:
   TaskDir(const json& task, bool with_reference = true) {
@@ -35,7 +42,7 @@ class TaskDir {
            "axpy";
     fs::create_directories(dir_);
     std::ofstream(dir_ / "task.json") << task.dump(2);
-    if (with_reference) std::ofstream(dir_ / "reference.cu") << "// reference\n";
+    if (with_reference) std::ofstream(dir_ / "reference.cu") << kReference;
   }
   ~TaskDir() { fs::remove_all(dir_.parent_path()); }
   std::string path() const { return dir_.string(); }
@@ -76,8 +83,39 @@ TEST(TaskTest, LoadsAValidTask) {
 TEST(TaskTest, EditedReferenceChangesTheHash) {
   TaskDir a(GoodTask());
   std::string before = LoadTask(a.path()).content_hash;
-  std::ofstream(fs::path(a.path()) / "reference.cu") << "// edited\n";
+  std::ofstream(fs::path(a.path()) / "reference.cu") << kReference << "// edited\n";
   EXPECT_NE(LoadTask(a.path()).content_hash, before);
+}
+
+TEST(TaskTest, LaunchBlocksOfReferenceAndStarterAreValidatedAtLoad) {
+  TaskDir dir(GoodTask());
+  std::ofstream(fs::path(dir.path()) / "reference.cu") << R"k(/*@kopt
+{"launch": [{"kernel": "axpy", "grid": ["cdiv(N,256)"], "block": [256], "args": ["X", "Z"]
+}]
+}
+@kopt*/)k";
+  try {
+    LoadTask(dir.path());
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("reference.cu"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'Z'"), std::string::npos) << e.what();
+  }
+  std::ofstream(fs::path(dir.path()) / "reference.cu") << kReference;
+  std::ofstream(fs::path(dir.path()) / "starter.cu") << R"k(/*@kopt
+{"launch": [{"kernel": "axpy", "grid": ["cdiv(N,B)"], "block": ["B"], "args": ["X", "Y", "N"]
+  }],
+ "tunables": {"B": [128, 256]}
+  }
+@kopt*/)k";
+  Task task = LoadTask(dir.path());
+  EXPECT_NE(task.starter_source.find("tunables"), std::string::npos);
+  // The starter is a candidate, not part of what the task means.
+  std::ofstream(fs::path(dir.path()) / "starter.cu") << "// another starter\n"
+                                                     << task.starter_source;
+  EXPECT_EQ(LoadTask(dir.path()).content_hash, task.content_hash);
+  std::ofstream(fs::path(dir.path()) / "starter.cu") << "/*@kopt {\"launch\": []} @kopt*/";
+  EXPECT_THROW(LoadTask(dir.path()), ConfigError);
 }
 
 struct BadCase {
@@ -180,9 +218,8 @@ TEST(TaskTest, InvalidJsonAndMissingFilesAreNamed) {
 TEST(TaskTest, EveryTaskInTheRepositoryLoads) {
   fs::path root = fs::path(KOPT_SOURCE_DIR) / "tasks";
   int loaded = 0;
-  for (const auto& suite : fs::directory_iterator(root)) {
-    if (!suite.is_directory()) continue;
-    for (const auto& task : LoadSuite(suite.path().string())) {
+  for (const auto& suite : ListSuites(root.string())) {
+    for (const auto& task : LoadSuite((root / suite).string())) {
       EXPECT_FALSE(task.reference_source.empty()) << task.dir;
       ++loaded;
     }
@@ -218,6 +255,14 @@ TEST(TaskTest, GemmBaselineIsCheckedAgainstTheTensors) {
     FAIL();
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("the GEMM needs"), std::string::npos) << e.what();
+  }
+  j["baseline"].erase("k");
+  j["tensors"].push_back({{"name", "Z"}, {"dtype", "f32"}, {"shape", {"M"}}, {"role", "output"}});
+  try {
+    ParseTask(j.dump(), "g/task.json");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("another output, 'Z'"), std::string::npos) << e.what();
   }
 }
 

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// `kopt menus [--menu FILE] [--op-class C] [--arch A] [--bound B] [--format table|json]`: lists
+// and validates optimization menus.
+#include "agent/menu.h"
+#include "cli/command.h"
+#include "cli/task_lookup.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+
+namespace kopt::cli {
+namespace {
+
+struct MenusOptions {
+  std::string menu;
+  std::string op_class;
+  std::string arch;
+  std::string bound;
+  std::string format = "table";
+};
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+int RunMenus(const MenusOptions& o) {
+  std::vector<std::string> files;
+  if (o.menu.empty()) {
+    files = MenuFiles((std::filesystem::path(DataDir()) / "menus").string());
+    if (files.empty()) throw ConfigError(DataDir() + "/menus: no menu files");
+  } else {
+    files.push_back(FindMenuFile(o.menu, DataDir()));
+  }
+  MenuFilter filter;
+  filter.op_class = o.op_class;
+  filter.arch = o.arch;
+  if (!o.arch.empty()) ArchTagMatches("all", o.arch);  // rejects a malformed --arch early
+  if (!o.bound.empty()) filter.bounds.push_back(*ParseMenuBound(o.bound));
+
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& file : files) {
+    Menu menu = LoadMenu(file);
+    std::vector<MenuEntry> entries = FilterMenu(menu, filter);
+    if (o.format == "json") {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& e : entries) {
+        list.push_back({{"id", e.id},
+                        {"title", e.title},
+                        {"text", e.text},
+                        {"op_classes", e.op_classes},
+                        {"archs", e.archs},
+                        {"bound", MenuBoundName(e.bound)}});
+      }
+      all.push_back({{"file", file},
+                     {"name", menu.name},
+                     {"description", menu.description},
+                     {"entries", menu.entries.size()},
+                     {"shown", list}});
+      continue;
+    }
+    std::printf("%s: menu '%s', %zu entries, valid", file.c_str(), menu.name.c_str(),
+                menu.entries.size());
+    if (entries.size() != menu.entries.size()) std::printf(" (%zu shown)", entries.size());
+    std::printf("\n%-28s %-8s %-8s %-44s %s\n", "id", "bound", "archs", "title", "op classes");
+    for (const auto& e : entries) {
+      std::printf("%-28s %-8s %-8s %-44s %s\n", e.id.c_str(),
+                  std::string(MenuBoundName(e.bound)).c_str(), Join(e.archs).c_str(),
+                  e.title.c_str(), Join(e.op_classes).c_str());
+    }
+  }
+  if (o.format == "json") std::printf("%s\n", all.dump(2).c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddMenusCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
+  auto* cmd = app.add_subcommand("menus", "List and validate optimization menus");
+  auto options = std::make_shared<MenusOptions>();
+  cmd->add_option("--menu", options->menu,
+                  "Only this menu (a file, or a name under the data folder's menus/)");
+  cmd->add_option("--op-class", options->op_class, "Only entries for this op class (e.g. gemm)");
+  cmd->add_option("--arch", options->arch, "Only entries for this target (e.g. sm_90a)");
+  cmd->add_option("--bound", options->bound, "Only entries for this bound (and 'any')")
+      ->check(CLI::IsMember({"memory", "compute", "latency"}));
+  cmd->add_option("--format", options->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  cmd->callback([&run, options] { run = [options] { return RunMenus(*options); }; });
+}
+
+}  // namespace kopt::cli
