@@ -62,6 +62,7 @@ class Search::TaskSearch {
       p.source = *source;
       p.provenance.proposer = proposer;
       p.file = task_.dir + "/" + proposer + ".cu";
+      ClaimEvaluation();
       SearchNode node = EvaluateNow(p);
       if (node.provenance.proposer == "reference") outcome_.reference = node;
       if (node.result.ok() && node.result.timing) roots.push_back(std::move(node));
@@ -154,7 +155,7 @@ class Search::TaskSearch {
       ++proposed_;
     }
     group.Run(eval_pool_, [this, &group, context, &proposer, p = std::move(p)]() mutable {
-      if (s_.stop_ || !LimitReached().empty()) return;
+      if (s_.stop_ || !LimitReached().empty() || !ClaimEvaluation()) return;
       p.provenance.iteration = context.iteration;
       SearchNode node = EvaluateNow(p);
       const SearchNode& parent = *context.parent;
@@ -223,10 +224,19 @@ class Search::TaskSearch {
       return "time limit of " + std::to_string(static_cast<int>(config.max_task_s)) + " s";
     }
     std::lock_guard<std::mutex> lock(mutex_);
-    if (config.max_task_candidates > 0 && outcome_.candidates >= config.max_task_candidates) {
+    if (config.max_task_candidates > 0 && claimed_ >= config.max_task_candidates) {
       return "candidate limit of " + std::to_string(config.max_task_candidates);
     }
     return "";
+  }
+
+  // Takes one of the task's evaluations, so concurrent evaluations cannot overshoot the limit.
+  bool ClaimEvaluation() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    int limit = s_.config_.max_task_candidates;
+    if (limit > 0 && claimed_ >= limit) return false;
+    ++claimed_;
+    return true;
   }
 
   TaskOutcome Finish(const std::string& why) {
@@ -266,6 +276,7 @@ class Search::TaskSearch {
   std::vector<SearchNode> children_;
   std::vector<const SearchNode*> parents_;
   std::size_t proposed_ = 0;
+  int claimed_ = 0;  // evaluations started, roots included
   int iteration_ = 0;
 };
 
