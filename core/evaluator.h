@@ -26,13 +26,31 @@ struct EvalOptions {
   std::vector<std::string> profile_metrics;    // CUPTI metrics beyond the level's set
 };
 
+/// Where a candidate came from, for whoever records evaluations (the store); the GPU ignores it.
+/// Candidates are named by CandidateKey(source, tunables), so a lineage survives a restart.
+struct Provenance {
+  std::string parent_key;   // "" for the roots (reference, starter, a user's file)
+  std::string proposer;     // "reference", "starter", "user", "tune", "llm", "replay"
+  std::string plan;         // the plan text the code carries out
+  std::string menu_option;  // the menu entry id the plan applies
+  std::string model;        // the code model, for "llm"
+  int iteration = 0;
+  std::string run_id;
+  std::vector<std::string> llm_call_keys;  // the calls that produced it (plan, code, repair)
+};
+
 struct EvalRequest {
   const Task* task = nullptr;
   std::string source;
   std::string file = "candidate.cu";  // named in messages
   TunableChoice tunables;
   EvalOptions options;
+  Provenance provenance;
+  bool force = false;  // evaluate again even when a recorded result exists
 };
+
+/// A candidate's identity: SHA-256 of its source and its tunable choice.
+std::string CandidateKey(const std::string& source, const TunableChoice& tunables);
 
 class Evaluator {
  public:

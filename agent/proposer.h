@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// The Proposer seam: given a measured kernel of the beam, propose children (new code from an
+// LLM, other tunable choices, a replayed schedule step). The search evaluates what is proposed
+// and may hand a failure back once for repair.
+#pragma once
+
+#include "core/device_info.h"
+#include "core/eval_result.h"
+#include "core/evaluator.h"
+#include "core/task.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kopt {
+
+/// A kernel the search has measured: correct and timed, or the root it started from.
+struct SearchNode {
+  std::string key;  // CandidateKey(source, tunables)
+  std::string source;
+  TunableChoice tunables;
+  Provenance provenance;
+  EvalResult result;
+  /// What earlier steps did to reach it, oldest first ("mem.vectorized_loads: 1.8x").
+  std::vector<std::string> history;
+
+  double latency_ms() const { return result.timing ? result.timing->event_ms.median : 0; }
+};
+
+struct Proposal {
+  std::string source;
+  TunableChoice tunables;
+  Provenance provenance;
+  std::string file;  // a name for messages: "gemm_fp32.i2.m0.p1.k0.cu"
+  int repairs = 0;   // repair rounds that led to this code
+};
+
+struct ProposalContext {
+  const Task* task = nullptr;
+  const SearchNode* parent = nullptr;
+  DeviceInfo device;
+  int iteration = 1;   // 1-based
+  int iterations = 1;  // in the whole search
+  int member = 0;      // the parent's place in the beam
+  std::uint64_t seed = 0;
+};
+
+class Proposer {
+ public:
+  using Emit = std::function<void(Proposal)>;
+
+  virtual ~Proposer() = default;
+  /// "llm", "tune", "replay": recorded as each candidate's proposer.
+  virtual std::string_view name() const = 0;
+  /// Emits the parent's children for one iteration, possibly from several threads, and returns
+  /// when it has emitted all of them. Never throws for a bad LLM answer (that is not a proposal).
+  virtual void Propose(const ProposalContext& context, const Emit& emit) = 0;
+  /// (optional) A fixed version of `failed`, given how it failed; defaults to none.
+  virtual std::optional<Proposal> Repair(const ProposalContext& context, const Proposal& failed,
+                                         const EvalResult& result) {
+    (void)context, (void)failed, (void)result;
+    return std::nullopt;
+  }
+};
+
+}  // namespace kopt

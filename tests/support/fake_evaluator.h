@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+// A fake at the Evaluator seam for tests of the search: a kernel's "measurement" is read from
+// markers in its source, so a test writes the outcome it wants into the code it proposes.
+//   // STATUS=wrong_answer        (default: correct)
+//   // LAT=2.0                    the median in ms (default 1.0)
+//   // FASTER_WITH=T              each unit of the tunable T divides the latency by (1 + 0.1 T)
+// Timing samples have 0.1% spread and n = 30, so the noise band of a comparison is the 1% floor.
+#pragma once
+
+#include "core/evaluator.h"
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace kopt::testing {
+
+class FakeEvaluator : public Evaluator {
+ public:
+  EvalResult Evaluate(const EvalRequest& request) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      requests_.push_back(request);
+    }
+    EvalResult r;
+    r.device = "Fake GPU";
+    std::string status = Marker(request.source, "STATUS", "correct");
+    r.status = ParseEvalStatus(status).value_or(EvalStatus::kCrashed);
+    if (r.status != EvalStatus::kCorrect) {
+      r.message = "fake " + status + " for " + request.file;
+      return r;
+    }
+    double latency = std::stod(Marker(request.source, "LAT", "1.0"));
+    std::string faster_with = Marker(request.source, "FASTER_WITH", "");
+    if (auto it = request.tunables.find(faster_with); it != request.tunables.end()) {
+      latency /= 1 + 0.1 * static_cast<double>(it->second);
+    }
+    TimingInfo t;
+    std::vector<double> samples;
+    for (int i = 0; i < 30; ++i) samples.push_back(latency * (1 + 0.001 * ((i % 3) - 1)));
+    t.event_ms = Summarize(samples);
+    r.timing = t;
+    TimingInfo ref;
+    ref.event_ms = Summarize(std::vector<double>(30, 10.0));
+    r.reference_timing = ref;
+    r.speedup = CompareMedians(ref.event_ms, t.event_ms);
+    if (Marker(request.source, "SUSPICIOUS", "") == "1")
+      r.roofline = Roofline{0, 0, 0, 1.5, "memory", true};
+    return r;
+  }
+
+  std::vector<EvalRequest> requests() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return requests_;
+  }
+
+  static std::string Marker(const std::string& source, const std::string& name,
+                            const std::string& fallback) {
+    std::string tag = "// " + name + "=";
+    std::size_t at = source.find(tag);
+    if (at == std::string::npos) return fallback;
+    at += tag.size();
+    return source.substr(at, source.find_first_of(" \n", at) - at);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<EvalRequest> requests_;
+};
+
+}  // namespace kopt::testing
