@@ -45,8 +45,8 @@ fi
 
 # The GPU test binaries themselves (ctest's files hold the configure-time paths).
 gpu_rc=skipped
-: > "$out/ctest_gpu.log"
 if want tests; then
+  : > "$out/ctest_gpu.log"
   gpu_rc=0
   for t in "$build"/tests/gpu/*_gpu_test; do
     echo "### $t" >> "$out/ctest_gpu.log"
@@ -55,8 +55,8 @@ if want tests; then
 fi
 
 bench_rc=skipped
-: > "$out/bench.log"
 if want bench; then
+  : > "$out/bench.log"
   timeout 600 "$build/tests/profile_bench" > "$out/bench.log" 2>&1
   bench_rc=$?
 fi
