@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   AddCompileCommand(app, global, run);
   AddEvalCommand(app, global, run);
   AddWorkerCommand(app, global, run);
+  AddLlmCommand(app, global, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
