@@ -43,6 +43,9 @@ CompletionResult ParseOpenAiAnswer(const nlohmann::json& answer) {
   auto bad = [](std::string why) { return LlmError{LlmErrorKind::kBadResponse, std::move(why)}; };
   auto choices = answer.find("choices");
   if (choices == answer.end() || !choices->is_array() || choices->empty()) {
+    if (answer.contains("error")) {  // some servers report errors with a 200
+      return bad("the answer has no choices but an error: " + ApiErrorMessage(DumpJson(answer)));
+    }
     return bad("the answer has no choices");
   }
   const auto& choice = (*choices)[0];

@@ -66,6 +66,13 @@ TEST(OpenAiWireTest, MissingChoicesOrContentIsABadResponse) {
   }
 }
 
+TEST(OpenAiWireTest, AnErrorSentWithStatus200IsShown) {
+  CompletionResult r =
+      ParseOpenAiAnswer(json::parse(R"({"error": {"message": "model is loading"}})"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "the answer has no choices but an error: model is loading");
+}
+
 TEST(AnthropicWireTest, SystemGoesTopLevelAndEffortReplacesTemperature) {
   CompletionRequest r = Request();
   r.temperature = 0.3;
