@@ -27,6 +27,8 @@ void AddTasksCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddCompileCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddEvalCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddMenusCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
+/// `kopt llm test MODEL`: one request through the provider layer.
+void AddLlmCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 /// Hidden: the GPU worker process that `eval` starts by exec of kopt itself.
 void AddWorkerCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 

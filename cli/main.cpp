@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   AddEvalCommand(app, global, run);
   AddMenusCommand(app, global, run);
   AddWorkerCommand(app, global, run);
+  AddLlmCommand(app, global, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

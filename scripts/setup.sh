@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(cmake g++ make libcurl4-openssl-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev
-          libgtest-dev libcpp-httplib-dev)
+          libgtest-dev libcpp-httplib-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
