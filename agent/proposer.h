@@ -34,8 +34,10 @@ struct Proposal {
   std::string source;
   TunableChoice tunables;
   Provenance provenance;
-  std::string file;  // a name for messages: "gemm_fp32.i2.m0.p1.k0.cu"
-  int repairs = 0;   // repair rounds that led to this code
+  /// (optional) The file name in messages; empty: the search names it after the kernel's key,
+  /// so the same code always reads the same in a compile log (and its repair prompt is cached).
+  std::string file;
+  int repairs = 0;  // repair rounds that led to this code
 };
 
 struct ProposalContext {
@@ -63,6 +65,12 @@ class Proposer {
                                          const EvalResult& result) {
     (void)context, (void)failed, (void)result;
     return std::nullopt;
+  }
+  /// (optional) Why this proposer can do no more for `task` (a spent budget), or ""; defaults
+  /// to "". The search stops a task when a proposer says so.
+  virtual std::string StopReason(const Task& task) {
+    (void)task;
+    return "";
   }
 };
 

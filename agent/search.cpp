@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <numeric>
+#include <set>
 
 namespace kopt {
 namespace {
@@ -63,6 +64,7 @@ class Search::TaskSearch {
       p.provenance.proposer = proposer;
       p.file = task_.dir + "/" + proposer + ".cu";
       ClaimEvaluation();
+      submitted_.insert(CandidateKey(p.source, Normalized(p.source, p.tunables)));
       SearchNode node = EvaluateNow(p);
       if (node.provenance.proposer == "reference") outcome_.reference = node;
       if (node.result.ok() && node.result.timing) roots.push_back(std::move(node));
@@ -149,9 +151,15 @@ class Search::TaskSearch {
   }
 
   // Queues the evaluation of `p`; a failure goes back to its proposer once for repair.
+  // A kernel proposed again (two samples of one prompt agreeing, a plan repeated in a later
+  // iteration) is not evaluated again: it is a duplicate, not news.
   void Submit(WorkGroup& group, const ProposalContext& context, Proposer& proposer, Proposal p) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      if (!submitted_.insert(CandidateKey(p.source, Normalized(p.source, p.tunables))).second) {
+        ++outcome_.duplicates;
+        return;
+      }
       ++proposed_;
     }
     group.Run(eval_pool_, [this, &group, context, &proposer, p = std::move(p)]() mutable {
@@ -190,7 +198,10 @@ class Search::TaskSearch {
     EvalRequest request;
     request.task = &task_;
     request.source = p.source;
-    request.file = p.file;
+    request.file =
+        p.file.empty()
+            ? task_.name + "-" + CandidateKey(p.source, request.tunables).substr(0, 12) + ".cu"
+            : p.file;
     request.tunables = Normalized(p.source, p.tunables);
     request.options = s_.config_.eval;
     request.provenance = p.provenance;
@@ -219,6 +230,9 @@ class Search::TaskSearch {
     if (s_.stop_) {
       std::lock_guard<std::mutex> lock(s_.stop_mutex_);
       return s_.stop_reason_;
+    }
+    for (Proposer* proposer : s_.proposers_) {
+      if (std::string why = proposer->StopReason(task_); !why.empty()) return why;
     }
     if (config.max_task_s > 0 && SecondsSince(start_) >= config.max_task_s) {
       return "time limit of " + std::to_string(static_cast<int>(config.max_task_s)) + " s";
@@ -276,7 +290,8 @@ class Search::TaskSearch {
   std::vector<SearchNode> children_;
   std::vector<const SearchNode*> parents_;
   std::size_t proposed_ = 0;
-  int claimed_ = 0;  // evaluations started, roots included
+  std::set<std::string> submitted_;  // candidate keys handed to evaluation, across iterations
+  int claimed_ = 0;                  // evaluations started, roots included
   int iteration_ = 0;
 };
 

@@ -58,6 +58,7 @@ struct TaskOutcome {
   int candidates = 0;
   int correct = 0;
   std::map<std::string, int> statuses;  // evaluations by status name
+  int duplicates = 0;  // proposals of a kernel already evaluated, not evaluated again
   int iterations_run = 0;
   std::string stop_reason;
   double wall_s = 0;

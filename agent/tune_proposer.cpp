@@ -92,8 +92,6 @@ void TuneProposer::Propose(const ProposalContext& context, const Emit& emit) {
       p.provenance.plan = "tunables " + Describe(choice) + " (from " + Describe(current) + ")";
       p.provenance.menu_option = "tune";
       p.provenance.iteration = context.iteration;
-      p.file = context.task->name + ".i" + std::to_string(context.iteration) + ".tune." +
-               key.substr(0, 8) + ".cu";
       chosen.push_back(std::move(p));
     }
   }

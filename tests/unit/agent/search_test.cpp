@@ -47,15 +47,13 @@ class ScriptedProposer : public Proposer {
       : script_(std::move(script)), fix_(std::move(fix)) {}
   std::string_view name() const override { return "llm"; }
   void Propose(const ProposalContext& context, const Emit& emit) override {
-    int k = 0;
     for (const auto& source : script_(context)) {
       Proposal p;
       p.source = source;
       p.provenance.parent_key = context.parent->key;
       p.provenance.proposer = "llm";
-      p.provenance.plan = "plan " + std::to_string(k);
+      p.provenance.plan = "plan";
       p.provenance.menu_option = "mem.test";
-      p.file = "i" + std::to_string(context.iteration) + ".k" + std::to_string(k++) + ".cu";
       emit(std::move(p));
     }
   }

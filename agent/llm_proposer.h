@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `llm` proposer, Autocomp's two phases: for each beam member, N planning prompts (each with
+// its own menu dropout; a share of them ask for an optimization not on the menu) give N plans,
+// and for each plan K implementation prompts give K kernels. A kernel that fails comes back
+// once with its compile log or mismatch report (the repair prompt).
+//
+// Each task gets its own budget (chained to the run's) and its own cache-over-budget provider
+// stack, so replayed answers are free and one task's spending cannot starve the others unseen.
+#pragma once
+
+#include "agent/budget.h"
+#include "agent/menu.h"
+#include "agent/prices.h"
+#include "agent/prompts.h"
+#include "agent/proposer.h"
+#include "agent/provider.h"
+#include "core/llm_call.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+namespace kopt {
+
+struct LlmProposerConfig {
+  int plans = 4;                  // N, per beam member and iteration
+  int impls = 2;                  // K, per plan
+  double keep_probability = 0.5;  // menu dropout
+  double invent_share = 0.125;    // planning prompts that ask for something not on the menu
+  std::optional<double> temperature;
+  std::int64_t max_tokens = 16384;
+  std::string reasoning_effort;
+  BudgetLimits task_limits;  // per task; the run's limits are the parent budget's
+};
+
+class LlmProposer : public Proposer {
+ public:
+  /// `planner` and `coder` (may be the same) are the network providers, not owned; `log`
+  /// (optional) caches and records every call; `run_budget` (optional) is every task's parent.
+  LlmProposer(LlmProposerConfig config, Provider& planner, Provider& coder, const Menu& menu,
+              const PromptLibrary& prompts, LlmCallLog* log, Budget* run_budget,
+              std::shared_ptr<const PriceTable> prices = nullptr);
+  ~LlmProposer() override;
+
+  std::string_view name() const override { return "llm"; }
+  void Propose(const ProposalContext& context, const Emit& emit) override;
+  std::optional<Proposal> Repair(const ProposalContext& context, const Proposal& failed,
+                                 const EvalResult& result) override;
+  /// Why this task may make no more calls (its budget or the run's is spent), or "".
+  std::string StopReason(const Task& task) override;
+  /// Dollars spent on `task` by calls that reached a server (replays are free); unpriced calls
+  /// are counted in `unpriced`.
+  BudgetUsage Usage(const Task& task);
+
+ private:
+  struct TaskProviders;
+  TaskProviders& For(const Task& task);
+  CompletionResult Ask(TaskProviders& p, bool planner, const std::string& prompt,
+                       const std::string& purpose, int sample_index);
+  Proposal MakeProposal(const ProposalContext& context, const std::string& response,
+                        const MenuEntry& option, const std::string& plan,
+                        std::vector<std::string> call_keys);
+
+  LlmProposerConfig config_;
+  Provider& planner_;
+  Provider& coder_;
+  const Menu& menu_;
+  const PromptLibrary& prompts_;
+  LlmCallLog* log_;
+  Budget* run_budget_;
+  std::shared_ptr<const PriceTable> prices_;
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<TaskProviders>> tasks_;  // by task content hash
+};
+
+}  // namespace kopt
