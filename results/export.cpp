@@ -64,14 +64,14 @@ std::string ExportText(const LeaderboardEntry& entry, const CandidateRecord& can
   const LeaderboardBest& b = *entry.best;
   const NewCandidate& c = candidate.candidate;
   std::string task = entry.suite.empty() ? entry.task : entry.suite + "/" + entry.task;
-  std::string h = "// kopt export: the fastest correct kernel for " + task + " on " +
-                  entry.device + "\n";
+  std::string h =
+      "// kopt export: the fastest correct kernel for " + task + " on " + entry.device + "\n";
   h += "// task version " + entry.task_hash.substr(0, 16) + "; candidate " +
        std::to_string(b.candidate_id) + " (" + b.proposer + (b.model ? ", " + *b.model : "") +
        "), evaluation " + std::to_string(b.evaluation_id) +
        (b.run_id ? ", run " + std::to_string(*b.run_id) : "") + "\n";
-  h += "// median " + Format("%.4f ms (p10 %.4f, p90 %.4f", b.event_ms.median, b.event_ms.p10,
-                             b.event_ms.p90) +
+  h += "// median " +
+       Format("%.4f ms (p10 %.4f, p90 %.4f", b.event_ms.median, b.event_ms.p10, b.event_ms.p90) +
        ", n " + std::to_string(b.event_ms.n) + ")";
   if (b.kernel_median_ms) h += Format("; kernels %.4f ms", *b.kernel_median_ms);
   h += "\n";
@@ -95,8 +95,7 @@ std::string ExportText(const LeaderboardEntry& entry, const CandidateRecord& can
     std::string plan = *c.plan;
     for (char& ch : plan) ch = ch == '\n' ? ' ' : ch;
     if (plan.size() > 300) plan = plan.substr(0, 297) + "...";
-    h += "// plan" + (c.menu_option_id ? " [" + *c.menu_option_id + "]" : "") + ": " + plan +
-         "\n";
+    h += "// plan" + (c.menu_option_id ? " [" + *c.menu_option_id + "]" : "") + ": " + plan + "\n";
   }
   if (!c.tunables.empty()) {
     std::string list;

@@ -71,8 +71,8 @@ struct FastP {
 struct SuiteSummary {
   std::string suite;
   std::string device;
-  int tasks = 0;    // task versions with at least one evaluation on this GPU
-  int correct = 0;  // of them, with a correct kernel
+  int tasks = 0;              // task versions with at least one evaluation on this GPU
+  int correct = 0;            // of them, with a correct kernel
   std::vector<FastP> fast_p;  // p = 1, 1.5, 2
   /// Geometric means over the tasks that have the figure (correct, and a baseline for the second).
   std::optional<double> geomean_speedup;

@@ -158,8 +158,11 @@ nlohmann::json TunablesToJson(const TunableChoice& tunables) {
 
 std::string EvalKey(const std::string& source, const TunableChoice& tunables) {
   // A NUL cannot occur in a source NVRTC accepts, so the two parts cannot run together.
-  return Sha256().Update(source).Update(std::string_view("\0", 1)).Update(
-      TunablesToJson(tunables).dump()).HexDigest();
+  return Sha256()
+      .Update(source)
+      .Update(std::string_view("\0", 1))
+      .Update(TunablesToJson(tunables).dump())
+      .HexDigest();
 }
 
 std::string TaskSuite(const Task& task) {
@@ -283,8 +286,8 @@ std::optional<TaskRecord> Store::GetTask(std::int64_t task_id) {
 
 std::optional<TaskRecord> Store::FindTaskByHash(const std::string& content_hash) {
   std::lock_guard<std::mutex> lock(mutex_);
-  Query q = db_->Prepare(
-      Select(kTaskColumns, "FROM tasks WHERE content_hash = ? ORDER BY id LIMIT 1"));
+  Query q =
+      db_->Prepare(Select(kTaskColumns, "FROM tasks WHERE content_hash = ? ORDER BY id LIMIT 1"));
   q->BindAll(content_hash);
   if (!q->Step()) return std::nullopt;
   return ReadTask(*q);
@@ -363,8 +366,9 @@ std::vector<CandidateRecord> Store::Lineage(std::int64_t candidate_id) {
   while (next && seen.insert(*next).second) {
     std::optional<CandidateRecord> c = GetCandidateLocked(*next);
     if (!c) {
-      throw StoreError(path_ + ": no candidate " + std::to_string(*next) +
-                       (chain.empty() ? "" : " (parent of " + std::to_string(chain.back().id) + ")"));
+      throw StoreError(
+          path_ + ": no candidate " + std::to_string(*next) +
+          (chain.empty() ? "" : " (parent of " + std::to_string(chain.back().id) + ")"));
     }
     next = c->candidate.parent_id;
     chain.push_back(std::move(*c));
@@ -436,10 +440,11 @@ std::int64_t Store::RecordEvaluation(const NewEvaluation& e) {
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
         "?, ?, ?, ?, ?, ?, ?, ?)");
     q->BindAll(e.candidate_id, e.run_id, task_id, task_hash, eval_key, device,
-               EvalStatusName(r.status), r.message, r.compile.log, full["compile"]["kernels"].dump(),
-               e.timed ? 1 : 0, median(r.timing), p10, p90, n, k_median, k_p10, k_p90, k_n, clock,
-               median(r.reference_timing), s, s_low, s_high, baseline_name, baseline_median, b,
-               b_low, b_high, fraction, bound, suspicious ? 1 : 0, r.wall_ms, full.dump())
+               EvalStatusName(r.status), r.message, r.compile.log,
+               full["compile"]["kernels"].dump(), e.timed ? 1 : 0, median(r.timing), p10, p90, n,
+               k_median, k_p10, k_p90, k_n, clock, median(r.reference_timing), s, s_low, s_high,
+               baseline_name, baseline_median, b, b_low, b_high, fraction, bound,
+               suspicious ? 1 : 0, r.wall_ms, full.dump())
         .Run();
   }
   std::int64_t id = db_->LastInsertId();
@@ -449,13 +454,12 @@ std::int64_t Store::RecordEvaluation(const NewEvaluation& e) {
 
 std::optional<EvaluationRecord> Store::FindEvaluation(const std::string& task_hash,
                                                       const std::string& eval_key,
-                                                      const std::string& device,
-                                                      bool need_timing) {
+                                                      const std::string& device, bool need_timing) {
   std::lock_guard<std::mutex> lock(mutex_);
-  Query q = db_->Prepare(Select(
-      kEvaluationColumns,
-      "FROM evaluations WHERE task_hash = ? AND eval_key = ? AND device = ? "
-      "AND (? = 0 OR status <> 'correct' OR timed = 1) ORDER BY id DESC LIMIT 1"));
+  Query q = db_->Prepare(
+      Select(kEvaluationColumns,
+             "FROM evaluations WHERE task_hash = ? AND eval_key = ? AND device = ? "
+             "AND (? = 0 OR status <> 'correct' OR timed = 1) ORDER BY id DESC LIMIT 1"));
   q->BindAll(task_hash, eval_key, device, need_timing ? 1 : 0);
   if (!q->Step()) return std::nullopt;
   return ReadEvaluation(*q, path_);
