@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -384,6 +385,12 @@ TEST(StoreTest, LlmCallsRoundTripAndOnlySuccessfulOnesAreFoundByCacheKey) {
   EXPECT_EQ(log.FindByCacheKey("key-1")->response_text, "second answer");
 }
 
+std::string CallKey(int thread, int i) {
+  char key[32];
+  std::snprintf(key, sizeof key, "t%d-%d", thread, i);
+  return key;
+}
+
 TEST(StoreTest, TheLlmCallLogIsSafeFromManyThreadsAndDurableOnReturn) {
   TempDir dir;
   std::string path = dir.File("kopt.db");
@@ -394,11 +401,7 @@ TEST(StoreTest, TheLlmCallLogIsSafeFromManyThreadsAndDurableOnReturn) {
     for (int t = 0; t < 4; ++t) {
       threads.emplace_back([&log, t] {
         for (int i = 0; i < 50; ++i) {
-          LlmCallRecord c;
-          c.cache_key = "t" + std::to_string(t) + "-" + std::to_string(i);
-          c.provider = "cmd";
-          c.model = "m";
-          c.response_text = c.cache_key;
+          LlmCallRecord c{CallKey(t, i), "cmd", "m", "{}", CallKey(t, i)};
           log.Record(c);
           EXPECT_TRUE(log.FindByCacheKey(c.cache_key));
         }
@@ -411,7 +414,7 @@ TEST(StoreTest, TheLlmCallLogIsSafeFromManyThreadsAndDurableOnReturn) {
   StoreLlmCallLog log(reopened, {});
   for (int t = 0; t < 4; ++t) {
     for (int i = 0; i < 50; ++i) {
-      std::string key = "t" + std::to_string(t) + "-" + std::to_string(i);
+      std::string key = CallKey(t, i);
       ASSERT_TRUE(log.FindByCacheKey(key)) << key;
       EXPECT_EQ(log.FindByCacheKey(key)->response_text, key);
     }
