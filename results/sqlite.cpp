@@ -93,6 +93,12 @@ std::string Statement::Text(int column) const {
   return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
+std::string_view Statement::TextView(int column) const {
+  const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+  if (!text) return {};
+  return std::string_view(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
 std::optional<std::int64_t> Statement::OptInt(int column) const {
   if (IsNull(column)) return std::nullopt;
   return Int(column);
@@ -111,6 +117,12 @@ std::optional<std::string> Statement::OptText(int column) const {
 const char* Statement::sql() const { return sqlite3_sql(stmt_); }
 
 Database::Database(std::string path, bool create) : path_(std::move(path)) {
+  // No memory statistics: they cost a global mutex on every allocation SQLite makes.
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return sqlite3_initialize() == SQLITE_OK;
+  }();
+  KOPT_CHECK(configured);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
@@ -163,9 +175,33 @@ std::int64_t Database::QueryInt(const std::string& sql) {
   return q->Int(0);
 }
 
+namespace {
+int CallCommitHook(void* hook, sqlite3*, const char*, int pages) {
+  (*static_cast<std::function<void(int)>*>(hook))(pages);
+  return SQLITE_OK;
+}
+}  // namespace
+
+bool Database::CheckpointPassive() {
+  return sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
+         SQLITE_OK;
+}
+
+void Database::SetCommitHook(std::function<void(int wal_pages)> hook) {
+  commit_hook_ = std::move(hook);
+  if (commit_hook_) {
+    sqlite3_wal_hook(db_, CallCommitHook, &commit_hook_);
+  } else {
+    sqlite3_wal_autocheckpoint(db_, 1000);  // SQLite's default
+  }
+}
+
 std::int64_t Database::LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.Exec("BEGIN IMMEDIATE"); }
+std::int64_t Database::Changes() const { return sqlite3_changes64(db_); }
+
+// Prepared once per connection: these run around every record.
+Transaction::Transaction(Database& db) : db_(db) { db_.Prepare("BEGIN IMMEDIATE")->Run(); }
 
 Transaction::~Transaction() {
   if (done_) return;
@@ -177,7 +213,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::Commit() {
-  db_.Exec("COMMIT");
+  db_.Prepare("COMMIT")->Run();
   done_ = true;
 }
 

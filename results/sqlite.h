@@ -6,6 +6,7 @@
 #include "core/error.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -64,6 +65,8 @@ class Statement {
   std::int64_t Int(int column) const;
   double Real(int column) const;
   std::string Text(int column) const;
+  /// The text without a copy; valid until the next Step or Reset.
+  std::string_view TextView(int column) const;
   std::optional<std::int64_t> OptInt(int column) const;
   std::optional<double> OptReal(int column) const;
   std::optional<std::string> OptText(int column) const;
@@ -109,7 +112,15 @@ class Database {
   /// The single integer a query such as `PRAGMA user_version` returns.
   std::int64_t QueryInt(const std::string& sql);
   std::int64_t LastInsertId() const;
+  /// Rows changed by the last INSERT, UPDATE or DELETE.
+  std::int64_t Changes() const;
   const std::string& path() const { return path_; }
+  /// A PASSIVE checkpoint on this connection: copies what it can from the WAL into the database
+  /// without waiting for anyone. False when another checkpoint holds the lock. Never throws.
+  bool CheckpointPassive();
+  /// Calls `hook(wal_pages)` after every commit in WAL mode instead of checkpointing
+  /// automatically; an empty hook restores automatic checkpoints.
+  void SetCommitHook(std::function<void(int wal_pages)> hook);
 
   /// Throws StoreError naming the file, `what` (usually the SQL) and SQLite's message.
   [[noreturn]] void Fail(int rc, std::string_view what) const;
@@ -118,6 +129,7 @@ class Database {
   sqlite3* db_ = nullptr;
   std::string path_;
   std::map<std::string, std::unique_ptr<Statement>, std::less<>> statements_;
+  std::function<void(int)> commit_hook_;
 };
 
 /// A write transaction (BEGIN IMMEDIATE, so a writer waits for the lock up front instead of

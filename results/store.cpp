@@ -52,7 +52,8 @@ CandidateRecord ReadCandidate(const Statement& st, const std::string& path) {
 }
 
 constexpr const char* kEvaluationColumns =
-    "id, candidate_id, run_id, task_id, device, timed, result_json, created_at";
+    "id, candidate_id, run_id, task_id, device, timed, result_json, message, compile_log, "
+    "created_at";
 
 EvaluationRecord ReadEvaluation(const Statement& st, const std::string& path) {
   EvaluationRecord r;
@@ -63,7 +64,9 @@ EvaluationRecord ReadEvaluation(const Statement& st, const std::string& path) {
   r.device = st.Text(4);
   r.timed = st.Int(5) != 0;
   r.result = EvalResultFromJson(ParseStored(st.Text(6), path, "evaluations.result_json"));
-  r.created_at = st.Text(7);
+  r.result.message = st.Text(7);
+  r.result.compile.log = st.Text(8);
+  r.created_at = st.Text(9);
   return r;
 }
 
@@ -140,6 +143,11 @@ std::string Select(const char* columns, const char* rest) {
   return std::string("SELECT ") + columns + " " + rest;
 }
 
+// WAL sizes, in pages, at which the background checkpoint starts (SQLite's own default) and at
+// which the writer finishes one itself.
+constexpr int kCheckpointPages = 1000;
+constexpr int kRestartPages = 3000;
+
 }  // namespace
 
 TunableChoice ResolveTunables(const std::string& source, const TunableChoice& overrides) {
@@ -183,7 +191,30 @@ Store::Store(const std::string& path, OpenMode mode) : path_(path) {
   db_->Exec("PRAGMA journal_mode = WAL");
   db_->Exec("PRAGMA synchronous = NORMAL");
   db_->Exec("PRAGMA foreign_keys = ON");
+  db_->Exec("PRAGMA cache_size = -16384");  // KiB: the indexes of a large store stay in memory
   opened_version_ = MigrateSchema(*db_);
+  if (path != ":memory:") {
+    // Checkpoints (and their fsyncs) run on a thread of their own, not in the commit that
+    // happens to fill the WAL; 1000 pages is SQLite's own threshold.
+    checkpointer_ = std::make_unique<Checkpointer>(path, kCheckpointPages);
+    db_->SetCommitHook([this](int pages) {
+      // The background pass cannot catch up with a busy writer, so the WAL would never start
+      // over; past kRestartPages the writer copies the little that is left itself, and its next
+      // transaction rewinds the WAL.
+      if (pages >= kRestartPages) {
+        db_->CheckpointPassive();
+      } else {
+        checkpointer_->Committed(pages);
+      }
+    });
+  }
+}
+
+Store::~Store() {
+  if (checkpointer_) {
+    db_->SetCommitHook(nullptr);
+    checkpointer_.reset();
+  }
 }
 
 std::int64_t Store::BeginRun(const RunInfo& info) {
@@ -324,7 +355,8 @@ std::int64_t Store::AddCandidateLocked(const NewCandidate& c) {
   {
     // `IS` compares NULLs as equal, so an absent plan matches an absent plan.
     Query q = db_->Prepare(
-        "SELECT id FROM candidates WHERE task_id = ? AND eval_key = ? AND parent_id IS ? "
+        "SELECT id FROM candidates INDEXED BY candidates_by_task_key "
+        "WHERE task_id = ? AND eval_key = ? AND parent_id IS ? "
         "AND plan IS ? AND menu_option_id IS ? AND iteration IS ? AND proposer = ? "
         "AND model IS ? ORDER BY id LIMIT 1");
     q->BindAll(c.task_id, key, c.parent_id, c.plan, c.menu_option_id, c.iteration, c.proposer,
@@ -379,21 +411,11 @@ std::vector<CandidateRecord> Store::Lineage(std::int64_t candidate_id) {
 std::int64_t Store::RecordEvaluation(const NewEvaluation& e) {
   const EvalResult& r = e.result;
   std::string device = e.device.empty() ? r.device : e.device;
+  // The message and the log can be long (a compile error is both); they are stored once, in
+  // their own columns, and put back into the result when it is read.
   json full = ToJson(r);
-  std::lock_guard<std::mutex> lock(mutex_);
-  Transaction tx(*db_);
-  std::int64_t task_id = 0;
-  std::string task_hash, eval_key;
-  {
-    Query q = db_->Prepare(
-        "SELECT c.task_id, t.content_hash, c.eval_key FROM candidates c "
-        "JOIN tasks t ON t.id = c.task_id WHERE c.id = ?");
-    q->BindAll(e.candidate_id);
-    if (!q->Step()) throw StoreError(path_ + ": no candidate " + std::to_string(e.candidate_id));
-    task_id = q->Int(0);
-    task_hash = q->Text(1);
-    eval_key = q->Text(2);
-  }
+  full.erase("message");
+  full["compile"].erase("log");
   auto median = [](const std::optional<TimingInfo>& t) {
     return t ? std::optional<double>(t->event_ms.median) : std::nullopt;
   };
@@ -429,23 +451,30 @@ std::int64_t Store::RecordEvaluation(const NewEvaluation& e) {
     bound = r.roofline->bound;
     suspicious = r.roofline->suspicious;
   }
+  std::string resources = full["compile"]["kernels"].dump();
+  std::string result_json = full.dump();
+  std::lock_guard<std::mutex> lock(mutex_);
+  Transaction tx(*db_);
   {
+    // task_id and eval_key come from the candidate row, in the same statement.
     Query q = db_->Prepare(
-        "INSERT INTO evaluations (candidate_id, run_id, task_id, task_hash, eval_key, device, "
+        "INSERT INTO evaluations (candidate_id, run_id, task_id, eval_key, device, "
         "status, message, compile_log, resources_json, timed, event_median_ms, event_p10_ms, "
         "event_p90_ms, event_n, kernel_median_ms, kernel_p10_ms, kernel_p90_ms, kernel_n, "
         "sm_clock_mhz, reference_median_ms, speedup, speedup_low, speedup_high, baseline_name, "
         "baseline_median_ms, baseline_speedup, baseline_speedup_low, baseline_speedup_high, "
         "roofline_fraction, roofline_bound, suspicious, wall_ms, result_json) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?, ?, ?, ?, ?, ?)");
-    q->BindAll(e.candidate_id, e.run_id, task_id, task_hash, eval_key, device,
-               EvalStatusName(r.status), r.message, r.compile.log,
-               full["compile"]["kernels"].dump(), e.timed ? 1 : 0, median(r.timing), p10, p90, n,
-               k_median, k_p10, k_p90, k_n, clock, median(r.reference_timing), s, s_low, s_high,
-               baseline_name, baseline_median, b, b_low, b_high, fraction, bound,
-               suspicious ? 1 : 0, r.wall_ms, full.dump())
+        "SELECT c.id, ?, c.task_id, c.eval_key, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM candidates c WHERE c.id = ?");
+    q->BindAll(e.run_id, device, EvalStatusName(r.status), r.message, r.compile.log, resources,
+               e.timed ? 1 : 0, median(r.timing), p10, p90, n, k_median, k_p10, k_p90, k_n, clock,
+               median(r.reference_timing), s, s_low, s_high, baseline_name, baseline_median, b,
+               b_low, b_high, fraction, bound, suspicious ? 1 : 0, r.wall_ms, result_json,
+               e.candidate_id)
         .Run();
+  }
+  if (db_->Changes() == 0) {
+    throw StoreError(path_ + ": no candidate " + std::to_string(e.candidate_id));
   }
   std::int64_t id = db_->LastInsertId();
   tx.Commit();
@@ -458,8 +487,9 @@ std::optional<EvaluationRecord> Store::FindEvaluation(const std::string& task_ha
   std::lock_guard<std::mutex> lock(mutex_);
   Query q = db_->Prepare(
       Select(kEvaluationColumns,
-             "FROM evaluations WHERE task_hash = ? AND eval_key = ? AND device = ? "
-             "AND (? = 0 OR status <> 'correct' OR timed = 1) ORDER BY id DESC LIMIT 1"));
+             "FROM evaluations WHERE task_id IN (SELECT id FROM tasks WHERE content_hash = ?) "
+             "AND eval_key = ? AND device = ? AND (? = 0 OR status <> 'correct' OR timed = 1) "
+             "ORDER BY id DESC LIMIT 1"));
   q->BindAll(task_hash, eval_key, device, need_timing ? 1 : 0);
   if (!q->Step()) return std::nullopt;
   return ReadEvaluation(*q, path_);
@@ -477,7 +507,7 @@ std::vector<EvaluationRecord> Store::EvaluationsOf(std::int64_t candidate_id) {
   std::lock_guard<std::mutex> lock(mutex_);
   Query q = db_->Prepare(
       "SELECT e.id, e.candidate_id, e.run_id, e.task_id, e.device, e.timed, e.result_json, "
-      "e.created_at FROM candidates c JOIN evaluations e "
+      "e.message, e.compile_log, e.created_at FROM candidates c JOIN evaluations e "
       "ON e.task_id = c.task_id AND e.eval_key = c.eval_key WHERE c.id = ? ORDER BY e.id");
   q->BindAll(candidate_id);
   std::vector<EvaluationRecord> out;

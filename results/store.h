@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/task.h"
+#include "results/checkpointer.h"
 #include "results/records.h"
 #include "results/sqlite.h"
 
@@ -45,6 +46,9 @@ class Store {
   /// Opens `path` (":memory:" for a private in-memory store), sets WAL mode and a busy timeout,
   /// and migrates the schema. Throws StoreError, e.g. for a database from a newer kopt.
   explicit Store(const std::string& path, OpenMode mode = OpenMode::kCreate);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
 
   const std::string& path() const { return path_; }
   /// The schema version the file had before this Store migrated it (0 for a new file).
@@ -113,6 +117,7 @@ class Store {
 
   std::string path_;
   std::unique_ptr<Database> db_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // none for ":memory:"
   std::mutex mutex_;
   int opened_version_ = 0;
 };

@@ -60,44 +60,43 @@ CREATE INDEX llm_calls_by_task ON llm_calls (task_id);
 CREATE INDEX llm_calls_by_run ON llm_calls (run_id);
 
 -- A proposed kernel: source plus tunable choice for one task, and where it came from. The
--- task's reference is the candidate with proposer 'reference'; every lineage ends there.
+-- task's reference is the candidate with proposer 'reference'; every lineage ends there. Small
+-- columns come first and the source last, so reading them never walks the source's pages.
 CREATE TABLE candidates (
   id INTEGER PRIMARY KEY,
   task_id INTEGER NOT NULL REFERENCES tasks (id),
   run_id INTEGER REFERENCES runs (id),
   parent_id INTEGER REFERENCES candidates (id),
-  source TEXT NOT NULL,
-  source_hash TEXT NOT NULL,              -- SHA-256 of the source
-  tunables_json TEXT NOT NULL DEFAULT '{}',
-  eval_key TEXT NOT NULL,                 -- SHA-256 of source and tunable choice
-  plan TEXT,
-  menu_option_id TEXT,
-  iteration INTEGER,
   proposer TEXT NOT NULL,                 -- reference, user, llm, tune, replay
   model TEXT,                             -- the LLM that wrote it, when one did
+  iteration INTEGER,
+  menu_option_id TEXT,
   file TEXT,                              -- where the source was read from, when it was
-  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  tunables_json TEXT NOT NULL DEFAULT '{}',
+  source_hash TEXT NOT NULL,              -- SHA-256 of the source
+  eval_key TEXT NOT NULL,                 -- SHA-256 of source and tunable choice
+  plan TEXT,
+  source TEXT NOT NULL
 );
 CREATE INDEX candidates_by_task_key ON candidates (task_id, eval_key);
 CREATE INDEX candidates_by_parent ON candidates (parent_id);
 CREATE INDEX candidates_by_run ON candidates (run_id);
 
--- One finished evaluation of a candidate on a GPU. task_id, task_hash and eval_key repeat the
--- candidate's so that the cache lookup and the leaderboard read one index. result_json is the
--- full EvalResult, so fields added later survive.
+-- One finished evaluation of a candidate on a GPU. task_id and eval_key repeat the candidate's
+-- so that the cache lookup and the leaderboard read one index (evaluations_latest covers the
+-- leaderboard's scan). Numbers come first, the large texts last. result_json is the full
+-- EvalResult (so fields added later survive) less the message and the compile log, which are
+-- only in their own columns.
 CREATE TABLE evaluations (
   id INTEGER PRIMARY KEY,
   candidate_id INTEGER NOT NULL REFERENCES candidates (id),
   run_id INTEGER REFERENCES runs (id),
   task_id INTEGER NOT NULL REFERENCES tasks (id),
-  task_hash TEXT NOT NULL,
-  eval_key TEXT NOT NULL,
   device TEXT NOT NULL,
   status TEXT NOT NULL,                   -- correct, compile_error, launch_error, ...
-  message TEXT NOT NULL DEFAULT '',
-  compile_log TEXT NOT NULL DEFAULT '',
-  resources_json TEXT NOT NULL DEFAULT '[]',
   timed INTEGER NOT NULL DEFAULT 0,       -- 1 when timing was asked for
+  suspicious INTEGER NOT NULL DEFAULT 0,  -- faster than the roofline allows
   event_median_ms REAL,
   event_p10_ms REAL,
   event_p90_ms REAL,
@@ -111,22 +110,25 @@ CREATE TABLE evaluations (
   speedup REAL,
   speedup_low REAL,
   speedup_high REAL,
-  baseline_name TEXT,
   baseline_median_ms REAL,
   baseline_speedup REAL,
   baseline_speedup_low REAL,
   baseline_speedup_high REAL,
   roofline_fraction REAL,
   roofline_bound TEXT,
-  suspicious INTEGER NOT NULL DEFAULT 0,
+  baseline_name TEXT,
   wall_ms REAL NOT NULL DEFAULT 0,
-  result_json TEXT NOT NULL,
-  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  eval_key TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  compile_log TEXT NOT NULL DEFAULT '',
+  resources_json TEXT NOT NULL DEFAULT '[]',
+  result_json TEXT NOT NULL
 );
-CREATE INDEX evaluations_by_key ON evaluations (task_hash, eval_key, device);
-CREATE INDEX evaluations_by_kernel ON evaluations (task_id, eval_key, device, id);
-CREATE INDEX evaluations_by_candidate ON evaluations (candidate_id);
-CREATE INDEX evaluations_by_run ON evaluations (run_id);
+CREATE INDEX evaluations_latest
+  ON evaluations (task_id, eval_key, device, id, status, suspicious, event_median_ms,
+                  event_p90_ms);
+CREATE INDEX evaluations_by_run ON evaluations (run_id, status);  -- covers `kopt runs` counts
 
 -- The chain of plans that produced a good candidate, replayable on a similar task.
 CREATE TABLE schedules (
