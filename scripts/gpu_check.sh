@@ -16,9 +16,12 @@ unit_rc=$?
 bench_rc=$?
 for t in tasks/starter/*/; do
   name=$(basename "$t")
-  "$build/cli/kopt" eval "$name" "tests/data/candidates/good/$name.cu" >> "$out/eval.log" 2>&1
+  "$build/cli/kopt" --db "$out/kopt.db" eval "$name" "tests/data/candidates/good/$name.cu" --force \
+    >> "$out/eval.log" 2>&1
 done
+"$build/cli/kopt" --db "$out/kopt.db" leaderboard > "$out/leaderboard.log" 2>&1
 echo "== ctest -L gpu (rc $gpu_rc)"; grep -E "tests passed|Passed|Failed|SKIP|speedup|ms  reference" "$out/ctest_gpu.log" | tail -25
 echo "== ctest -L unit (rc $unit_rc)"; tail -3 "$out/ctest_unit.log"
 echo "== kopt eval"; grep -E "^(task|status|time|reference|speedup|message)" "$out/eval.log"
 echo "== benchmark (rc $bench_rc)"; cat "$out/bench.log"
+echo "== kopt leaderboard ($out/kopt.db)"; cat "$out/leaderboard.log"

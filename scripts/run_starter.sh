@@ -13,4 +13,7 @@ for t in tasks/starter/*/; do
   echo
   build/cli/kopt eval "$name" "tests/data/candidates/good/$name.cu" || rc=1
 done
+# Every evaluation is in ./kopt.db; a second run answers from it (add --force to measure again).
+echo
+build/cli/kopt leaderboard
 exit $rc
