@@ -229,11 +229,14 @@ std::vector<SuiteSummary> SummarizeSuites(const std::vector<LeaderboardEntry>& e
       s.cost_usd += e->cost_usd;
       if (!e->best) continue;
       ++s.correct;
-      if (const auto& sp = e->best->speedup) {
+      // A speedup of 0 means a median could not be measured: no figure.
+      if (const auto& sp = e->best->speedup; sp && sp->value > 0) {
         speedups.push_back(sp->value);
         for (FastP& fp : s.fast_p) fp.tasks += sp->low > fp.p ? 1 : 0;
       }
-      if (const auto& b = e->best->baseline_speedup) baseline_speedups.push_back(b->value);
+      if (const auto& b = e->best->baseline_speedup; b && b->value > 0) {
+        baseline_speedups.push_back(b->value);
+      }
     }
     for (FastP& fp : s.fast_p) fp.fraction = static_cast<double>(fp.tasks) / s.tasks;
     if (!speedups.empty()) s.geomean_speedup = GeoMean(speedups);
