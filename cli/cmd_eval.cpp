@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt eval TASK FILE.cu`: compiles, checks and times one candidate on the GPU, against the
-// task's reference, and prints the result (a table, or JSON with --format json).
+// task's reference, records it in the results store (or answers from it), and prints the result
+// (a table, or JSON with --format json).
 #include "cli/candidate_options.h"
+#include "cli/store_access.h"
 #include "cli/task_lookup.h"
 #include "core/json_fields.h"
 #include "core/profile_text.h"
 #include "evaluator/cuda_evaluator.h"
+#include "results/recording_evaluator.h"
 
 #include <cstdio>
 
@@ -20,6 +23,7 @@ struct EvalOptionsCli {
   bool no_time = false;
   std::string profile;  // "", "default" or "deep"
   std::vector<std::string> metrics;
+  bool force = false;
 };
 
 void PrintTiming(const char* label, const TimingInfo& t) {
@@ -109,7 +113,23 @@ void PrintTable(const Task& task, const std::string& file, const EvalResult& r) 
               r.compile.cache_hit ? ", cached" : "");
 }
 
-int RunEval(EvalOptionsCli o) {
+nlohmann::json RunConfig(const EvalOptionsCli& o, const Task& task) {
+  return {{"task", task.name},
+          {"task_dir", task.dir},
+          {"file", o.candidate.file},
+          {"defines", o.candidate.defines},
+          {"device", o.device},
+          {"seeds", o.eval.seeds},
+          {"base_seed", o.eval.base_seed},
+          {"time", !o.no_time},
+          {"noise_target", o.eval.noise_target},
+          {"max_timing_s", o.eval.max_timing_s},
+          {"min_samples", o.eval.min_samples},
+          {"timeout_s", o.eval.timeout_s},
+          {"force", o.force}};
+}
+
+int RunEval(EvalOptionsCli o, const GlobalOptions& global) {
   Task task = FindTask(o.candidate.task);
   EvalRequest request;
   request.task = &task;
@@ -129,15 +149,57 @@ int RunEval(EvalOptionsCli o) {
   CudaEvaluatorConfig config;
   config.device = o.device;
   CudaEvaluator evaluator(config);
-  EvalResult result = evaluator.Evaluate(request);
+  // The GPU's name is part of the evaluation cache key. Without a driver this fails here,
+  // before the store is touched.
+  DeviceInfo device = evaluator.Device();
+
+  Store store(global.db_path);
+  std::int64_t run_id = store.BeginRun(CurrentRunInfo("eval", global, RunConfig(o, task), &device));
+  RecordedEvaluation recorded;
+  try {
+    RecordingEvaluator recording(store, evaluator, {device.name, run_id, o.force});
+    recorded = recording.EvaluateAndRecord(request);
+  } catch (const std::exception& e) {
+    store.FinishRun(run_id, "failed", e.what());
+    throw;
+  }
+  const EvalResult& result = recorded.result;
+  std::string outcome = "candidate " + std::to_string(recorded.candidate_id) + ": " +
+                        std::string(EvalStatusName(result.status));
+  if (recorded.from_store) {
+    outcome += " (from the store, evaluation " + std::to_string(recorded.evaluation_id) + ")";
+  }
+  store.FinishRun(run_id, "ok", outcome);
+  std::string recorded_at;
+  if (recorded.from_store) recorded_at = store.GetEvaluation(recorded.evaluation_id)->created_at;
+
   if (o.format == "json") {
     nlohmann::json j = ToJson(result);
     j["task"] = task.name;
     j["file"] = o.candidate.file;
     if (result.profile) j["profile_text"] = ProfileText(*result.profile, result.roofline);
+    j["store"] = {{"db", global.db_path},
+                  {"run_id", run_id},
+                  {"task_id", recorded.task_id},
+                  {"candidate_id", recorded.candidate_id},
+                  {"evaluation_id", recorded.evaluation_id},
+                  {"from_store", recorded.from_store}};
     std::printf("%s\n", j.dump(2).c_str());
   } else {
     PrintTable(task, o.candidate.file, result);
+    if (recorded.from_store) {
+      std::printf(
+          "from store evaluation %lld of candidate %lld, recorded %s in %s (the same kernel, "
+          "task and GPU); --force measures again\n",
+          static_cast<long long>(recorded.evaluation_id),
+          static_cast<long long>(recorded.candidate_id), ShortTime(recorded_at).c_str(),
+          global.db_path.c_str());
+    } else {
+      std::printf("stored     candidate %lld, evaluation %lld, run %lld in %s\n",
+                  static_cast<long long>(recorded.candidate_id),
+                  static_cast<long long>(recorded.evaluation_id), static_cast<long long>(run_id),
+                  global.db_path.c_str());
+    }
   }
   if (result.profile && !result.profile->error.empty()) {
     std::fprintf(stderr, "kopt: --metrics: %s\n", result.profile->error.c_str());
@@ -148,7 +210,7 @@ int RunEval(EvalOptionsCli o) {
 
 }  // namespace
 
-void AddEvalCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
+void AddEvalCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
   auto* cmd = app.add_subcommand("eval", "Compile, check and time one candidate on the GPU");
   auto options = std::make_shared<EvalOptionsCli>();
   AddCandidateOptions(cmd, options->candidate);
@@ -174,7 +236,10 @@ void AddEvalCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
   cmd->add_option("--metrics", options->metrics,
                   "Extra CUPTI metrics to collect (comma-separated; implies --profile)")
       ->delimiter(',');
-  cmd->callback([&run, options] { run = [options] { return RunEval(*options); }; });
+  cmd->add_flag("--force", options->force,
+                "Evaluate even when the store has a result for this kernel, task and GPU");
+  cmd->callback(
+      [&run, &global, options] { run = [&global, options] { return RunEval(*options, global); }; });
 }
 
 }  // namespace kopt::cli

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace kopt::cli {
 
@@ -18,6 +19,7 @@ inline constexpr int kExitUsage = 2;
 /// Options every subcommand may read.
 struct GlobalOptions {
   std::string db_path = "kopt.db";
+  std::vector<std::string> argv;  // the command line, recorded with each run
 };
 
 using CommandRunner = std::function<int()>;
@@ -29,6 +31,10 @@ void AddEvalCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddMenusCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 /// `kopt llm test MODEL`: one request through the provider layer.
 void AddLlmCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
+void AddLeaderboardCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
+void AddShowCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
+void AddExportCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
+void AddRunsCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 /// Hidden: the GPU worker process that `eval` starts by exec of kopt itself.
 void AddWorkerCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(KOPT_VERSION) + " (" + KOPT_GIT_SHA + ")");
   GlobalOptions global;
+  global.argv.assign(argv, argv + argc);
   app.add_option("--db", global.db_path, "SQLite database file")->capture_default_str();
   CommandRunner run;
   AddDoctorCommand(app, global, run);
@@ -20,6 +21,10 @@ int main(int argc, char** argv) {
   AddMenusCommand(app, global, run);
   AddWorkerCommand(app, global, run);
   AddLlmCommand(app, global, run);
+  AddLeaderboardCommand(app, global, run);
+  AddShowCommand(app, global, run);
+  AddExportCommand(app, global, run);
+  AddRunsCommand(app, global, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -15,9 +15,12 @@ unit_rc=$?
 "$build/tests/evaluator_bench" > "$out/bench.log" 2>&1
 bench_rc=$?
 for t in tasks/quick/*/; do
-  "$build/cli/kopt" eval "quick/$(basename "$t")" "$t/starter.cu" >> "$out/eval.log" 2>&1
+  "$build/cli/kopt" --db "$out/kopt.db" eval "quick/$(basename "$t")" "$t/starter.cu" --force \
+    >> "$out/eval.log" 2>&1
 done
+"$build/cli/kopt" --db "$out/kopt.db" leaderboard > "$out/leaderboard.log" 2>&1
 echo "== ctest -L gpu (rc $gpu_rc)"; grep -E "tests passed|Passed|Failed|SKIP|speedup|ms  reference" "$out/ctest_gpu.log" | tail -25
 echo "== ctest -L unit (rc $unit_rc)"; tail -3 "$out/ctest_unit.log"
 echo "== kopt eval"; grep -E "^(task|status|time|reference|speedup|message)" "$out/eval.log"
 echo "== benchmark (rc $bench_rc)"; cat "$out/bench.log"
+echo "== kopt leaderboard ($out/kopt.db)"; cat "$out/leaderboard.log"

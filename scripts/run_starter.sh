@@ -12,4 +12,7 @@ for t in tasks/quick/*/; do
   echo
   build/cli/kopt eval "quick/$(basename "$t")" "$t/starter.cu" || rc=1
 done
+# Every evaluation is in ./kopt.db; a second run answers from it (add --force to measure again).
+echo
+build/cli/kopt leaderboard
 exit $rc

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: Apache-2.0
+// `kopt leaderboard`: the best correct kernel per task and GPU from the results store, with its
+// speedups, roofline fraction, origin and LLM cost, and per suite fast_p and geometric means.
+#include "cli/store_access.h"
+#include "results/leaderboard.h"
+
+#include <cstdio>
+
+namespace kopt::cli {
+namespace {
+
+struct LeaderboardOptions {
+  LeaderboardFilter filter;
+  std::int64_t run_id = 0;
+  std::string format = "table";
+};
+
+std::string Fixed(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string Opt(const char* format, const std::optional<double>& v) {
+  return v ? Fixed(format, *v) : "";
+}
+
+std::string Latency(const LeaderboardEntry& e) {
+  return e.best ? Fixed("%.4f", e.best->event_ms.median) : "-";
+}
+
+std::string Roofline(const LeaderboardEntry& e) {
+  if (!e.best || !e.best->roofline_fraction) return "-";
+  return Fixed("%.0f%%", *e.best->roofline_fraction * 100);
+}
+
+std::string By(const LeaderboardEntry& e) {
+  if (!e.best) return "-";
+  return e.best->proposer + (e.best->model ? " " + *e.best->model : "");
+}
+
+std::string Cost(const LeaderboardEntry& e) {
+  if (e.llm_calls == 0) return "-";
+  return Fixed("$%.2f", e.cost_usd) + (e.unpriced_llm_calls > 0 ? "+" : "");
+}
+
+std::string BaselineText(const LeaderboardEntry& e) {
+  if (!e.best || !e.best->baseline_speedup) return "-";
+  return SpeedupText(e.best->baseline_speedup);
+}
+
+std::string TaskLabel(const LeaderboardEntry& e, const Leaderboard& board) {
+  // Several versions of one task on the board: name them by hash.
+  int versions = 0;
+  for (const auto& other : board.entries) {
+    versions += other.suite == e.suite && other.task == e.task && other.device == e.device;
+  }
+  return versions > 1 ? e.task + "@" + e.task_hash.substr(0, 8) : e.task;
+}
+
+std::string FastPText(const SuiteSummary& s) {
+  std::string out;
+  for (const FastP& fp : s.fast_p) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%sfast_%g %.2f", out.empty() ? "" : "  ", fp.p, fp.fraction);
+    out += buf;
+  }
+  return out;
+}
+
+std::string GeoMeanText(const SuiteSummary& s) {
+  std::string out = s.geomean_speedup
+                        ? Fixed("%.2fx", *s.geomean_speedup) + " over the reference (" +
+                              std::to_string(s.geomean_speedup_tasks) + ")"
+                        : "no speedup yet";
+  if (s.geomean_baseline_speedup) {
+    out += ", " + Fixed("%.2fx", *s.geomean_baseline_speedup) + " over the baseline (" +
+           std::to_string(s.geomean_baseline_tasks) + ")";
+  }
+  return out;
+}
+
+std::string Csv(const std::string& field) {
+  if (field.find_first_of(",\"\n") == std::string::npos) return field;
+  std::string out = "\"";
+  for (char c : field) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+void PrintSuspiciousNotes(const Leaderboard& board) {
+  for (const auto& e : board.entries) {
+    if (e.suspicious_excluded == 0) continue;
+    std::printf(
+        "note: %s on %s: %lld faster result%s set aside as suspicious (faster than the "
+        "roofline allows); `kopt eval --force` rechecks\n",
+        e.task.c_str(), e.device.c_str(), static_cast<long long>(e.suspicious_excluded),
+        e.suspicious_excluded == 1 ? "" : "s");
+  }
+}
+
+void PrintTable(const Leaderboard& board) {
+  std::printf("%-8s %-24s %-26s %10s %-22s %-20s %8s %-22s %8s %6s\n", "suite", "task", "GPU", "ms",
+              "vs reference", "vs baseline", "roofline", "by", "cost", "cand");
+  for (const auto& e : board.entries) {
+    std::string cand = e.best ? std::to_string(e.best->candidate_id) : "-";
+    std::string reference = e.best ? SpeedupText(e.best->speedup)
+                                   : "none correct (" + std::to_string(e.kernels) + " tried)";
+    std::printf("%-8s %-24s %-26s %10s %-22s %-20s %8s %-22s %8s %6s\n", e.suite.c_str(),
+                TaskLabel(e, board).c_str(), FirstLine(e.device, 26).c_str(), Latency(e).c_str(),
+                reference.c_str(), BaselineText(e).c_str(), Roofline(e).c_str(),
+                FirstLine(By(e), 22).c_str(), Cost(e).c_str(), cand.c_str());
+  }
+  PrintSuspiciousNotes(board);
+  for (const auto& s : board.summaries) {
+    std::printf("\nsuite %s on %s: %d task%s, %d with a correct kernel\n  %s\n  geomean %s\n",
+                s.suite.c_str(), s.device.c_str(), s.tasks, s.tasks == 1 ? "" : "s", s.correct,
+                FastPText(s).c_str(), GeoMeanText(s).c_str());
+    if (s.cost_usd > 0) std::printf("  LLM cost $%.2f\n", s.cost_usd);
+  }
+}
+
+void PrintMarkdown(const Leaderboard& board) {
+  std::printf(
+      "| suite | task | GPU | ms | vs reference | vs baseline | roofline | by | cost | "
+      "candidate |\n|---|---|---|---|---|---|---|---|---|---|\n");
+  for (const auto& e : board.entries) {
+    std::string reference = e.best ? SpeedupText(e.best->speedup) : "no correct kernel";
+    std::string cand = e.best ? std::to_string(e.best->candidate_id) : "-";
+    std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.suite.c_str(),
+                TaskLabel(e, board).c_str(), e.device.c_str(), Latency(e).c_str(),
+                reference.c_str(), BaselineText(e).c_str(), Roofline(e).c_str(), By(e).c_str(),
+                Cost(e).c_str(), cand.c_str());
+  }
+  if (!board.summaries.empty()) {
+    std::printf("\n| suite | GPU | tasks | correct |");
+    for (double p : kFastPThresholds) std::printf(" fast_%g |", p);
+    std::printf(" geomean vs reference | geomean vs baseline |\n|---|---|---|---|");
+    for (std::size_t i = 0; i < std::size(kFastPThresholds); ++i) std::printf("---|");
+    std::printf("---|---|\n");
+    for (const auto& s : board.summaries) {
+      std::printf("| %s | %s | %d | %d |", s.suite.c_str(), s.device.c_str(), s.tasks, s.correct);
+      for (const FastP& fp : s.fast_p) std::printf(" %.2f |", fp.fraction);
+      std::printf(" %s | %s |\n", Opt("%.2fx", s.geomean_speedup).c_str(),
+                  Opt("%.2fx", s.geomean_baseline_speedup).c_str());
+    }
+  }
+  for (const auto& e : board.entries) {
+    if (e.suspicious_excluded > 0) {
+      std::printf("\n%s on %s: %lld suspicious result(s) set aside.\n", e.task.c_str(),
+                  e.device.c_str(), static_cast<long long>(e.suspicious_excluded));
+    }
+  }
+}
+
+// One row per task and GPU; the suite summaries are in the other formats.
+void PrintCsv(const Leaderboard& board) {
+  std::printf(
+      "suite,task,task_hash,device,candidate_id,evaluation_id,median_ms,p10_ms,p90_ms,n,"
+      "reference_median_ms,speedup,speedup_low,speedup_high,baseline,baseline_median_ms,"
+      "baseline_speedup,baseline_speedup_low,baseline_speedup_high,roofline_fraction,proposer,"
+      "model,cost_usd,llm_calls,kernels,correct_kernels,suspicious_excluded\n");
+  for (const auto& e : board.entries) {
+    std::string row = Csv(e.suite) + "," + Csv(e.task) + "," + e.task_hash + "," + Csv(e.device);
+    if (const auto& b = e.best) {
+      auto speedup = [](const std::optional<Speedup>& s) {
+        if (!s) return std::string(",,");
+        return Fixed("%.6g", s->value) + "," + Fixed("%.6g", s->low) + "," + Fixed("%.6g", s->high);
+      };
+      row += "," + std::to_string(b->candidate_id) + "," + std::to_string(b->evaluation_id) + "," +
+             Fixed("%.6g", b->event_ms.median) + "," + Fixed("%.6g", b->event_ms.p10) + "," +
+             Fixed("%.6g", b->event_ms.p90) + "," + std::to_string(b->event_ms.n) + "," +
+             Opt("%.6g", b->reference_median_ms) + "," + speedup(b->speedup) + "," +
+             Csv(b->baseline_name.value_or("")) + "," + Opt("%.6g", b->baseline_median_ms) + "," +
+             speedup(b->baseline_speedup) + "," + Opt("%.6g", b->roofline_fraction) + "," +
+             Csv(b->proposer) + "," + Csv(b->model.value_or(""));
+    } else {
+      row += std::string(18, ',');  // the 18 fields of the winner
+    }
+    row += "," + Fixed("%.6g", e.cost_usd) + "," + std::to_string(e.llm_calls) + "," +
+           std::to_string(e.kernels) + "," + std::to_string(e.correct_kernels) + "," +
+           std::to_string(e.suspicious_excluded);
+    std::printf("%s\n", row.c_str());
+  }
+}
+
+int RunLeaderboard(LeaderboardOptions o, const GlobalOptions& global) {
+  std::unique_ptr<Store> store = OpenStoreForReading(global);
+  if (o.run_id > 0) o.filter.run_id = o.run_id;
+  Leaderboard board = QueryLeaderboard(*store, o.filter);
+  if (o.format == "json") {
+    std::printf("%s\n", ToJson(board).dump(2).c_str());
+  } else if (o.format == "csv") {
+    PrintCsv(board);
+  } else if (board.entries.empty()) {
+    std::printf("no evaluations in %s match\n", global.db_path.c_str());
+  } else if (o.format == "markdown") {
+    PrintMarkdown(board);
+  } else {
+    PrintTable(board);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddLeaderboardCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
+  auto* cmd = app.add_subcommand("leaderboard", "Best correct kernel per task and GPU");
+  auto options = std::make_shared<LeaderboardOptions>();
+  cmd->add_option("--suite", options->filter.suite, "Only this suite");
+  cmd->add_option("--task", options->filter.task, "Only this task (a name or a hash prefix)");
+  cmd->add_option("--gpu", options->filter.gpu, "Only GPUs whose name contains this (any case)");
+  cmd->add_option("--run", options->run_id, "Only evaluations recorded by this run")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--format", options->format, "table, json, csv or markdown")
+      ->check(CLI::IsMember({"table", "json", "csv", "markdown"}));
+  cmd->callback([&run, &global, options] {
+    run = [&global, options] { return RunLeaderboard(*options, global); };
+  });
+}
+
+}  // namespace kopt::cli

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+// `kopt show ID`: one candidate from the results store: its origin and plan, its lineage up to
+// the task's reference, every evaluation of its kernel, and its source.
+#include "cli/store_access.h"
+
+#include <cstdio>
+
+namespace kopt::cli {
+namespace {
+
+struct ShowOptions {
+  std::int64_t id = 0;
+  std::string format = "table";
+};
+
+nlohmann::json OptJson(const auto& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
+
+nlohmann::json CandidateJson(const CandidateRecord& r) {
+  const NewCandidate& c = r.candidate;
+  return {{"id", r.id},
+          {"task_id", c.task_id},
+          {"run_id", OptJson(c.run_id)},
+          {"parent_id", OptJson(c.parent_id)},
+          {"proposer", c.proposer},
+          {"model", OptJson(c.model)},
+          {"plan", OptJson(c.plan)},
+          {"menu_option_id", OptJson(c.menu_option_id)},
+          {"iteration", OptJson(c.iteration)},
+          {"tunables", TunablesToJson(c.tunables)},
+          {"file", OptJson(c.file)},
+          {"source_hash", r.source_hash},
+          {"eval_key", r.eval_key},
+          {"created_at", r.created_at}};
+}
+
+std::string TunablesText(const TunableChoice& t) {
+  std::string out;
+  for (const auto& [name, value] : t)
+    out += (out.empty() ? "" : " ") + name + "=" + std::to_string(value);
+  return out;
+}
+
+void PrintIndented(const std::string& text, std::size_t max_lines) {
+  std::size_t start = 0, lines = 0;
+  while (start < text.size() && lines < max_lines) {
+    std::size_t nl = text.find('\n', start);
+    std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    std::printf("    %s\n", line.c_str());
+    ++lines;
+    start = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  if (start < text.size()) std::printf("    ... (--format json has all of it)\n");
+}
+
+void PrintEvaluation(const EvaluationRecord& e) {
+  const EvalResult& r = e.result;
+  std::printf("  #%-6lld %s  %-26s %-13s", static_cast<long long>(e.id),
+              ShortTime(e.created_at).c_str(), e.device.c_str(),
+              std::string(EvalStatusName(r.status)).c_str());
+  if (r.timing) {
+    std::printf(" %.4f ms (p10 %.4f, p90 %.4f, n %zu)", r.timing->event_ms.median,
+                r.timing->event_ms.p10, r.timing->event_ms.p90, r.timing->event_ms.n);
+  }
+  if (e.run_id) std::printf("  run %lld", static_cast<long long>(*e.run_id));
+  std::printf("\n");
+  if (r.speedup) std::printf("           %s over the reference\n", SpeedupText(r.speedup).c_str());
+  if (r.baseline_speedup) {
+    std::printf("           %s over %s\n", SpeedupText(r.baseline_speedup).c_str(),
+                r.baseline ? r.baseline->name.c_str() : "the baseline");
+  }
+  if (r.roofline) {
+    std::printf("           %.1f%% of the roofline (%s bound)%s\n", r.roofline->fraction * 100,
+                r.roofline->bound.c_str(),
+                r.roofline->suspicious ? "  SUSPICIOUS: faster than the roofline allows" : "");
+  }
+  if (!r.ok() && !r.message.empty()) PrintIndented(r.message, 12);
+}
+
+int RunShow(const ShowOptions& o, const GlobalOptions& global) {
+  std::unique_ptr<Store> store = OpenStoreForReading(global);
+  std::optional<CandidateRecord> candidate = store->GetCandidate(o.id);
+  if (!candidate) {
+    throw ConfigError("kopt show " + std::to_string(o.id) + ": no candidate " +
+                      std::to_string(o.id) + " in " + global.db_path);
+  }
+  std::optional<TaskRecord> task = store->GetTask(candidate->candidate.task_id);
+  KOPT_CHECK(task.has_value());
+  std::vector<CandidateRecord> lineage = store->Lineage(o.id);
+  std::vector<EvaluationRecord> evaluations = store->EvaluationsOf(o.id);
+
+  if (o.format == "json") {
+    nlohmann::json j = CandidateJson(*candidate);
+    j["source"] = candidate->candidate.source;
+    j["task"] = {{"id", task->id},
+                 {"name", task->name},
+                 {"suite", task->suite},
+                 {"content_hash", task->content_hash}};
+    j["lineage"] = nlohmann::json::array();
+    for (const auto& c : lineage) j["lineage"].push_back(CandidateJson(c));
+    j["evaluations"] = nlohmann::json::array();
+    for (const auto& e : evaluations) {
+      j["evaluations"].push_back({{"id", e.id},
+                                  {"candidate_id", e.candidate_id},
+                                  {"run_id", OptJson(e.run_id)},
+                                  {"device", e.device},
+                                  {"timed", e.timed},
+                                  {"created_at", e.created_at},
+                                  {"result", ToJson(e.result)}});
+    }
+    std::printf("%s\n", j.dump(2).c_str());
+    return kExitOk;
+  }
+
+  const NewCandidate& c = candidate->candidate;
+  std::printf("candidate %lld of %s/%s (task version %s)\n", static_cast<long long>(o.id),
+              task->suite.c_str(), task->name.c_str(), task->content_hash.substr(0, 12).c_str());
+  std::string model = c.model ? " (" + *c.model + ")" : "";
+  std::printf("proposer   %s%s\n", c.proposer.c_str(), model.c_str());
+  if (c.run_id) std::printf("run        %lld\n", static_cast<long long>(*c.run_id));
+  if (c.iteration) std::printf("iteration  %d\n", *c.iteration);
+  if (c.menu_option_id) std::printf("menu       %s\n", c.menu_option_id->c_str());
+  if (!c.tunables.empty()) std::printf("tunables   %s\n", TunablesText(c.tunables).c_str());
+  if (c.file) std::printf("file       %s\n", c.file->c_str());
+  std::printf("created    %s\n", ShortTime(candidate->created_at).c_str());
+  if (c.plan) {
+    std::printf("plan\n");
+    PrintIndented(*c.plan, 40);
+  }
+  std::printf("lineage\n");
+  for (const auto& l : lineage) {
+    std::string plan = l.candidate.plan ? FirstLine(*l.candidate.plan, 60) : "";
+    std::string menu = l.candidate.menu_option_id ? "[" + *l.candidate.menu_option_id + "] " : "";
+    std::printf("  %-7lld %-10s %s%s\n", static_cast<long long>(l.id), l.candidate.proposer.c_str(),
+                menu.c_str(), plan.c_str());
+  }
+  std::printf("evaluations (%zu)\n", evaluations.size());
+  for (const auto& e : evaluations) PrintEvaluation(e);
+  std::printf("source\n%s", c.source.c_str());
+  if (!c.source.empty() && c.source.back() != '\n') std::printf("\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddShowCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
+  auto* cmd = app.add_subcommand("show", "A candidate: source, plan, lineage, measurements");
+  auto options = std::make_shared<ShowOptions>();
+  cmd->add_option("id", options->id, "Candidate id (from kopt leaderboard or kopt eval)")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--format", options->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  cmd->callback(
+      [&run, &global, options] { run = [&global, options] { return RunShow(*options, global); }; });
+}
+
+}  // namespace kopt::cli

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "results/recording_evaluator.h"
+
+namespace kopt {
+
+RecordingEvaluator::RecordingEvaluator(Store& store, Evaluator& inner, RecordingConfig config)
+    : store_(store), inner_(inner), config_(std::move(config)) {
+  KOPT_CHECK(!config_.device.empty());
+}
+
+EvalResult RecordingEvaluator::Evaluate(const EvalRequest& request) {
+  return EvaluateAndRecord(request).result;
+}
+
+std::pair<std::int64_t, std::int64_t> RecordingEvaluator::AddTask(const Task& task) {
+  std::int64_t task_id =
+      store_.AddTask(task, config_.suite.empty() ? TaskSuite(task) : config_.suite);
+  return {task_id, store_.ReferenceCandidate(task_id)};
+}
+
+RecordedEvaluation RecordingEvaluator::EvaluateAndRecord(const EvalRequest& request) {
+  KOPT_CHECK(request.task != nullptr);
+  auto [task_id, reference_id] = AddTask(*request.task);
+  NewCandidate c;
+  c.task_id = task_id;
+  c.run_id = config_.run_id;
+  c.parent_id = reference_id;
+  c.source = request.source;
+  c.tunables = ResolveTunables(request.source, request.tunables);
+  c.proposer = config_.proposer;
+  c.file = request.file;
+  return EvaluateCandidate(store_.AddCandidate(c), request);
+}
+
+RecordedEvaluation RecordingEvaluator::EvaluateCandidate(std::int64_t candidate_id,
+                                                         const EvalRequest& request) {
+  KOPT_CHECK(request.task != nullptr);
+  std::optional<CandidateRecord> candidate = store_.GetCandidate(candidate_id);
+  if (!candidate)
+    throw StoreError(store_.path() + ": no candidate " + std::to_string(candidate_id));
+  std::string key = EvalKey(request.source, ResolveTunables(request.source, request.tunables));
+  // The request must be the candidate's kernel on the candidate's task version.
+  KOPT_CHECK(key == candidate->eval_key);
+  std::optional<TaskRecord> task = store_.GetTask(candidate->candidate.task_id);
+  KOPT_CHECK(task && task->content_hash == request.task->content_hash);
+
+  RecordedEvaluation out;
+  out.task_id = candidate->candidate.task_id;
+  out.candidate_id = candidate_id;
+  if (!config_.force) {
+    if (auto stored = store_.FindEvaluation(request.task->content_hash, key, config_.device,
+                                            request.options.time)) {
+      out.evaluation_id = stored->id;
+      out.from_store = true;
+      out.result = std::move(stored->result);
+      return out;
+    }
+  }
+  out.result = inner_.Evaluate(request);
+  NewEvaluation e;
+  e.candidate_id = candidate_id;
+  e.run_id = config_.run_id;
+  e.device = config_.device;
+  e.timed = request.options.time;
+  e.result = out.result;
+  out.evaluation_id = store_.RecordEvaluation(e);
+  return out;
+}
+
+}  // namespace kopt

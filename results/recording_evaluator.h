@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// An Evaluator that remembers: asks the store first, and otherwise evaluates with the inner
+// Evaluator and records the result. Wraps the real (or a fake) evaluator at core's seam, so the
+// search and `kopt eval` share one evaluation cache keyed on (kernel, task version, GPU).
+#pragma once
+
+#include "core/evaluator.h"
+#include "results/store.h"
+
+#include <optional>
+#include <string>
+
+namespace kopt {
+
+struct RecordingConfig {
+  /// The name of the GPU the inner evaluator runs on: part of the cache key, so it is needed
+  /// before evaluating.
+  std::string device;
+  std::optional<std::int64_t> run_id;
+  bool force = false;  // evaluate (and record) even when the store has an answer
+  /// Suite of the tasks Evaluate() sees; "" means TaskSuite(task).
+  std::string suite;
+  /// Proposer of the candidates Evaluate() adds.
+  std::string proposer = kProposerUser;
+};
+
+struct RecordedEvaluation {
+  std::int64_t task_id = 0;
+  std::int64_t candidate_id = 0;
+  std::int64_t evaluation_id = 0;  // the stored evaluation that answered, or the new one
+  bool from_store = false;
+  EvalResult result;
+};
+
+/// Call order for the search: AddCandidate (with parent, plan, proposer) on the store, then
+/// EvaluateCandidate with its id. `kopt eval` calls EvaluateAndRecord, which adds the task, the
+/// reference's candidate and a candidate under it first. Thread-safe when the inner evaluator is.
+class RecordingEvaluator : public Evaluator {
+ public:
+  /// `store` and `inner` must outlive this evaluator.
+  RecordingEvaluator(Store& store, Evaluator& inner, RecordingConfig config);
+
+  /// The seam: EvaluateAndRecord(request).result.
+  EvalResult Evaluate(const EvalRequest& request) override;
+  RecordedEvaluation EvaluateAndRecord(const EvalRequest& request);
+  /// Evaluates a candidate already in the store; the request must carry its source, tunable
+  /// choice and task version.
+  RecordedEvaluation EvaluateCandidate(std::int64_t candidate_id, const EvalRequest& request);
+
+  /// The task's row and the reference's candidate, added when new.
+  std::pair<std::int64_t, std::int64_t> AddTask(const Task& task);
+
+ private:
+  Store& store_;
+  Evaluator& inner_;
+  RecordingConfig config_;
+};
+
+}  // namespace kopt

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: Apache-2.0
+// The rows of the results store as plain structs: what goes in (RunInfo, NewCandidate, ...) and
+// what comes back (RunRecord, CandidateRecord, ...). See migrations/001_initial.sql.
+#pragma once
+
+#include "core/eval_result.h"
+#include "core/launch_block.h"
+#include "core/llm_call.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kopt {
+
+/// What a run records about itself when it starts: enough to reproduce and compare it.
+struct RunInfo {
+  std::string command;  // "eval", "optimize"
+  std::vector<std::string> argv;
+  nlohmann::json config = nlohmann::json::object();
+  std::string kopt_version;
+  std::string git_sha;
+  std::string device;
+  nlohmann::json device_info;  // (optional) the full DeviceInfo; null when unknown
+  std::string driver_version;
+  std::string cuda_version;
+  std::string nvrtc_version;
+  std::optional<std::uint64_t> seed;
+};
+
+struct RunRecord {
+  std::int64_t id = 0;
+  RunInfo info;
+  std::string started_at;
+  std::string finished_at;  // empty while running (or when the process was killed)
+  std::string status;       // running, ok, failed
+  std::string message;
+};
+
+/// A run with counts of what it recorded, for `kopt runs`.
+struct RunSummary {
+  RunRecord run;
+  std::int64_t candidates = 0;
+  std::int64_t evaluations = 0;
+  std::int64_t correct = 0;
+  std::int64_t llm_calls = 0;
+  double cost_usd = 0;
+};
+
+struct TaskRecord {
+  std::int64_t id = 0;
+  std::string name;
+  std::string suite;
+  std::string content_hash;
+  std::string task_json;
+  std::string reference_source;
+  std::string created_at;
+};
+
+/// The proposer names stored in candidates.proposer.
+inline constexpr const char* kProposerReference = "reference";
+inline constexpr const char* kProposerUser = "user";
+
+/// A candidate to add: one kernel (source + tunable choice) for one task, and its origin.
+struct NewCandidate {
+  std::int64_t task_id = 0;
+  std::optional<std::int64_t> run_id;
+  std::optional<std::int64_t> parent_id;  // the reference's candidate for a first generation
+  std::string source;
+  TunableChoice tunables;  // the full choice; see ResolveTunables
+  std::optional<std::string> plan;
+  std::optional<std::string> menu_option_id;
+  std::optional<int> iteration;
+  std::string proposer;  // reference, user, llm, tune, replay
+  std::optional<std::string> model;
+  std::optional<std::string> file;
+};
+
+struct CandidateRecord {
+  std::int64_t id = 0;
+  NewCandidate candidate;
+  std::string source_hash;
+  std::string eval_key;
+  std::string created_at;
+};
+
+/// One stored evaluation with the keys it was stored under.
+struct EvaluationRecord {
+  std::int64_t id = 0;
+  std::int64_t candidate_id = 0;
+  std::optional<std::int64_t> run_id;
+  std::int64_t task_id = 0;
+  std::string device;
+  bool timed = false;
+  EvalResult result;
+  std::string created_at;
+};
+
+/// Where an LLM call was made from: stored beside the call, never part of its cache key.
+struct LlmCallContext {
+  std::optional<std::int64_t> run_id;
+  std::optional<std::int64_t> task_id;
+  std::string purpose;  // "plan", "code", "repair"
+};
+
+struct LlmCallRow {
+  std::int64_t id = 0;
+  LlmCallRecord call;
+  LlmCallContext context;
+  std::string created_at;
+};
+
+/// One step of a schedule: a menu option and the plan text that carried it out.
+struct ScheduleStep {
+  std::string menu_option_id;
+  std::string plan;
+};
+
+struct ScheduleRecord {
+  std::int64_t id = 0;
+  std::string name;
+  std::optional<std::int64_t> task_id;
+  std::vector<ScheduleStep> steps;
+  std::optional<std::int64_t> source_candidate_id;
+  std::string created_at;
+};
+
+}  // namespace kopt

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+// The results store: one SQLite file (WAL mode) holding runs, tasks, candidates, evaluations,
+// LLM calls and schedules. Every method that writes commits before it returns, in one
+// transaction per logical record, so a kill at any moment loses at most the record being
+// written. Safe to share between threads; other processes may read and write the same file.
+#pragma once
+
+#include "core/task.h"
+#include "results/checkpointer.h"
+#include "results/records.h"
+#include "results/sqlite.h"
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kopt {
+
+/// The full tunable choice a source is evaluated with: its launch block's defaults overridden by
+/// `overrides`. When the block does not parse (the evaluation will say why), `overrides`.
+TunableChoice ResolveTunables(const std::string& source, const TunableChoice& overrides);
+/// The evaluation cache key of a kernel: SHA-256 over the source and the tunable choice.
+std::string EvalKey(const std::string& source, const TunableChoice& tunables);
+nlohmann::json TunablesToJson(const TunableChoice& tunables);
+/// The suite a loaded task belongs to: the name of the folder above its own ("" if none).
+std::string TaskSuite(const Task& task);
+
+/// A finished evaluation to record. `device` empty: the result's device.
+struct NewEvaluation {
+  std::int64_t candidate_id = 0;
+  std::optional<std::int64_t> run_id;
+  std::string device;
+  bool timed = true;
+  EvalResult result;
+};
+
+class Store {
+ public:
+  enum class OpenMode {
+    kCreate,    // create the file when missing
+    kExisting,  // fail (StoreError) when the file is missing
+  };
+
+  /// Opens `path` (":memory:" for a private in-memory store), sets WAL mode and a busy timeout,
+  /// and migrates the schema. Throws StoreError, e.g. for a database from a newer kopt.
+  explicit Store(const std::string& path, OpenMode mode = OpenMode::kCreate);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::string& path() const { return path_; }
+  /// The schema version the file had before this Store migrated it (0 for a new file).
+  int opened_version() const { return opened_version_; }
+
+  // Runs.
+  std::int64_t BeginRun(const RunInfo& info);
+  /// Sets the end time, the status ("ok", "failed") and a message.
+  void FinishRun(std::int64_t run_id, const std::string& status, const std::string& message = "");
+  std::optional<RunRecord> GetRun(std::int64_t run_id);
+  /// Newest first; `limit` 0 means all.
+  std::vector<RunSummary> ListRuns(int limit = 0);
+
+  // Tasks.
+  /// The task's row for this content hash and suite, added when new.
+  std::int64_t AddTask(const Task& task, const std::string& suite);
+  std::optional<TaskRecord> GetTask(std::int64_t task_id);
+  std::optional<TaskRecord> FindTaskByHash(const std::string& content_hash);
+
+  // Candidates.
+  /// The candidate row of the task's reference kernel (proposer "reference"), added when new.
+  std::int64_t ReferenceCandidate(std::int64_t task_id);
+  /// Adds a candidate and returns its id; an identical proposal (same task, kernel, parent, plan,
+  /// menu option, iteration, proposer and model) already stored returns the existing id.
+  std::int64_t AddCandidate(const NewCandidate& candidate);
+  std::optional<CandidateRecord> GetCandidate(std::int64_t candidate_id);
+  /// The candidate, its parent, and so on up to the root (the reference). Throws StoreError for a
+  /// missing id.
+  std::vector<CandidateRecord> Lineage(std::int64_t candidate_id);
+
+  // Evaluations.
+  std::int64_t RecordEvaluation(const NewEvaluation& evaluation);
+  /// The newest final evaluation of this kernel (`eval_key`) on this task version and device.
+  /// Every stored status is final; with `need_timing`, a correct result counts only if it was
+  /// timed.
+  std::optional<EvaluationRecord> FindEvaluation(const std::string& task_hash,
+                                                 const std::string& eval_key,
+                                                 const std::string& device, bool need_timing);
+  std::optional<EvaluationRecord> GetEvaluation(std::int64_t evaluation_id);
+  /// Every evaluation of the candidate's kernel on its task (whichever candidate row it was
+  /// recorded for), oldest first.
+  std::vector<EvaluationRecord> EvaluationsOf(std::int64_t candidate_id);
+
+  // LLM calls.
+  std::int64_t RecordLlmCall(const LlmCallRecord& call, const LlmCallContext& context);
+  /// The newest successful call under `cache_key`.
+  std::optional<LlmCallRecord> FindLlmCall(const std::string& cache_key);
+  std::optional<LlmCallRow> GetLlmCall(std::int64_t call_id);
+
+  // Schedules (written by the search later; the schema is here now).
+  std::int64_t AddSchedule(const ScheduleRecord& schedule);
+  std::optional<ScheduleRecord> GetSchedule(std::int64_t schedule_id);
+  std::vector<ScheduleRecord> ListSchedules();
+
+  /// Runs `f(Database&)` under the store's lock: for queries in results/ that are not methods
+  /// (the leaderboard). `f` must leave no transaction open.
+  template <typename F>
+  decltype(auto) WithDatabase(F&& f) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return f(*db_);
+  }
+
+ private:
+  std::int64_t AddCandidateLocked(const NewCandidate& candidate);
+  std::optional<CandidateRecord> GetCandidateLocked(std::int64_t candidate_id);
+
+  std::string path_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // none for ":memory:"
+  std::mutex mutex_;
+  int opened_version_ = 0;
+};
+
+}  // namespace kopt

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: Apache-2.0
+// The store's commands end to end: a results database made with the store library, then read
+// back by the kopt binary (leaderboard in every format, show, export, runs), plus the
+// no-driver path of a recording `kopt eval`.
+#include "evaluator/cuda_driver.h"
+#include "results/schema.h"
+#include "results/store.h"
+#include "tests/support/store_fixtures.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace kopt {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CandidateSource;
+using testing::CorrectResult;
+using testing::FailedResult;
+using testing::MakeTask;
+using testing::TempDir;
+
+const std::string kH100 = "NVIDIA H100 80GB HBM3";
+const std::string kA100 = "NVIDIA A100-SXM4-80GB";
+
+struct Output {
+  int code = -1;
+  std::string text;
+};
+
+Output Kopt(const std::string& args, bool with_stderr = true) {
+  std::string command = std::string(KOPT_BINARY) + " " + args + (with_stderr ? " 2>&1" : "");
+  Output out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::array<char, 4096> buffer;
+  while (std::fgets(buffer.data(), buffer.size(), pipe)) out.text += buffer.data();
+  int status = ::pclose(pipe);
+  out.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+class StoreCliTest : public ::testing::Test {
+ protected:
+  StoreCliTest() : db_(dir_.File("kopt.db")) {
+    Store store(db_);
+    RunInfo info;
+    info.command = "optimize";
+    info.argv = {"kopt", "optimize", "--suite", "s1"};
+    info.kopt_version = "0.1.0";
+    info.git_sha = "0123456789abcdef";
+    info.device = kH100;
+    run_ = store.BeginRun(info);
+    std::int64_t a = store.AddTask(MakeTask("reduce_a", "s1"), "s1");
+    std::int64_t b = store.AddTask(MakeTask("reduce_b", "s1"), "s1");
+    auto add = [&](std::int64_t task, int variant, std::optional<std::int64_t> parent,
+                   const std::string& plan) {
+      NewCandidate c;
+      c.task_id = task;
+      c.run_id = run_;
+      c.parent_id = parent ? *parent : store.ReferenceCandidate(task);
+      c.source = CandidateSource(variant);
+      c.tunables = ResolveTunables(c.source, {{"BS", 256}});
+      c.plan = plan;
+      c.menu_option_id = "opt." + std::to_string(variant);
+      c.iteration = variant;
+      c.proposer = "llm";
+      c.model = "model-x";
+      return store.AddCandidate(c);
+    };
+    std::int64_t first = add(a, 1, std::nullopt, "Tree reduction in shared memory.");
+    best_ = add(a, 2, first, "Unroll the loop by 4.");
+    store.RecordEvaluation({first, run_, "", true, CorrectResult(kH100, 0.5, 1.0)});
+    store.RecordEvaluation({best_, run_, "", true, CorrectResult(kH100, 0.4, 1.0, 0.5)});
+    store.RecordEvaluation({best_, run_, "", true, CorrectResult(kA100, 0.8, 1.0)});
+    store.RecordEvaluation(
+        {add(b, 3, std::nullopt, "x"), run_, "", true, FailedResult(kH100, EvalStatus::kCrashed)});
+    LlmCallRecord call;
+    call.cache_key = "k";
+    call.provider = "openai";
+    call.model = "model-x";
+    call.cost_usd = 0.125;
+    store.RecordLlmCall(call, {run_, a, "plan"});
+    store.FinishRun(run_, "ok");
+  }
+
+  TempDir dir_;
+  std::string db_;
+  std::int64_t run_ = 0;
+  std::int64_t best_ = 0;
+};
+
+TEST_F(StoreCliTest, LeaderboardTableShowsWinnersFailuresAndTheSuiteSummary) {
+  Output out = Kopt("--db " + db_ + " leaderboard");
+  ASSERT_EQ(out.code, 0) << out.text;
+  EXPECT_TRUE(Has(out.text, "reduce_a")) << out.text;
+  EXPECT_TRUE(Has(out.text, "2.50x (2.48-2.52)")) << out.text;
+  EXPECT_TRUE(Has(out.text, "1.25x (1.24-1.26)")) << "over the cuBLASLt baseline\n" << out.text;
+  EXPECT_TRUE(Has(out.text, "llm model-x")) << out.text;
+  EXPECT_TRUE(Has(out.text, "$0.12")) << out.text;
+  EXPECT_TRUE(Has(out.text, "none correct (1 tried)")) << out.text;
+  EXPECT_TRUE(Has(out.text, "suite s1 on " + kH100 + ": 2 tasks, 1 with a correct kernel"))
+      << out.text;
+  EXPECT_TRUE(Has(out.text, "fast_1 0.50  fast_1.5 0.50  fast_2 0.50")) << out.text;
+  EXPECT_TRUE(Has(out.text, "geomean 2.50x over the reference (1)")) << out.text;
+}
+
+TEST_F(StoreCliTest, LeaderboardSpeaksJsonCsvAndMarkdownAndFilters) {
+  Output json = Kopt("--db " + db_ + " leaderboard --format json", false);
+  ASSERT_EQ(json.code, 0) << json.text;
+  nlohmann::json j = nlohmann::json::parse(json.text);
+  ASSERT_EQ(j["entries"].size(), 3u);
+  EXPECT_EQ(j["entries"][0]["device"], kA100);
+  EXPECT_EQ(j["entries"][1]["best"]["candidate_id"], best_);
+  EXPECT_EQ(j["summaries"].size(), 2u);
+
+  Output csv = Kopt("--db " + db_ + " leaderboard --format csv", false);
+  ASSERT_EQ(csv.code, 0);
+  std::istringstream lines(csv.text);
+  std::string line;
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    EXPECT_EQ(std::count(line.begin(), line.end(), ','), 26) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 4) << "a header and three entries";
+
+  Output md = Kopt("--db " + db_ + " leaderboard --format markdown");
+  EXPECT_EQ(md.text.rfind("| suite | task | GPU |", 0), 0u) << md.text;
+  EXPECT_TRUE(Has(md.text, "| fast_1 | fast_1.5 | fast_2 |")) << md.text;
+
+  nlohmann::json a100 =
+      nlohmann::json::parse(Kopt("--db " + db_ + " leaderboard --gpu a100 --format json").text);
+  EXPECT_EQ(a100["entries"].size(), 1u);
+  nlohmann::json task_b = nlohmann::json::parse(
+      Kopt("--db " + db_ + " leaderboard --task reduce_b --suite s1 --format json").text);
+  ASSERT_EQ(task_b["entries"].size(), 1u);
+  EXPECT_TRUE(task_b["entries"][0]["best"].is_null());
+  nlohmann::json other_run = nlohmann::json::parse(
+      Kopt("--db " + db_ + " leaderboard --run " + std::to_string(run_ + 1) + " --format json")
+          .text);
+  EXPECT_TRUE(other_run["entries"].empty());
+  EXPECT_TRUE(Has(Kopt("--db " + db_ + " leaderboard --suite none").text, "no evaluations"));
+  EXPECT_EQ(Kopt("--db " + db_ + " leaderboard --format xml").code, 2);
+}
+
+TEST_F(StoreCliTest, ShowPrintsPlanLineageEvaluationsAndSource) {
+  Output out = Kopt("--db " + db_ + " show " + std::to_string(best_));
+  ASSERT_EQ(out.code, 0) << out.text;
+  EXPECT_TRUE(Has(out.text, "of s1/reduce_a")) << out.text;
+  EXPECT_TRUE(Has(out.text, "Unroll the loop by 4.")) << out.text;
+  EXPECT_TRUE(Has(out.text, "[opt.1] Tree reduction in shared memory.")) << out.text;
+  EXPECT_TRUE(Has(out.text, "reference")) << out.text;
+  EXPECT_TRUE(Has(out.text, "evaluations (2)")) << out.text;
+  EXPECT_TRUE(Has(out.text, kA100)) << out.text;
+  EXPECT_TRUE(Has(out.text, "tunables   BS=256")) << out.text;
+  EXPECT_TRUE(Has(out.text, "// variant 2")) << "the source\n" << out.text;
+
+  nlohmann::json j = nlohmann::json::parse(
+      Kopt("--db " + db_ + " show " + std::to_string(best_) + " --format json", false).text);
+  ASSERT_EQ(j["lineage"].size(), 3u);
+  EXPECT_EQ(j["lineage"][2]["proposer"], "reference");
+  EXPECT_EQ(j["evaluations"].size(), 2u);
+  EXPECT_EQ(j["evaluations"][0]["result"]["status"], "correct");
+
+  Output missing = Kopt("--db " + db_ + " show 999");
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_TRUE(Has(missing.text, "no candidate 999 in " + db_)) << missing.text;
+}
+
+TEST_F(StoreCliTest, ExportWritesOneFilePerGpu) {
+  std::string out_dir = dir_.File("out");
+  Output out = Kopt("--db " + db_ + " export --task reduce_a --out " + out_dir);
+  ASSERT_EQ(out.code, 0) << out.text;
+  EXPECT_TRUE(fs::exists(out_dir + "/reduce_a.h100_80gb_hbm3.cu")) << out.text;
+  EXPECT_TRUE(fs::exists(out_dir + "/reduce_a.a100_sxm4_80gb.cu")) << out.text;
+  std::ifstream in(out_dir + "/reduce_a.h100_80gb_hbm3.cu");
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_TRUE(Has(text.str(), "median 0.4000 ms")) << text.str();
+  EXPECT_TRUE(Has(text.str(), "/*@kopt")) << text.str();
+
+  Output none = Kopt("--db " + db_ + " export --task reduce_b --out " + out_dir);
+  EXPECT_EQ(none.code, 1);
+  EXPECT_TRUE(Has(none.text, "no correct kernel of task 'reduce_b'")) << none.text;
+  EXPECT_EQ(Kopt("--db " + db_ + " export --task reduce_a").code, 2) << "--out is required";
+}
+
+TEST_F(StoreCliTest, RunsListsWhatEachRunRecorded) {
+  Output out = Kopt("--db " + db_ + " runs");
+  ASSERT_EQ(out.code, 0) << out.text;
+  EXPECT_TRUE(Has(out.text, "kopt optimize --suite s1")) << out.text;
+  EXPECT_TRUE(Has(out.text, "0.1.0 01234567")) << out.text;
+  nlohmann::json j = nlohmann::json::parse(Kopt("--db " + db_ + " runs --format json").text);
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["status"], "ok");
+  EXPECT_EQ(j[0]["evaluations"], 4);
+  EXPECT_EQ(j[0]["correct"], 3);
+  EXPECT_EQ(j[0]["llm_calls"], 1);
+}
+
+TEST(StoreCliErrorsTest, ReadingCommandsNameAMissingOrNewerDatabase) {
+  TempDir dir;
+  Output missing = Kopt("--db " + dir.File("none.db") + " leaderboard");
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_TRUE(Has(missing.text, "--db " + dir.File("none.db") + ": no results database there"))
+      << missing.text;
+  EXPECT_FALSE(fs::exists(dir.File("none.db")));
+
+  std::string future = dir.File("future.db");
+  {
+    Database db(future, true);
+    db.Exec("PRAGMA user_version = " + std::to_string(StoreSchemaVersion() + 1));
+  }
+  Output newer = Kopt("--db " + future + " runs");
+  EXPECT_EQ(newer.code, 1);
+  EXPECT_TRUE(Has(newer.text, future + ": schema version")) << newer.text;
+  EXPECT_TRUE(Has(newer.text, "newer kopt")) << newer.text;
+}
+
+TEST(StoreCliErrorsTest, EvalWithoutADriverFailsCleanlyAndLeavesNoDatabase) {
+  if (DriverAvailable()) GTEST_SKIP() << "this machine has a GPU driver";
+  TempDir dir;
+  std::string db = dir.File("eval.db");
+  Output out = Kopt("--db " + db + " eval transpose_fp32 " + std::string(KOPT_SOURCE_DIR) +
+                    "/tasks/quick/transpose_fp32/starter.cu --force");
+  EXPECT_EQ(out.code, 1) << out.text;
+  EXPECT_TRUE(Has(out.text, "no CUDA driver")) << out.text;
+  EXPECT_FALSE(fs::exists(db)) << "nothing was measured, so nothing was recorded";
+}
+
+}  // namespace
+}  // namespace kopt
