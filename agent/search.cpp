@@ -26,16 +26,6 @@ std::string FirstLine(const std::string& text, std::size_t max_chars) {
   return line;
 }
 
-// The tunable choice a kernel runs with, every tunable named: two spellings of one choice
-// must be one candidate.
-TunableChoice Normalized(const std::string& source, const TunableChoice& tunables) {
-  try {
-    return ChooseTunables(ParseLaunchBlock(source, "candidate.cu"), tunables);
-  } catch (const ConfigError&) {
-    return tunables;  // the evaluation reports the bad block
-  }
-}
-
 }  // namespace
 
 // One task's search: its beam, the children of the current iteration, its counters.
@@ -64,7 +54,7 @@ class Search::TaskSearch {
       p.provenance.proposer = proposer;
       p.file = task_.dir + "/" + proposer + ".cu";
       ClaimEvaluation();
-      submitted_.insert(CandidateKey(p.source, Normalized(p.source, p.tunables)));
+      submitted_.insert(CandidateKey(p.source, ResolveTunables(p.source, p.tunables)));
       SearchNode node = EvaluateNow(p);
       if (node.provenance.proposer == "reference") outcome_.reference = node;
       if (node.result.ok() && node.result.timing) roots.push_back(std::move(node));
@@ -156,7 +146,8 @@ class Search::TaskSearch {
   void Submit(WorkGroup& group, const ProposalContext& context, Proposer& proposer, Proposal p) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (!submitted_.insert(CandidateKey(p.source, Normalized(p.source, p.tunables))).second) {
+      if (!submitted_.insert(CandidateKey(p.source, ResolveTunables(p.source, p.tunables)))
+               .second) {
         ++outcome_.duplicates;
         return;
       }
@@ -202,7 +193,7 @@ class Search::TaskSearch {
         p.file.empty()
             ? task_.name + "-" + CandidateKey(p.source, request.tunables).substr(0, 12) + ".cu"
             : p.file;
-    request.tunables = Normalized(p.source, p.tunables);
+    request.tunables = ResolveTunables(p.source, p.tunables);
     request.options = s_.config_.eval;
     request.provenance = p.provenance;
     request.provenance.run_id = s_.config_.run_id;

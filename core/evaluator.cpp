@@ -6,10 +6,12 @@
 namespace kopt {
 
 std::string CandidateKey(const std::string& source, const TunableChoice& tunables) {
-  Sha256 hash;
-  hash.Update(source);
-  for (const auto& define : TunableDefines(tunables)) hash.Update(std::string(1, '\0') + define);
-  return hash.HexDigest();
+  // A NUL cannot occur in a source NVRTC accepts, so the two parts cannot run together.
+  return Sha256()
+      .Update(source)
+      .Update(std::string_view("\0", 1))
+      .Update(TunablesToJson(tunables).dump())
+      .HexDigest();
 }
 
 }  // namespace kopt

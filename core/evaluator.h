@@ -49,7 +49,8 @@ struct EvalRequest {
   bool force = false;  // evaluate again even when a recorded result exists
 };
 
-/// A candidate's identity: SHA-256 of its source and its tunable choice.
+/// A candidate's identity, and the store's evaluation key: SHA-256 of its source and its tunable
+/// choice (pass the full choice: ResolveTunables).
 std::string CandidateKey(const std::string& source, const TunableChoice& tunables);
 
 class Evaluator {

@@ -268,6 +268,20 @@ TunableChoice ChooseTunables(const LaunchBlock& block, const TunableChoice& over
   return choice;
 }
 
+TunableChoice ResolveTunables(const std::string& source, const TunableChoice& overrides) {
+  try {
+    return ChooseTunables(ParseLaunchBlock(source, "candidate.cu"), overrides);
+  } catch (const ConfigError&) {
+    return overrides;
+  }
+}
+
+nlohmann::json TunablesToJson(const TunableChoice& choice) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, value] : choice) j[name] = value;
+  return j;
+}
+
 std::vector<std::string> TunableDefines(const TunableChoice& choice) {
   std::vector<std::string> out;
   for (const auto& [name, value] : choice) out.push_back("-D" + name + "=" + std::to_string(value));

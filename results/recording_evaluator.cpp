@@ -38,7 +38,7 @@ RecordedEvaluation RecordingEvaluator::EvaluateCandidate(std::int64_t candidate_
   std::optional<CandidateRecord> candidate = store_.GetCandidate(candidate_id);
   if (!candidate)
     throw StoreError(store_.path() + ": no candidate " + std::to_string(candidate_id));
-  std::string key = EvalKey(request.source, ResolveTunables(request.source, request.tunables));
+  std::string key = CandidateKey(request.source, ResolveTunables(request.source, request.tunables));
   // The request must be the candidate's kernel on the candidate's task version.
   KOPT_CHECK(key == candidate->eval_key);
   std::optional<TaskRecord> task = store_.GetTask(candidate->candidate.task_id);

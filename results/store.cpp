@@ -150,29 +150,6 @@ constexpr int kRestartPages = 3000;
 
 }  // namespace
 
-TunableChoice ResolveTunables(const std::string& source, const TunableChoice& overrides) {
-  try {
-    return ChooseTunables(ParseLaunchBlock(source, "candidate.cu"), overrides);
-  } catch (const ConfigError&) {
-    return overrides;
-  }
-}
-
-nlohmann::json TunablesToJson(const TunableChoice& tunables) {
-  json j = json::object();
-  for (const auto& [name, value] : tunables) j[name] = value;
-  return j;
-}
-
-std::string EvalKey(const std::string& source, const TunableChoice& tunables) {
-  // A NUL cannot occur in a source NVRTC accepts, so the two parts cannot run together.
-  return Sha256()
-      .Update(source)
-      .Update(std::string_view("\0", 1))
-      .Update(TunablesToJson(tunables).dump())
-      .HexDigest();
-}
-
 std::string TaskSuite(const Task& task) {
   if (task.dir.empty()) return "";
   std::filesystem::path dir = std::filesystem::path(task.dir).lexically_normal();
@@ -349,7 +326,7 @@ std::int64_t Store::AddCandidate(const NewCandidate& candidate) {
 
 std::int64_t Store::AddCandidateLocked(const NewCandidate& c) {
   KOPT_CHECK(!c.proposer.empty());
-  std::string key = EvalKey(c.source, c.tunables);
+  std::string key = CandidateKey(c.source, c.tunables);
   Transaction tx(*db_);
   std::optional<std::int64_t> id;
   {

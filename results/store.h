@@ -5,6 +5,7 @@
 // written. Safe to share between threads; other processes may read and write the same file.
 #pragma once
 
+#include "core/evaluator.h"
 #include "core/task.h"
 #include "results/checkpointer.h"
 #include "results/records.h"
@@ -18,12 +19,6 @@
 
 namespace kopt {
 
-/// The full tunable choice a source is evaluated with: its launch block's defaults overridden by
-/// `overrides`. When the block does not parse (the evaluation will say why), `overrides`.
-TunableChoice ResolveTunables(const std::string& source, const TunableChoice& overrides);
-/// The evaluation cache key of a kernel: SHA-256 over the source and the tunable choice.
-std::string EvalKey(const std::string& source, const TunableChoice& tunables);
-nlohmann::json TunablesToJson(const TunableChoice& tunables);
 /// The suite a loaded task belongs to: the name of the folder above its own ("" if none).
 std::string TaskSuite(const Task& task);
 

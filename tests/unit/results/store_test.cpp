@@ -217,7 +217,7 @@ TEST(StoreTest, CandidatesRoundTripDeduplicateAndTraceTheirLineageToTheReference
   EXPECT_EQ(got->candidate.model, "model-a");
   EXPECT_EQ(got->candidate.file, "gen/1.cu");
   EXPECT_EQ(got->source_hash.size(), 64u);
-  EXPECT_EQ(got->eval_key, EvalKey(second.source, {{"BS", 256}}));
+  EXPECT_EQ(got->eval_key, CandidateKey(second.source, {{"BS", 256}}));
 
   std::vector<CandidateRecord> lineage = store.Lineage(b);
   ASSERT_EQ(lineage.size(), 3u);
@@ -233,10 +233,10 @@ TEST(StoreTest, CandidatesRoundTripDeduplicateAndTraceTheirLineageToTheReference
 TEST(StoreTest, TheTunableChoiceIsPartOfTheKernelAndDefaultsAreResolved) {
   std::string source = CandidateSource(1);
   EXPECT_EQ(ResolveTunables(source, {}), (TunableChoice{{"BS", 128}}));
-  EXPECT_EQ(EvalKey(source, ResolveTunables(source, {})),
-            EvalKey(source, ResolveTunables(source, {{"BS", 128}})));
-  EXPECT_NE(EvalKey(source, {{"BS", 128}}), EvalKey(source, {{"BS", 256}}));
-  EXPECT_NE(EvalKey(source, {}), EvalKey(source + " ", {}));
+  EXPECT_EQ(CandidateKey(source, ResolveTunables(source, {})),
+            CandidateKey(source, ResolveTunables(source, {{"BS", 128}})));
+  EXPECT_NE(CandidateKey(source, {{"BS", 128}}), CandidateKey(source, {{"BS", 256}}));
+  EXPECT_NE(CandidateKey(source, {}), CandidateKey(source + " ", {}));
   // A source without a launch block keeps the overrides as given.
   EXPECT_EQ(ResolveTunables("no block", {{"X", 1}}), (TunableChoice{{"X", 1}}));
 }
@@ -305,7 +305,7 @@ TEST(StoreTest, FindEvaluationKeysOnKernelTaskVersionAndDevice) {
   NewCandidate c{task_id, std::nullopt, std::nullopt, CandidateSource(1), {{"BS", 128}}};
   c.proposer = kProposerUser;
   std::int64_t cand = store.AddCandidate(c);
-  std::string key = EvalKey(c.source, c.tunables);
+  std::string key = CandidateKey(c.source, c.tunables);
   EXPECT_FALSE(store.FindEvaluation(task.content_hash, key, kH100, true));
 
   std::int64_t untimed =
@@ -320,7 +320,7 @@ TEST(StoreTest, FindEvaluationKeysOnKernelTaskVersionAndDevice) {
   EXPECT_EQ(store.FindEvaluation(task.content_hash, key, kH100, false)->id, timed) << "newest";
   EXPECT_FALSE(store.FindEvaluation(task.content_hash, key, "NVIDIA A100-SXM4-80GB", true));
   EXPECT_FALSE(
-      store.FindEvaluation(task.content_hash, EvalKey(c.source, {{"BS", 256}}), kH100, true));
+      store.FindEvaluation(task.content_hash, CandidateKey(c.source, {{"BS", 256}}), kH100, true));
   EXPECT_FALSE(store.FindEvaluation(MakeTask("reduce", "s1", 2).content_hash, key, kH100, true));
 
   // A failure is final whatever was asked.
