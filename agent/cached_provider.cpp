@@ -51,6 +51,7 @@ LlmCallRecord ToCallRecord(const std::string& cache_key, const std::string& prov
   r.cache_key = cache_key;
   r.provider = provider;
   r.model = model;
+  r.purpose = request.purpose;
   r.request_json = LlmRequestJson(provider, model, request);
   if (result.ok()) {
     const Completion& c = result.value();

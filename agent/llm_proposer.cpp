@@ -18,9 +18,9 @@ struct LlmProposer::TaskProviders {
       : budget(task.name, owner.config_.task_limits, owner.run_budget_),
         planner_budgeted(owner.planner_, budget, owner.prices_),
         coder_budgeted(owner.coder_, budget, owner.prices_) {
-    if (owner.log_) {
-      planner_cached = std::make_unique<CachedProvider>(planner_budgeted, *owner.log_);
-      coder_cached = std::make_unique<CachedProvider>(coder_budgeted, *owner.log_);
+    if (LlmCallLog* log = owner.log_for_ ? owner.log_for_(task) : nullptr) {
+      planner_cached = std::make_unique<CachedProvider>(planner_budgeted, *log);
+      coder_cached = std::make_unique<CachedProvider>(coder_budgeted, *log);
     }
   }
   Provider& planner() {
@@ -69,14 +69,14 @@ std::string ModelName(const Provider& provider) { return provider.name() + ":" +
 }  // namespace
 
 LlmProposer::LlmProposer(LlmProposerConfig config, Provider& planner, Provider& coder,
-                         const Menu& menu, const PromptLibrary& prompts, LlmCallLog* log,
+                         const Menu& menu, const PromptLibrary& prompts, LogFor log_for,
                          Budget* run_budget, std::shared_ptr<const PriceTable> prices)
     : config_(std::move(config)),
       planner_(planner),
       coder_(coder),
       menu_(menu),
       prompts_(prompts),
-      log_(log),
+      log_for_(std::move(log_for)),
       run_budget_(run_budget),
       prices_(std::move(prices)) {}
 

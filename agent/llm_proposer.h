@@ -16,6 +16,7 @@
 #include "agent/provider.h"
 #include "core/llm_call.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,10 +36,14 @@ struct LlmProposerConfig {
 
 class LlmProposer : public Proposer {
  public:
-  /// `planner` and `coder` (may be the same) are the network providers, not owned; `log`
-  /// (optional) caches and records every call; `run_budget` (optional) is every task's parent.
+  /// The call log of one task (so each call is recorded against its task), or null for none.
+  using LogFor = std::function<LlmCallLog*(const Task&)>;
+
+  /// `planner` and `coder` (may be the same) are the network providers, not owned; `log_for`
+  /// (optional) gives the log that caches and records a task's calls; `run_budget` (optional)
+  /// is every task budget's parent.
   LlmProposer(LlmProposerConfig config, Provider& planner, Provider& coder, const Menu& menu,
-              const PromptLibrary& prompts, LlmCallLog* log, Budget* run_budget,
+              const PromptLibrary& prompts, LogFor log_for, Budget* run_budget,
               std::shared_ptr<const PriceTable> prices = nullptr);
   ~LlmProposer() override;
 
@@ -66,7 +71,7 @@ class LlmProposer : public Proposer {
   Provider& coder_;
   const Menu& menu_;
   const PromptLibrary& prompts_;
-  LlmCallLog* log_;
+  LogFor log_for_;
   Budget* run_budget_;
   std::shared_ptr<const PriceTable> prices_;
   std::mutex mutex_;

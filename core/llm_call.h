@@ -13,6 +13,7 @@ struct LlmCallRecord {
   std::string cache_key;  // hash of (provider, model, parameters, messages, sample index)
   std::string provider;   // "openai", "anthropic", "cmd", ...
   std::string model;
+  std::string purpose;       // what the call was for: "plan", "code", "repair", "test"
   std::string request_json;  // messages and parameters, never the API key
   std::string response_text;
   std::string finish_reason;

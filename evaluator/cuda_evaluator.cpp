@@ -43,6 +43,16 @@ DeviceInfo CudaEvaluator::Device() {
   return DeviceInfoFromJson(worker_.EnsureStarted().at("device"));
 }
 
+JobOutcome CudaEvaluator::RunOnGpu(const nlohmann::json& job, double timeout_s) {
+  std::lock_guard<std::mutex> lock(gpu_mutex_);
+  auto start = std::chrono::steady_clock::now();
+  JobOutcome outcome = worker_.Run(job, timeout_s);
+  gpu_busy_us_ += std::chrono::duration_cast<std::chrono::microseconds>(
+                      std::chrono::steady_clock::now() - start)
+                      .count();
+  return outcome;
+}
+
 EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
   auto start = std::chrono::steady_clock::now();
   const Task& task = *request.task;
@@ -54,6 +64,11 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
     return r;
   };
 
+  if (request.source.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return finish(Failed(EvalStatus::kLaunchError,
+                         request.file + ": the candidate is empty (no code; an answer without a "
+                                        "fenced code block gives an empty candidate)"));
+  }
   // The launch block is checked before anything is compiled.
   LaunchBlock block;
   TunableChoice tunables;
@@ -92,11 +107,7 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
   job.candidate = {request.source, request.file, candidate.cubin, tunables, candidate.info.kernels};
   job.options = request.options;
 
-  JobOutcome outcome;
-  {
-    std::lock_guard<std::mutex> lock(gpu_mutex_);
-    outcome = worker_.Run(ToJson(job), request.options.timeout_s);
-  }
+  JobOutcome outcome = RunOnGpu(ToJson(job), request.options.timeout_s);
   EvalResult result;
   switch (outcome.kind) {
     case JobOutcome::Kind::kTimeout:
@@ -141,11 +152,7 @@ std::vector<HostTensor> CudaEvaluator::RunReference(const Task& task, const Symb
   job.symbols = task.symbols;
   for (const auto& [name, value] : symbols) job.symbols[name] = value;
   job.seed = seed;
-  JobOutcome outcome;
-  {
-    std::lock_guard<std::mutex> lock(gpu_mutex_);
-    outcome = worker_.Run(ToJson(job), timeout_s);
-  }
+  JobOutcome outcome = RunOnGpu(ToJson(job), timeout_s);
   std::string what = "running the reference of " + task.name;
   if (outcome.kind == JobOutcome::Kind::kTimeout)
     throw Error(what + " timed out: " + outcome.detail);

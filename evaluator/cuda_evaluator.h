@@ -11,6 +11,7 @@
 #include "evaluator/nvrtc_compiler.h"
 #include "evaluator/worker_process.h"
 
+#include <atomic>
 #include <mutex>
 #include <string>
 
@@ -34,12 +35,18 @@ class CudaEvaluator : public Evaluator {
   /// Starts the worker if needed; throws kopt::Error (e.g. NoDriverError's message) if it cannot.
   DeviceInfo Device();
   int worker_starts() const { return worker_.starts(); }
+  /// Seconds the GPU's worker has spent on jobs (checks, timing, profiling) since construction:
+  /// with a wall time, how busy the GPU was.
+  double gpu_busy_s() const { return static_cast<double>(gpu_busy_us_.load()) / 1e6; }
 
  private:
   NvrtcCompiler compiler_;
   CompilePool pool_;
   WorkerProcess worker_;
+  JobOutcome RunOnGpu(const nlohmann::json& job, double timeout_s);
+
   std::mutex gpu_mutex_;  // one job at a time per GPU
+  std::atomic<std::int64_t> gpu_busy_us_{0};
 };
 
 /// The path of the running executable (/proc/self/exe).

@@ -10,6 +10,10 @@ std::optional<LlmCallRecord> StoreLlmCallLog::FindByCacheKey(const std::string& 
   return store_.FindLlmCall(cache_key);
 }
 
-void StoreLlmCallLog::Record(const LlmCallRecord& call) { store_.RecordLlmCall(call, context_); }
+void StoreLlmCallLog::Record(const LlmCallRecord& call) {
+  LlmCallContext context = context_;
+  if (context.purpose.empty()) context.purpose = call.purpose;
+  store_.RecordLlmCall(call, context);
+}
 
 }  // namespace kopt

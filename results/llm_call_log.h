@@ -10,7 +10,8 @@ namespace kopt {
 
 class StoreLlmCallLog : public LlmCallLog {
  public:
-  /// `store` must outlive this log. `context` is stored with every call Record() writes.
+  /// `store` must outlive this log. `context` is stored with every call Record() writes; an
+  /// empty purpose there means each call's own.
   StoreLlmCallLog(Store& store, LlmCallContext context);
 
   /// Only successful calls (empty `error`) are found; the newest when there are several.

@@ -18,16 +18,38 @@ std::pair<std::int64_t, std::int64_t> RecordingEvaluator::AddTask(const Task& ta
   return {task_id, store_.ReferenceCandidate(task_id)};
 }
 
+namespace {
+
+std::optional<std::string> Text(const std::string& s) {
+  return s.empty() ? std::nullopt : std::optional(s);
+}
+
+}  // namespace
+
 RecordedEvaluation RecordingEvaluator::EvaluateAndRecord(const EvalRequest& request) {
   KOPT_CHECK(request.task != nullptr);
   auto [task_id, reference_id] = AddTask(*request.task);
+  const Provenance& p = request.provenance;
+  // The search evaluates the reference like any kernel; it is the reference's own row.
+  if (p.proposer == kProposerReference && request.source == request.task->reference_source) {
+    return EvaluateCandidate(reference_id, request);
+  }
   NewCandidate c;
   c.task_id = task_id;
   c.run_id = config_.run_id;
+  // A lineage named by keys: the parent's row is the first one recorded for its kernel. A root
+  // (a starter, a user's file) hangs under the reference, so every lineage ends there.
   c.parent_id = reference_id;
+  if (!p.parent_key.empty()) {
+    if (auto parent = store_.FindCandidate(task_id, p.parent_key)) c.parent_id = parent;
+  }
   c.source = request.source;
   c.tunables = ResolveTunables(request.source, request.tunables);
-  c.proposer = config_.proposer;
+  c.plan = Text(p.plan);
+  c.menu_option_id = Text(p.menu_option);
+  if (p.iteration > 0) c.iteration = p.iteration;
+  c.proposer = p.proposer.empty() ? config_.proposer : p.proposer;
+  c.model = Text(p.model);
   c.file = request.file;
   return EvaluateCandidate(store_.AddCandidate(c), request);
 }
@@ -47,9 +69,15 @@ RecordedEvaluation RecordingEvaluator::EvaluateCandidate(std::int64_t candidate_
   RecordedEvaluation out;
   out.task_id = candidate->candidate.task_id;
   out.candidate_id = candidate_id;
-  if (!config_.force) {
-    if (auto stored = store_.FindEvaluation(request.task->content_hash, key, config_.device,
-                                            request.options.time)) {
+  if (!config_.force && !request.force) {
+    std::optional<EvaluationRecord> stored = store_.FindEvaluation(
+        request.task->content_hash, key, config_.device, request.options.time);
+    // A profile was asked for and the stored correct result has none: measure again.
+    if (stored && stored->result.ok() && request.options.profile != ProfileLevel::kNone &&
+        !stored->result.profile) {
+      stored.reset();
+    }
+    if (stored) {
       out.evaluation_id = stored->id;
       out.from_store = true;
       out.result = std::move(stored->result);

@@ -107,6 +107,7 @@ LlmCallRow ReadLlmCall(const Statement& st) {
   r.context.task_id = st.OptInt(2);
   r.context.purpose = st.Text(3);
   LlmCallRecord& c = r.call;
+  c.purpose = r.context.purpose;
   c.cache_key = st.Text(4);
   c.provider = st.Text(5);
   c.model = st.Text(6);
@@ -317,6 +318,17 @@ std::int64_t Store::ReferenceCandidate(std::int64_t task_id) {
   c.proposer = kProposerReference;
   c.file = "reference.cu";
   return AddCandidateLocked(c);
+}
+
+std::optional<std::int64_t> Store::FindCandidate(std::int64_t task_id,
+                                                 const std::string& eval_key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Query q = db_->Prepare(
+      "SELECT id FROM candidates INDEXED BY candidates_by_task_key "
+      "WHERE task_id = ? AND eval_key = ? ORDER BY id LIMIT 1");
+  q->BindAll(task_id, eval_key);
+  if (!q->Step()) return std::nullopt;
+  return q->Int(0);
 }
 
 std::int64_t Store::AddCandidate(const NewCandidate& candidate) {

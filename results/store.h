@@ -70,6 +70,9 @@ class Store {
   /// menu option, iteration, proposer and model) already stored returns the existing id.
   std::int64_t AddCandidate(const NewCandidate& candidate);
   std::optional<CandidateRecord> GetCandidate(std::int64_t candidate_id);
+  /// The first candidate recorded for this kernel (`eval_key`) on the task, if any: how a
+  /// lineage named by keys (a search's Provenance) finds its parent's row.
+  std::optional<std::int64_t> FindCandidate(std::int64_t task_id, const std::string& eval_key);
   /// The candidate, its parent, and so on up to the root (the reference). Throws StoreError for a
   /// missing id.
   std::vector<CandidateRecord> Lineage(std::int64_t candidate_id);

@@ -132,7 +132,8 @@ RunResult SearchOnce(ScriptedLlm& llm, LlmCallLog& log, RecordingFake& evaluator
   LlmProposerConfig lc;
   lc.plans = 2;
   lc.impls = 2;
-  LlmProposer proposer(lc, llm, llm, menu, prompts, &log, nullptr);
+  LlmProposer proposer(
+      lc, llm, llm, menu, prompts, [&](const Task&) { return &log; }, nullptr);
   SearchConfig config;
   config.beam_width = 2;
   config.iterations = 3;

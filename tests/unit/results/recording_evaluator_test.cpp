@@ -201,3 +201,58 @@ TEST(RecordingEvaluatorDeathTest, AMismatchedRequestIsAProgrammerError) {
 
 }  // namespace
 }  // namespace kopt
+
+namespace kopt {
+namespace {
+
+TEST(RecordingEvaluatorTest, ASearchLineageNamedByKeysBecomesParentRows) {
+  testing::TempDir dir;
+  Store store(dir.File("kopt.db"));
+  FakeEvaluator fake;
+  RecordingEvaluator rec(store, fake, {kH100, store.BeginRun(RunInfo{"optimize"})});
+  Task task = testing::MakeTask("reduce", "core");
+
+  EvalRequest reference = Request(task, task.reference_source);
+  reference.provenance.proposer = "reference";
+  RecordedEvaluation ref = rec.EvaluateAndRecord(reference);
+  EXPECT_EQ(ref.candidate_id, rec.AddTask(task).second) << "the reference's own row";
+
+  EvalRequest child = Request(task, testing::CandidateSource(1));
+  child.provenance = {
+      CandidateKey(task.reference_source, ResolveTunables(task.reference_source, {})),
+      "llm",
+      "use float4 loads",
+      "mem.vectorized_loads",
+      "openai:m",
+      2};
+  RecordedEvaluation c = rec.EvaluateAndRecord(child);
+  EvalRequest grandchild = Request(task, testing::CandidateSource(2));
+  grandchild.provenance = child.provenance;
+  grandchild.provenance.parent_key = CandidateKey(child.source, ResolveTunables(child.source, {}));
+  grandchild.provenance.iteration = 3;
+  RecordedEvaluation g = rec.EvaluateAndRecord(grandchild);
+
+  std::vector<CandidateRecord> lineage = store.Lineage(g.candidate_id);
+  ASSERT_EQ(lineage.size(), 3u);
+  EXPECT_EQ(lineage[1].id, c.candidate_id);
+  EXPECT_EQ(lineage[2].id, ref.candidate_id);
+  EXPECT_EQ(lineage[1].candidate.plan, "use float4 loads");
+  EXPECT_EQ(lineage[1].candidate.menu_option_id, "mem.vectorized_loads");
+  EXPECT_EQ(lineage[1].candidate.model, "openai:m");
+  EXPECT_EQ(lineage[0].candidate.iteration, 3);
+  EXPECT_EQ(lineage[0].candidate.proposer, "llm");
+
+  // Replayed, the same request finds the same rows and the stored result: nothing is evaluated.
+  int calls = fake.calls;
+  RecordedEvaluation again = rec.EvaluateAndRecord(grandchild);
+  EXPECT_EQ(again.candidate_id, g.candidate_id);
+  EXPECT_TRUE(again.from_store);
+  EXPECT_EQ(fake.calls, calls);
+  // Unless a profile is wanted and the stored result has none.
+  grandchild.options.profile = ProfileLevel::kDefault;
+  EXPECT_FALSE(rec.EvaluateAndRecord(grandchild).from_store);
+  EXPECT_EQ(fake.calls, calls + 1);
+}
+
+}  // namespace
+}  // namespace kopt
