@@ -31,6 +31,8 @@ void AddEvalCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddMenusCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 /// `kopt llm test MODEL`: one request through the provider layer.
 void AddLlmCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
+/// `kopt optimize --suite S`: the search.
+void AddOptimizeCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddLeaderboardCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddShowCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddExportCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   AddMenusCommand(app, global, run);
   AddWorkerCommand(app, global, run);
   AddLlmCommand(app, global, run);
+  AddOptimizeCommand(app, global, run);
   AddLeaderboardCommand(app, global, run);
   AddShowCommand(app, global, run);
   AddExportCommand(app, global, run);

@@ -36,7 +36,7 @@ struct RunRecord {
   RunInfo info;
   std::string started_at;
   std::string finished_at;  // empty while running (or when the process was killed)
-  std::string status;       // running, ok, failed
+  std::string status;       // running, ok, failed, interrupted
   std::string message;
 };
 

@@ -212,6 +212,16 @@ std::int64_t Store::BeginRun(const RunInfo& info) {
   return db_->LastInsertId();
 }
 
+std::optional<std::int64_t> Store::FindUnfinishedRun(const RunInfo& info) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Query q = db_->Prepare(
+      "SELECT id FROM runs WHERE command = ? AND argv_json = ? AND config_json = ? "
+      "AND status IN ('running', 'interrupted') ORDER BY id DESC LIMIT 1");
+  q->BindAll(info.command, json(info.argv).dump(), info.config.dump());
+  if (!q->Step()) return std::nullopt;
+  return q->Int(0);
+}
+
 void Store::FinishRun(std::int64_t run_id, const std::string& status, const std::string& message) {
   std::lock_guard<std::mutex> lock(mutex_);
   Query q = db_->Prepare(

@@ -53,6 +53,9 @@ class Store {
   std::int64_t BeginRun(const RunInfo& info);
   /// Sets the end time, the status ("ok", "failed") and a message.
   void FinishRun(std::int64_t run_id, const std::string& status, const std::string& message = "");
+  /// The newest run of the same command, arguments and configuration that never finished (it
+  /// was killed, or interrupted with Ctrl-C): the run a re-run of that command resumes.
+  std::optional<std::int64_t> FindUnfinishedRun(const RunInfo& info);
   std::optional<RunRecord> GetRun(std::int64_t run_id);
   /// Newest first; `limit` 0 means all.
   std::vector<RunSummary> ListRuns(int limit = 0);

@@ -2,6 +2,7 @@
 // The kopt binary end to end, on any machine: listing and compiling need no GPU, and the
 // commands that do need one fail cleanly without it. Exit codes are part of the contract.
 #include "evaluator/cuda_driver.h"
+#include "tests/support/run_kopt.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -19,21 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Output {
-  int code = -1;
-  std::string text;  // stdout and stderr
-};
+using testing::Output;
 
-Output Kopt(const std::string& args) {
-  std::string command = std::string(KOPT_BINARY) + " " + args + " 2>&1";
-  Output out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::array<char, 4096> buffer;
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) out.text += buffer.data();
-  int status = ::pclose(pipe);
-  out.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
+Output Kopt(const std::string& args) { return testing::RunKopt(args); }
 
 const std::string kRoot = KOPT_SOURCE_DIR;
 

@@ -2,6 +2,7 @@
 // `kopt llm test` end to end against the fake LLM server: what it prints, its exit codes, and
 // that the key never shows.
 #include "tests/support/fake_llm_server_process.h"
+#include "tests/support/run_kopt.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -19,20 +20,10 @@ using testing::FakeLlmServer;
 
 const char* kKey = "sk-kopt-cli-test-9d7b5f3a1c";
 
-struct Output {
-  int code = -1;
-  std::string text;  // stdout and stderr
-};
+using testing::Output;
 
 Output Kopt(const std::string& env, const std::string& args) {
-  std::string command = env + " " + std::string(KOPT_BINARY) + " " + args + " 2>&1";
-  Output out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::array<char, 4096> buffer;
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) out.text += buffer.data();
-  int status = ::pclose(pipe);
-  out.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  return testing::RunKopt(args, "2>&1", env);
 }
 
 class LlmCliTest : public ::testing::Test {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt menus` end to end: listing, filtering, JSON output, and a bad menu file's exit code.
+#include "tests/support/run_kopt.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -15,21 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Output {
-  int code = -1;
-  std::string text;  // stdout and stderr
-};
+using testing::Output;
 
-Output Kopt(const std::string& args) {
-  std::string command = std::string(KOPT_BINARY) + " " + args + " 2>&1";
-  Output out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::array<char, 4096> buffer;
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) out.text += buffer.data();
-  int status = ::pclose(pipe);
-  out.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
+Output Kopt(const std::string& args) { return testing::RunKopt(args); }
 
 TEST(MenusCliTest, ListsAndValidatesTheShippedMenus) {
   Output out = Kopt("menus");

@@ -5,6 +5,7 @@
 #include "evaluator/cuda_driver.h"
 #include "results/schema.h"
 #include "results/store.h"
+#include "tests/support/run_kopt.h"
 #include "tests/support/store_fixtures.h"
 
 #include <gtest/gtest.h>
@@ -30,20 +31,10 @@ using testing::TempDir;
 const std::string kH100 = "NVIDIA H100 80GB HBM3";
 const std::string kA100 = "NVIDIA A100-SXM4-80GB";
 
-struct Output {
-  int code = -1;
-  std::string text;
-};
+using testing::Output;
 
 Output Kopt(const std::string& args, bool with_stderr = true) {
-  std::string command = std::string(KOPT_BINARY) + " " + args + (with_stderr ? " 2>&1" : "");
-  Output out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::array<char, 4096> buffer;
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) out.text += buffer.data();
-  int status = ::pclose(pipe);
-  out.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  return testing::RunKopt(args, with_stderr ? "2>&1" : "");
 }
 
 bool Has(const std::string& text, const std::string& part) {

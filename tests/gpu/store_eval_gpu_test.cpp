@@ -2,6 +2,7 @@
 // `kopt eval` records into the store on a real GPU: the second evaluation of the same kernel is
 // answered from the store, --force measures again, and the leaderboard shows the result.
 #include "evaluator/cuda_driver.h"
+#include "tests/support/run_kopt.h"
 #include "tests/support/store_fixtures.h"
 
 #include <gtest/gtest.h>
@@ -15,21 +16,9 @@
 namespace kopt {
 namespace {
 
-struct Output {
-  int code = -1;
-  std::string text;
-};
+using testing::Output;
 
-Output Kopt(const std::string& args) {
-  std::string command = std::string(KOPT_BINARY) + " " + args + " 2>/dev/null";
-  Output out;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::array<char, 4096> buffer;
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) out.text += buffer.data();
-  int status = ::pclose(pipe);
-  out.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
+Output Kopt(const std::string& args) { return testing::RunKopt(args, "2>/dev/null"); }
 
 TEST(StoreEvalGpuTest, EvalRecordsAnswersFromTheStoreAndForceMeasuresAgain) {
   std::string why;

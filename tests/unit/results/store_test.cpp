@@ -145,6 +145,28 @@ TEST(StoreTest, RunsRoundTripAndFinish) {
   EXPECT_FALSE(store.GetRun(second + 1));
 }
 
+TEST(StoreTest, AKilledRunIsFoundByItsCommandLineAndConfig) {
+  TempDir dir;
+  Store store(dir.File("kopt.db"));
+  RunInfo info;
+  info.command = "optimize";
+  info.argv = {"kopt", "optimize", "--suite", "quick"};
+  info.config = {{"beam", 4}};
+  EXPECT_FALSE(store.FindUnfinishedRun(info));
+  std::int64_t killed = store.BeginRun(info);
+  EXPECT_EQ(store.FindUnfinishedRun(info), killed);
+  RunInfo other = info;
+  other.config = {{"beam", 2}};
+  EXPECT_FALSE(store.FindUnfinishedRun(other));
+  other = info;
+  other.argv.push_back("--iterations=2");
+  EXPECT_FALSE(store.FindUnfinishedRun(other));
+  store.FinishRun(killed, "interrupted");
+  EXPECT_EQ(store.FindUnfinishedRun(info), killed);
+  store.FinishRun(killed, "ok");
+  EXPECT_FALSE(store.FindUnfinishedRun(info)) << "a finished run is not resumed";
+}
+
 TEST(StoreTest, AnEditedTaskIsANewRowAndTheSameTaskIsNot) {
   TempDir dir;
   Store store(dir.File("kopt.db"));

@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: Apache-2.0
+// `kopt optimize --suite S`: the search over a suite (agent/search.h). Wires the parts together:
+// the GPU evaluator under the store's recording evaluator, the tune proposer and, when a model
+// is configured, the llm proposer over cached and budgeted providers; shows progress; prints a
+// summary. Re-running the same command after a kill resumes its run: the LLM calls and
+// evaluations it had finished are answered from the store.
+#include "agent/llm_proposer.h"
+#include "agent/provider_factory.h"
+#include "agent/search.h"
+#include "agent/tune_proposer.h"
+#include "cli/command.h"
+#include "cli/store_access.h"
+#include "cli/task_lookup.h"
+#include "evaluator/cuda_evaluator.h"
+#include "results/llm_call_log.h"
+#include "results/recording_evaluator.h"
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <thread>
+#include <unistd.h>
+
+namespace kopt::cli {
+namespace {
+
+struct OptimizeOptions {
+  std::string suite = "quick";
+  std::vector<std::string> tasks;
+  std::string model, plan_model, code_model;
+  std::string api_key_env, prices, menu = "cuda", prompts;
+  int llm_concurrency = 8;
+  std::optional<double> temperature;
+  std::string reasoning_effort;
+  std::int64_t max_tokens = 16384;
+  LlmProposerConfig llm;
+  SearchConfig search;
+  int tune = -1;        // proposals per beam member; -1: 8 without an LLM, 2 with one
+  std::string profile;  // "", "none", "default", "deep"
+  double budget_usd = 0, time_limit_s = 0, task_budget_usd = 0;
+  std::int64_t budget_calls = 0, budget_tokens = 0;
+  int device = 0;
+  std::string format = "table";
+};
+
+std::atomic<int> g_interrupts{0};
+extern "C" void OnInterrupt(int) { ++g_interrupts; }
+
+BudgetLimits Limits(std::int64_t calls, std::int64_t tokens, double usd, double wall_s) {
+  BudgetLimits l;
+  if (calls > 0) l.calls = calls;
+  if (tokens > 0) l.tokens = tokens;
+  if (usd > 0) l.usd = usd;
+  if (wall_s > 0) l.wall_s = wall_s;
+  return l;
+}
+
+// What identifies the run (for resuming it) and is recorded with it; never a key.
+nlohmann::json RunConfig(const OptimizeOptions& o, const std::vector<Task>& tasks) {
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& t : tasks) names.push_back(t.name + "@" + t.content_hash.substr(0, 12));
+  const SearchConfig& s = o.search;
+  return {{"suite", o.suite},
+          {"tasks", names},
+          {"plan_model", o.plan_model.empty() ? o.model : o.plan_model},
+          {"code_model", o.code_model.empty() ? o.model : o.code_model},
+          {"beam", s.beam_width},
+          {"plans", o.llm.plans},
+          {"impls", o.llm.impls},
+          {"iterations", s.iterations},
+          {"patience", s.patience},
+          {"keep", o.llm.keep_probability},
+          {"invent_share", o.llm.invent_share},
+          {"tune", o.tune},
+          {"seed", s.seed},
+          {"profile", o.profile},
+          {"seeds", s.eval.seeds},
+          {"menu", o.menu}};
+}
+
+std::string Money(double usd) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "$%.2f", usd);
+  return buf;
+}
+
+// Progress: one status line rewritten in place on a terminal; plain lines otherwise.
+class ProgressView {
+ public:
+  ProgressView(bool terminal, std::function<std::string(const std::string&)> spend)
+      : terminal_(terminal), spend_(std::move(spend)) {}
+
+  void Update(const TaskProgress& p) {
+    std::string line = p.task + " it " + std::to_string(p.iteration) + "/" +
+                       std::to_string(p.iterations) + " best " + SpeedupText(p.best_speedup) +
+                       ", " + std::to_string(p.correct) + "/" + std::to_string(p.candidates) +
+                       " correct" + spend_(p.task);
+    bool done = p.state.rfind("done", 0) == 0;
+    if (done) {
+      Clear();
+      std::printf("%-26s done: %s; best %s, %d/%d correct%s\n", p.task.c_str(),
+                  p.state.substr(6).c_str(), SpeedupText(p.best_speedup).c_str(), p.correct,
+                  p.candidates, spend_(p.task).c_str());
+      active_.erase(p.task);
+    } else {
+      bool new_iteration = last_iteration_[p.task] != p.iteration;
+      last_iteration_[p.task] = p.iteration;
+      active_[p.task] = line;
+      if (!terminal_ && new_iteration) std::printf("%s\n", line.c_str());
+    }
+    if (terminal_) Draw();
+    std::fflush(stdout);
+  }
+
+  void Clear() {
+    if (terminal_ && drawn_) std::printf("\r\033[K");
+    drawn_ = false;
+  }
+
+ private:
+  void Draw() {
+    std::string all;
+    for (const auto& [task, line] : active_) all += (all.empty() ? "" : " | ") + line;
+    if (all.size() > 200) all = all.substr(0, 197) + "...";
+    std::printf("\r\033[K%s", all.c_str());
+    drawn_ = !all.empty();
+  }
+
+  bool terminal_;
+  std::function<std::string(const std::string&)> spend_;
+  std::map<std::string, std::string> active_;
+  std::map<std::string, int> last_iteration_;
+  bool drawn_ = false;
+};
+
+void PrintSummary(const std::vector<TaskOutcome>& outcomes, const std::vector<Task>& tasks,
+                  const std::function<double(const Task&)>& spend) {
+  std::printf("\n%-30s %-9s %10s %-22s %-18s %8s %9s %4s  %s\n", "task", "best by", "latency",
+              "vs reference", "vs vendor", "roofline", "correct", "its", "stopped");
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    const TaskOutcome& o = outcomes[i];
+    std::string by = "-", latency = "-", vs_ref = "-", vs_vendor = "-", roof = "-";
+    if (o.best) {
+      const EvalResult& r = o.best->result;
+      by = o.best->provenance.proposer;
+      char buf[64];
+      if (r.timing) {
+        std::snprintf(buf, sizeof buf, "%.4f ms", r.timing->event_ms.median);
+        latency = buf;
+      }
+      vs_ref = SpeedupText(r.speedup);
+      vs_vendor = SpeedupText(r.baseline_speedup);
+      if (r.roofline) {
+        std::snprintf(buf, sizeof buf, "%.0f%%", r.roofline->fraction * 100);
+        roof = buf;
+      }
+    }
+    std::string correct = std::to_string(o.correct) + "/" + std::to_string(o.candidates);
+    std::string stop = o.stop_reason;
+    double usd = spend(tasks[i]);
+    if (usd > 0) stop += ", " + Money(usd);
+    std::printf("%-30s %-9s %10s %-22s %-18s %8s %9s %4d  %s\n", o.task.c_str(), by.c_str(),
+                latency.c_str(), vs_ref.c_str(), vs_vendor.c_str(), roof.c_str(), correct.c_str(),
+                o.iterations_run, stop.c_str());
+  }
+}
+
+nlohmann::json OutcomeJson(const TaskOutcome& o, double usd) {
+  nlohmann::json j = {{"task", o.task},
+                      {"candidates", o.candidates},
+                      {"correct", o.correct},
+                      {"duplicates", o.duplicates},
+                      {"statuses", o.statuses},
+                      {"iterations", o.iterations_run},
+                      {"stop_reason", o.stop_reason},
+                      {"wall_s", o.wall_s},
+                      {"eval_s", o.eval_s},
+                      {"llm_usd", usd}};
+  if (o.best) {
+    j["best"] = {{"key", o.best->key},
+                 {"proposer", o.best->provenance.proposer},
+                 {"history", o.best->history},
+                 {"result", ToJson(o.best->result)}};
+  }
+  return j;
+}
+
+int RunOptimize(OptimizeOptions o, const GlobalOptions& global) {
+  auto start = std::chrono::steady_clock::now();
+  std::vector<Task> tasks = LoadSuite(SuiteDir(o.suite));
+  if (!o.tasks.empty()) {
+    std::vector<Task> chosen;
+    for (const auto& name : o.tasks) {
+      auto it =
+          std::find_if(tasks.begin(), tasks.end(), [&](const Task& t) { return t.name == name; });
+      if (it == tasks.end())
+        throw ConfigError("--task: no task '" + name + "' in suite " + o.suite);
+      chosen.push_back(*it);
+    }
+    tasks = std::move(chosen);
+  }
+  bool use_llm = !o.model.empty() || !o.plan_model.empty() || !o.code_model.empty();
+  if (use_llm && (o.plan_model.empty() || o.code_model.empty()) && o.model.empty()) {
+    throw ConfigError("--plan-model and --code-model go together, or give --model for both");
+  }
+  if (o.tune < 0) o.tune = use_llm ? 2 : 8;
+  if (o.profile.empty()) o.profile = use_llm ? "default" : "none";
+  if (o.profile != "none") o.search.eval.profile = *ParseProfileLevel(o.profile);
+
+  // Providers first: a bad model spec or a missing key is a usage error before any GPU work.
+  auto prices = std::make_shared<const PriceTable>(PriceTable::Load(o.prices));
+  std::unique_ptr<Provider> planner, coder;
+  if (use_llm) {
+    ProviderOptions po;
+    po.api_key_env = o.api_key_env;
+    po.max_concurrency = o.llm_concurrency;
+    po.prices = prices;
+    po.notice = [](const std::string& line) { std::fprintf(stderr, "kopt: %s\n", line.c_str()); };
+    std::string plan_spec = o.plan_model.empty() ? o.model : o.plan_model;
+    std::string code_spec = o.code_model.empty() ? o.model : o.code_model;
+    planner = MakeProvider(ParseModelSpec(plan_spec, o.plan_model.empty() ? "--model" : "--plan-model"), po);
+    coder = code_spec == plan_spec ? nullptr
+                                   : MakeProvider(ParseModelSpec(code_spec, "--code-model"), po);
+  }
+  Menu menu = LoadMenu(FindMenuFile(o.menu, DataDir()));
+  PromptLibrary prompts =
+      o.prompts.empty() ? PromptLibrary() : PromptLibrary::WithOverrides(o.prompts);
+
+  CudaEvaluatorConfig ec;
+  ec.device = o.device;
+  CudaEvaluator gpu(ec);
+  DeviceInfo device = gpu.Device();  // no driver: the error says so, before the store is touched
+
+  Store store(global.db_path);
+  RunInfo info = CurrentRunInfo("optimize", global, RunConfig(o, tasks), &device);
+  info.seed = o.search.seed;
+  std::optional<std::int64_t> resumed = store.FindUnfinishedRun(info);
+  std::int64_t run_id = resumed ? *resumed : store.BeginRun(info);
+  o.search.run_id = std::to_string(run_id);
+
+  std::printf("kopt optimize: %zu task%s of suite %s on %s, run %lld%s\n", tasks.size(),
+              tasks.size() == 1 ? "" : "s", o.suite.c_str(), device.name.c_str(),
+              static_cast<long long>(run_id),
+              resumed ? " (resumed: finished work is replayed from the store)" : "");
+  if (!use_llm) {
+    std::printf(
+        "No LLM is configured, so only the tune proposer runs: it tries other values of each "
+        "kernel's tunables.\nTo let an LLM write kernels, add --model, e.g. --model "
+        "openai:gpt-5-mini (OPENAI_API_KEY), --model anthropic:claude-sonnet-4-5 "
+        "(ANTHROPIC_API_KEY),\nor a local server: --model openai:MODEL@http://localhost:8000/v1. "
+        "Check a model with `kopt llm test MODEL`.\n");
+  } else {
+    std::printf(
+        "LLM: plans by %s, code by %s; beam %d x %d plans x %d implementations, %d "
+        "iterations\n",
+        (planner->name() + ":" + planner->model()).c_str(),
+        ((coder ? coder : planner)->name() + ":" + (coder ? coder : planner)->model()).c_str(),
+        o.search.beam_width, o.llm.plans, o.llm.impls, o.search.iterations);
+  }
+  std::fflush(stdout);
+
+  RecordingConfig rc;
+  rc.device = device.name;
+  rc.run_id = run_id;
+  RecordingEvaluator recording(store, gpu, rc);
+
+  // One call log per task, so every call is stored against its run and task.
+  std::map<std::string, std::unique_ptr<StoreLlmCallLog>> logs;
+  std::mutex logs_mutex;
+  auto log_for = [&](const Task& task) -> LlmCallLog* {
+    std::lock_guard<std::mutex> lock(logs_mutex);
+    auto& log = logs[task.content_hash];
+    if (!log) {
+      std::int64_t task_id = recording.AddTask(task).first;
+      log = std::make_unique<StoreLlmCallLog>(store, LlmCallContext{run_id, task_id, ""});
+    }
+    return log.get();
+  };
+  Budget run_budget("run", Limits(o.budget_calls, o.budget_tokens, o.budget_usd, o.time_limit_s));
+  o.llm.temperature = o.temperature;
+  o.llm.reasoning_effort = o.reasoning_effort;
+  o.llm.max_tokens = o.max_tokens;
+  o.llm.task_limits = Limits(0, 0, o.task_budget_usd, 0);
+  std::unique_ptr<LlmProposer> llm;
+  std::vector<Proposer*> proposers;
+  if (use_llm) {
+    llm = std::make_unique<LlmProposer>(o.llm, *planner, coder ? *coder : *planner, menu, prompts,
+                                        log_for, &run_budget, prices);
+    proposers.push_back(llm.get());
+  }
+  TuneProposer tune(o.tune);
+  if (o.tune > 0) proposers.push_back(&tune);
+  if (proposers.empty()) throw ConfigError("--tune 0 without --model leaves nothing to propose");
+  if (o.time_limit_s > 0 && o.search.max_task_s == 0) o.search.max_task_s = o.time_limit_s;
+
+  auto spend = [&](const Task& task) { return llm ? llm->Usage(task).usd : 0.0; };
+  std::map<std::string, const Task*> by_name;
+  for (const auto& t : tasks) by_name[t.name] = &t;
+  ProgressView view(o.format == "table" && ::isatty(1), [&](const std::string& name) {
+    if (!llm) return std::string();
+    return ", LLM " + Money(spend(*by_name.at(name)));
+  });
+
+  Search search(o.search, recording, proposers, device);
+  g_interrupts = 0;
+  auto previous = std::signal(SIGINT, OnInterrupt);
+  std::atomic<bool> finished{false};
+  std::thread watcher([&] {
+    while (!finished) {
+      if (g_interrupts > 0) {
+        search.RequestStop("interrupted (Ctrl-C); run the same command again to resume");
+        std::signal(SIGINT, previous);  // a second Ctrl-C kills
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::vector<TaskOutcome> outcomes;
+  try {
+    outcomes = search.Run(tasks, [&](const TaskProgress& p) {
+      if (o.format == "table") view.Update(p);
+    });
+  } catch (...) {
+    finished = true;
+    watcher.join();
+    std::signal(SIGINT, previous);
+    store.FinishRun(run_id, "failed", "the search stopped on an error");
+    throw;
+  }
+  finished = true;
+  watcher.join();
+  std::signal(SIGINT, previous);
+  view.Clear();
+
+  double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  int candidates = 0, errors = 0;
+  for (const auto& out : outcomes) {
+    candidates += out.candidates;
+    if (out.stop_reason.rfind("error", 0) == 0) ++errors;
+  }
+  BudgetUsage usage = run_budget.Usage();
+  double busy = std::min(1.0, gpu.gpu_busy_s() / std::max(wall_s, 1e-9));
+  bool interrupted = g_interrupts > 0;
+  std::string status = interrupted ? "interrupted" : errors ? "failed" : "ok";
+  char message[160];
+  std::snprintf(message, sizeof message, "%d candidates in %.0f s, GPU busy %.0f%%, LLM %s",
+                candidates, wall_s, busy * 100, Money(usage.usd).c_str());
+  store.FinishRun(run_id, status, message);
+
+  if (o.format == "json") {
+    nlohmann::json j = {{"run_id", run_id},
+                        {"resumed", resumed.has_value()},
+                        {"device", device.name},
+                        {"wall_s", wall_s},
+                        {"candidates", candidates},
+                        {"gpu_busy_fraction", busy},
+                        {"llm_calls", usage.calls},
+                        {"llm_usd", usage.usd},
+                        {"tasks", nlohmann::json::array()}};
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+      j["tasks"].push_back(OutcomeJson(outcomes[i], spend(tasks[i])));
+    }
+    std::printf("%s\n", j.dump(2).c_str());
+  } else {
+    PrintSummary(outcomes, tasks, spend);
+    std::printf(
+        "\n%d candidates in %.1f s (%.2f s each), GPU busy %.0f%% of the time (idle %.0f%%)",
+        candidates, wall_s, candidates ? wall_s / candidates : 0.0, busy * 100, (1 - busy) * 100);
+    if (llm) {
+      std::printf("; LLM: %lld calls, %s%s", static_cast<long long>(usage.calls),
+                  Money(usage.usd).c_str(), usage.unpriced_calls ? " (plus unpriced calls)" : "");
+    }
+    std::printf(
+        "\nrun %lld %s; `kopt leaderboard` shows the best kernels, `kopt show ID` one "
+        "kernel's lineage\n",
+        static_cast<long long>(run_id), status.c_str());
+  }
+  if (interrupted) return kExitFailure;
+  return errors ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+
+void AddOptimizeCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
+  auto* cmd = app.add_subcommand("optimize", "Search for faster kernels for every task of a suite");
+  auto o = std::make_shared<OptimizeOptions>();
+  cmd->add_option("--suite", o->suite, "Task suite (a name under tasks/ or a folder)")
+      ->capture_default_str();
+  cmd->add_option("--task", o->tasks, "Only these tasks of the suite (repeatable)");
+  cmd->add_option("--model", o->model,
+                  "LLM for plans and code: openai:gpt-5-mini, anthropic:claude-sonnet-4-5, "
+                  "openai:MODEL@http://host:8000/v1, cmd:\"...\" (none: tuning only)");
+  cmd->add_option("--plan-model", o->plan_model, "LLM for plans (with --code-model)");
+  cmd->add_option("--code-model", o->code_model, "LLM for code (with --plan-model)");
+  cmd->add_option("--api-key-env", o->api_key_env, "Environment variable holding the API key");
+  cmd->add_option("--prices", o->prices, "Price table JSON (default: built in; $KOPT_PRICES)");
+  cmd->add_option("--menu", o->menu, "Optimization menu (a name under menus/ or a file)")
+      ->capture_default_str();
+  cmd->add_option("--prompts", o->prompts,
+                  "Folder of prompt templates replacing the built-in ones");
+  cmd->add_option("--beam", o->search.beam_width, "Beam width B")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--plans", o->llm.plans, "Plans per beam member N")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--impls", o->llm.impls, "Implementations per plan K")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
+  cmd->add_option("--iterations", o->search.iterations, "Iterations T")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_option("--patience", o->search.patience,
+                  "Stop a task after this many iterations without a faster kernel")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_option("--keep", o->llm.keep_probability, "Menu dropout: chance an option is shown")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--invent-share", o->llm.invent_share,
+                  "Share of plan prompts asking for an optimization not on the menu")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_option("--tune", o->tune,
+                  "Tunable choices tried per beam member and iteration (default 8 without an LLM, "
+                  "2 with; 0: off)")
+      ->check(CLI::Range(0, 4096));
+  cmd->add_option("--roofline-stop", o->search.roofline_stop,
+                  "Stop a task at this fraction of the roofline (0: never)")
+      ->check(CLI::Range(0.0, 2.0))
+      ->capture_default_str();
+  cmd->add_option("--temperature", o->temperature, "Sampling temperature (default: the API's)");
+  cmd->add_option("--reasoning-effort", o->reasoning_effort,
+                  "Reasoning effort, as the API spells it");
+  cmd->add_option("--max-tokens", o->max_tokens, "Output tokens per call")->capture_default_str();
+  cmd->add_option("--llm-concurrency", o->llm_concurrency, "LLM calls in flight per provider")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--budget-usd", o->budget_usd, "Stop making LLM calls after spending this much")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--budget-calls", o->budget_calls, "LLM call limit for the run")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--budget-tokens", o->budget_tokens, "LLM token limit for the run")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--task-budget-usd", o->task_budget_usd, "LLM dollars per task")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--time-limit", o->time_limit_s,
+                  "Wall seconds for the run's LLM calls, and per task")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-candidates", o->search.max_task_candidates,
+                  "Evaluations per task (0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--parallel-tasks", o->search.parallel_tasks, "Tasks searched at once")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--seed", o->search.seed, "Seed of every random choice (dropout, tuning order)")
+      ->capture_default_str();
+  cmd->add_option("--profile", o->profile,
+                  "Counters for every candidate: none, default, deep (default: default with an "
+                  "LLM, none without)")
+      ->check(CLI::IsMember({"none", "default", "deep"}));
+  cmd->add_option("--seeds", o->search.eval.seeds, "Correctness seeds per size")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd->add_option("--timeout", o->search.eval.timeout_s,
+                  "Seconds before a hung candidate is killed")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--device", o->device, "GPU index")->capture_default_str();
+  cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  cmd->callback([&run, &global, o] { run = [&global, o] { return RunOptimize(*o, global); }; });
+}
+
+}  // namespace kopt::cli
