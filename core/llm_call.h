@@ -13,7 +13,6 @@ struct LlmCallRecord {
   std::string cache_key;  // hash of (provider, model, parameters, messages, sample index)
   std::string provider;   // "openai", "anthropic", "cmd", ...
   std::string model;
-  std::string purpose;       // what the call was for: "plan", "code", "repair", "test"
   std::string request_json;  // messages and parameters, never the API key
   std::string response_text;
   std::string finish_reason;
@@ -23,6 +22,7 @@ struct LlmCallRecord {
   double latency_ms = 0;
   std::optional<double> cost_usd;  // unknown when the model has no price
   std::string error;               // empty on success
+  std::string purpose;             // what the call was for: "plan", "code", "repair", "test"
 };
 
 /// Where calls are recorded and found again by cache key: the seam between agent/ (which makes
