@@ -127,4 +127,11 @@ void Budget::Reservation::Commit(std::int64_t tokens, std::optional<double> usd)
   for (Budget* b : chain_) b->Commit(estimate_, tokens, usd);
 }
 
+Budget& TaskBudgets::For(const std::string& key, const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& budget = budgets_[key];
+  if (!budget) budget = std::make_unique<Budget>(name, per_task_, run_);
+  return *budget;
+}
+
 }  // namespace kopt

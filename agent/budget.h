@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -89,6 +91,23 @@ class Budget {
   BudgetUsage used_;  // calls, tokens, usd, unpriced_calls, calls_in_flight
   std::int64_t reserved_tokens_ = 0;
   double reserved_usd_ = 0;
+};
+
+/// One budget per task, all children of the run's, shared by every proposer that spends on a
+/// task (several models splitting the work spend from one task budget). Thread-safe.
+class TaskBudgets {
+ public:
+  /// `run` (optional, not owned) is every task budget's parent.
+  TaskBudgets(BudgetLimits per_task, Budget* run) : per_task_(per_task), run_(run) {}
+  /// The budget of the task `key` names (its content hash), called `name` in messages.
+  Budget& For(const std::string& key, const std::string& name);
+  Budget* run() const { return run_; }
+
+ private:
+  BudgetLimits per_task_;
+  Budget* run_;
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<Budget>> budgets_;
 };
 
 }  // namespace kopt

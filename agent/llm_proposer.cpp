@@ -15,7 +15,7 @@ namespace kopt {
 // One task's provider stacks: cache (when there is a log) over budget over the network.
 struct LlmProposer::TaskProviders {
   TaskProviders(LlmProposer& owner, const Task& task)
-      : budget(task.name, owner.config_.task_limits, owner.run_budget_),
+      : budget(owner.budgets_->For(task.content_hash, task.name)),
         planner_budgeted(owner.planner_, budget, owner.prices_),
         coder_budgeted(owner.coder_, budget, owner.prices_) {
     if (LlmCallLog* log = owner.log_for_ ? owner.log_for_(task) : nullptr) {
@@ -30,7 +30,7 @@ struct LlmProposer::TaskProviders {
     return coder_cached ? static_cast<Provider&>(*coder_cached) : coder_budgeted;
   }
 
-  Budget budget;
+  Budget& budget;
   BudgetedProvider planner_budgeted, coder_budgeted;
   std::unique_ptr<CachedProvider> planner_cached, coder_cached;
   std::mutex mutex;
@@ -70,14 +70,14 @@ std::string ModelName(const Provider& provider) { return provider.name() + ":" +
 
 LlmProposer::LlmProposer(LlmProposerConfig config, Provider& planner, Provider& coder,
                          const Menu& menu, const PromptLibrary& prompts, LogFor log_for,
-                         Budget* run_budget, std::shared_ptr<const PriceTable> prices)
+                         TaskBudgets* budgets, std::shared_ptr<const PriceTable> prices)
     : config_(std::move(config)),
       planner_(planner),
       coder_(coder),
       menu_(menu),
       prompts_(prompts),
       log_for_(std::move(log_for)),
-      run_budget_(run_budget),
+      budgets_(budgets ? budgets : &own_budgets_),
       prices_(std::move(prices)) {}
 
 LlmProposer::~LlmProposer() = default;
@@ -175,7 +175,7 @@ void LlmProposer::Propose(const ProposalContext& context, const Emit& emit) {
   };
 
   std::vector<std::future<void>> plans;
-  for (int j = 0; j < config_.plans; ++j) {
+  for (int j = config_.first_plan; j < config_.first_plan + config_.plans; ++j) {
     plans.push_back(std::async(std::launch::async, plan_chain, j));
   }
   for (auto& f : plans) f.get();

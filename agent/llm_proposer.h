@@ -4,8 +4,9 @@
 // and for each plan K implementation prompts give K kernels. A kernel that fails comes back
 // once with its compile log or mismatch report (the repair prompt).
 //
-// Each task gets its own budget (chained to the run's) and its own cache-over-budget provider
-// stack, so replayed answers are free and one task's spending cannot starve the others unseen.
+// Each task gets its own cache-over-budget provider stack over the task's budget (chained to the
+// run's), so replayed answers are free and a task's spending is counted against it. Several
+// models split the work by giving each proposer a share of the plans (`first_plan`, `plans`).
 #pragma once
 
 #include "agent/budget.h"
@@ -24,14 +25,14 @@
 namespace kopt {
 
 struct LlmProposerConfig {
-  int plans = 4;                  // N, per beam member and iteration
-  int impls = 2;                  // K, per plan
+  int plans = 4;       // plans per beam member and iteration asked of this proposer
+  int first_plan = 0;  // its first plan's index among all proposers' (seeds, sample indices)
+  int impls = 2;       // K, per plan
   double keep_probability = 0.5;  // menu dropout
   double invent_share = 0.125;    // planning prompts that ask for something not on the menu
   std::optional<double> temperature;
   std::int64_t max_tokens = 16384;
   std::string reasoning_effort;
-  BudgetLimits task_limits;  // per task; the run's limits are the parent budget's
 };
 
 class LlmProposer : public Proposer {
@@ -40,10 +41,10 @@ class LlmProposer : public Proposer {
   using LogFor = std::function<LlmCallLog*(const Task&)>;
 
   /// `planner` and `coder` (may be the same) are the network providers, not owned; `log_for`
-  /// (optional) gives the log that caches and records a task's calls; `run_budget` (optional)
-  /// is every task budget's parent.
+  /// (optional) gives the log that caches and records a task's calls; `budgets` (optional, not
+  /// owned) the budget each task's calls spend from.
   LlmProposer(LlmProposerConfig config, Provider& planner, Provider& coder, const Menu& menu,
-              const PromptLibrary& prompts, LogFor log_for, Budget* run_budget,
+              const PromptLibrary& prompts, LogFor log_for, TaskBudgets* budgets,
               std::shared_ptr<const PriceTable> prices = nullptr);
   ~LlmProposer() override;
 
@@ -53,8 +54,7 @@ class LlmProposer : public Proposer {
                                  const EvalResult& result) override;
   /// Why this task may make no more calls (its budget or the run's is spent), or "".
   std::string StopReason(const Task& task) override;
-  /// Dollars spent on `task` by calls that reached a server (replays are free); unpriced calls
-  /// are counted in `unpriced`.
+  /// What `task`'s calls have used, by every proposer sharing its budget (replays are free).
   BudgetUsage Usage(const Task& task);
 
  private:
@@ -72,7 +72,8 @@ class LlmProposer : public Proposer {
   const Menu& menu_;
   const PromptLibrary& prompts_;
   LogFor log_for_;
-  Budget* run_budget_;
+  TaskBudgets own_budgets_{{}, nullptr};  // when none are given: unlimited
+  TaskBudgets* budgets_;
   std::shared_ptr<const PriceTable> prices_;
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<TaskProviders>> tasks_;  // by task content hash

@@ -98,6 +98,8 @@ class Search::TaskSearch {
       proposed_ = 0;
       stale = update.improved ? 0 : stale + 1;
       Report("iteration");
+      // A spent budget explains an empty iteration better than "nothing left to propose".
+      if (std::string why = LimitReached(); !why.empty()) return Finish(why);
       if (proposed == 0) return Finish("nothing left to propose");
       const SearchNode& best = beam_.front();
       if (config.roofline_stop > 0 && best.result.roofline &&

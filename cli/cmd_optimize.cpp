@@ -30,7 +30,8 @@ namespace {
 struct OptimizeOptions {
   std::string suite = "quick";
   std::vector<std::string> tasks;
-  std::string model, plan_model, code_model;
+  std::vector<std::string> models;  // --model, repeatable: each plans and codes a share
+  std::string plan_model, code_model;
   std::string api_key_env, prices, menu = "cuda", prompts;
   int llm_concurrency = 8;
   std::optional<double> temperature;
@@ -44,6 +45,11 @@ struct OptimizeOptions {
   std::int64_t budget_calls = 0, budget_tokens = 0;
   int device = 0;
   std::string format = "table";
+};
+
+struct ModelPair {
+  std::string plan, code;
+  std::string flag;  // where it was given, for messages
 };
 
 std::atomic<int> g_interrupts{0};
@@ -65,8 +71,9 @@ nlohmann::json RunConfig(const OptimizeOptions& o, const std::vector<Task>& task
   const SearchConfig& s = o.search;
   return {{"suite", o.suite},
           {"tasks", names},
-          {"plan_model", o.plan_model.empty() ? o.model : o.plan_model},
-          {"code_model", o.code_model.empty() ? o.model : o.code_model},
+          {"models", o.models},
+          {"plan_model", o.plan_model},
+          {"code_model", o.code_model},
           {"beam", s.beam_width},
           {"plans", o.llm.plans},
           {"impls", o.llm.impls},
@@ -202,29 +209,34 @@ int RunOptimize(OptimizeOptions o, const GlobalOptions& global) {
     }
     tasks = std::move(chosen);
   }
-  bool use_llm = !o.model.empty() || !o.plan_model.empty() || !o.code_model.empty();
-  if (use_llm && (o.plan_model.empty() || o.code_model.empty()) && o.model.empty()) {
-    throw ConfigError("--plan-model and --code-model go together, or give --model for both");
+  // Who plans and who codes: each --model does both, for its share of the plans; a
+  // --plan-model/--code-model pair is one more share.
+  std::vector<ModelPair> pairs;
+  for (const auto& m : o.models) pairs.push_back({m, m, "--model"});
+  if (!o.plan_model.empty() || !o.code_model.empty()) {
+    if (o.plan_model.empty() || o.code_model.empty()) {
+      throw ConfigError("--plan-model and --code-model go together (or use --model for both)");
+    }
+    pairs.push_back({o.plan_model, o.code_model, "--plan-model"});
+  }
+  bool use_llm = !pairs.empty();
+  if (static_cast<int>(pairs.size()) > o.llm.plans) {
+    throw ConfigError("--plans " + std::to_string(o.llm.plans) + " cannot be split among " +
+                      std::to_string(pairs.size()) + " models; raise --plans");
+  }
+  // A bad spec or a missing key is a usage error before any GPU work.
+  for (const auto& pair : pairs) {
+    std::string code_flag = pair.flag == "--model" ? "--model" : "--code-model";
+    for (const auto& [text, flag] :
+         {std::pair{pair.plan, pair.flag}, std::pair{pair.code, code_flag}}) {
+      ModelSpec spec = ParseModelSpec(text, flag);
+      if (spec.kind != ProviderKind::kReplay) ResolveApiKey(spec, o.api_key_env);
+    }
   }
   if (o.tune < 0) o.tune = use_llm ? 2 : 8;
   if (o.profile.empty()) o.profile = use_llm ? "default" : "none";
   if (o.profile != "none") o.search.eval.profile = *ParseProfileLevel(o.profile);
-
-  // Providers first: a bad model spec or a missing key is a usage error before any GPU work.
   auto prices = std::make_shared<const PriceTable>(PriceTable::Load(o.prices));
-  std::unique_ptr<Provider> planner, coder;
-  if (use_llm) {
-    ProviderOptions po;
-    po.api_key_env = o.api_key_env;
-    po.max_concurrency = o.llm_concurrency;
-    po.prices = prices;
-    po.notice = [](const std::string& line) { std::fprintf(stderr, "kopt: %s\n", line.c_str()); };
-    std::string plan_spec = o.plan_model.empty() ? o.model : o.plan_model;
-    std::string code_spec = o.code_model.empty() ? o.model : o.code_model;
-    planner = MakeProvider(ParseModelSpec(plan_spec, o.plan_model.empty() ? "--model" : "--plan-model"), po);
-    coder = code_spec == plan_spec ? nullptr
-                                   : MakeProvider(ParseModelSpec(code_spec, "--code-model"), po);
-  }
   Menu menu = LoadMenu(FindMenuFile(o.menu, DataDir()));
   PromptLibrary prompts =
       o.prompts.empty() ? PromptLibrary() : PromptLibrary::WithOverrides(o.prompts);
@@ -245,6 +257,19 @@ int RunOptimize(OptimizeOptions o, const GlobalOptions& global) {
               tasks.size() == 1 ? "" : "s", o.suite.c_str(), device.name.c_str(),
               static_cast<long long>(run_id),
               resumed ? " (resumed: finished work is replayed from the store)" : "");
+  // Providers, one per distinct spec; replay answers from this store.
+  StoreLlmCallLog replay_log(store, LlmCallContext{run_id, std::nullopt, ""});
+  ProviderOptions po;
+  po.api_key_env = o.api_key_env;
+  po.max_concurrency = o.llm_concurrency;
+  po.prices = prices;
+  po.notice = [](const std::string& line) { std::fprintf(stderr, "kopt: %s\n", line.c_str()); };
+  std::map<std::string, std::unique_ptr<Provider>> providers;
+  auto provider = [&](const std::string& text) -> Provider& {
+    auto& p = providers[text];
+    if (!p) p = MakeProvider(ParseModelSpec(text), po, &replay_log);
+    return *p;
+  };
   if (!use_llm) {
     std::printf(
         "No LLM is configured, so only the tune proposer runs: it tries other values of each "
@@ -253,12 +278,12 @@ int RunOptimize(OptimizeOptions o, const GlobalOptions& global) {
         "(ANTHROPIC_API_KEY),\nor a local server: --model openai:MODEL@http://localhost:8000/v1. "
         "Check a model with `kopt llm test MODEL`.\n");
   } else {
-    std::printf(
-        "LLM: plans by %s, code by %s; beam %d x %d plans x %d implementations, %d "
-        "iterations\n",
-        (planner->name() + ":" + planner->model()).c_str(),
-        ((coder ? coder : planner)->name() + ":" + (coder ? coder : planner)->model()).c_str(),
-        o.search.beam_width, o.llm.plans, o.llm.impls, o.search.iterations);
+    std::printf("LLM: beam %d x %d plans x %d implementations, %d iterations;", o.search.beam_width,
+                o.llm.plans, o.llm.impls, o.search.iterations);
+    for (const auto& pair : pairs) {
+      std::printf(" plans by %s, code by %s;", pair.plan.c_str(), pair.code.c_str());
+    }
+    std::printf("\n");
   }
   std::fflush(stdout);
 
@@ -283,24 +308,33 @@ int RunOptimize(OptimizeOptions o, const GlobalOptions& global) {
   o.llm.temperature = o.temperature;
   o.llm.reasoning_effort = o.reasoning_effort;
   o.llm.max_tokens = o.max_tokens;
-  o.llm.task_limits = Limits(0, 0, o.task_budget_usd, 0);
-  std::unique_ptr<LlmProposer> llm;
+  TaskBudgets task_budgets(Limits(0, 0, o.task_budget_usd, 0), &run_budget);
+  std::vector<std::unique_ptr<LlmProposer>> llms;
   std::vector<Proposer*> proposers;
-  if (use_llm) {
-    llm = std::make_unique<LlmProposer>(o.llm, *planner, coder ? *coder : *planner, menu, prompts,
-                                        log_for, &run_budget, prices);
-    proposers.push_back(llm.get());
+  int first_plan = 0;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    // An even split of the plans, the first models taking one more when it does not divide.
+    LlmProposerConfig share = o.llm;
+    share.plans = o.llm.plans / static_cast<int>(pairs.size()) +
+                  (static_cast<int>(i) < o.llm.plans % static_cast<int>(pairs.size()) ? 1 : 0);
+    share.first_plan = first_plan;
+    first_plan += share.plans;
+    llms.push_back(std::make_unique<LlmProposer>(share, provider(pairs[i].plan),
+                                                 provider(pairs[i].code), menu, prompts, log_for,
+                                                 &task_budgets, prices));
+    proposers.push_back(llms.back().get());
   }
   TuneProposer tune(o.tune);
   if (o.tune > 0) proposers.push_back(&tune);
   if (proposers.empty()) throw ConfigError("--tune 0 without --model leaves nothing to propose");
   if (o.time_limit_s > 0 && o.search.max_task_s == 0) o.search.max_task_s = o.time_limit_s;
 
-  auto spend = [&](const Task& task) { return llm ? llm->Usage(task).usd : 0.0; };
+  // Every proposer spends from the same task budget, so any one of them reports it.
+  auto spend = [&](const Task& task) { return llms.empty() ? 0.0 : llms[0]->Usage(task).usd; };
   std::map<std::string, const Task*> by_name;
   for (const auto& t : tasks) by_name[t.name] = &t;
   ProgressView view(o.format == "table" && ::isatty(1), [&](const std::string& name) {
-    if (!llm) return std::string();
+    if (llms.empty()) return std::string();
     return ", LLM " + Money(spend(*by_name.at(name)));
   });
 
@@ -369,7 +403,7 @@ int RunOptimize(OptimizeOptions o, const GlobalOptions& global) {
     std::printf(
         "\n%d candidates in %.1f s (%.2f s each), GPU busy %.0f%% of the time (idle %.0f%%)",
         candidates, wall_s, candidates ? wall_s / candidates : 0.0, busy * 100, (1 - busy) * 100);
-    if (llm) {
+    if (!llms.empty()) {
       std::printf("; LLM: %lld calls, %s%s", static_cast<long long>(usage.calls),
                   Money(usage.usd).c_str(), usage.unpriced_calls ? " (plus unpriced calls)" : "");
     }
@@ -390,9 +424,10 @@ void AddOptimizeCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run
   cmd->add_option("--suite", o->suite, "Task suite (a name under tasks/ or a folder)")
       ->capture_default_str();
   cmd->add_option("--task", o->tasks, "Only these tasks of the suite (repeatable)");
-  cmd->add_option("--model", o->model,
+  cmd->add_option("--model", o->models,
                   "LLM for plans and code: openai:gpt-5-mini, anthropic:claude-sonnet-4-5, "
-                  "openai:MODEL@http://host:8000/v1, cmd:\"...\" (none: tuning only)");
+                  "openai:MODEL@http://host:8000/v1, cmd:\"...\", replay:SPEC; repeat it to split "
+                  "the plans among several models (none: tuning only)");
   cmd->add_option("--plan-model", o->plan_model, "LLM for plans (with --code-model)");
   cmd->add_option("--code-model", o->code_model, "LLM for code (with --plan-model)");
   cmd->add_option("--api-key-env", o->api_key_env, "Environment variable holding the API key");

@@ -125,7 +125,8 @@ Menu TestMenu() {
                    "test.json");
 }
 
-RunResult SearchOnce(ScriptedLlm& llm, LlmCallLog& log, RecordingFake& evaluator, int stop_after) {
+RunResult SearchOnce(ScriptedLlm& llm, LlmCallLog& log, RecordingFake& evaluator, int stop_after,
+                     TaskBudgets* budgets = nullptr) {
   Task task = TinyTask();
   Menu menu = TestMenu();
   PromptLibrary prompts;
@@ -133,7 +134,7 @@ RunResult SearchOnce(ScriptedLlm& llm, LlmCallLog& log, RecordingFake& evaluator
   lc.plans = 2;
   lc.impls = 2;
   LlmProposer proposer(
-      lc, llm, llm, menu, prompts, [&](const Task&) { return &log; }, nullptr);
+      lc, llm, llm, menu, prompts, [&](const Task&) { return &log; }, budgets);
   SearchConfig config;
   config.beam_width = 2;
   config.iterations = 3;
@@ -194,6 +195,21 @@ TEST(LlmSearchTest, AKilledSearchResumesWithoutRepeatingACallOrAnEvaluation) {
   SearchOnce(llm, log, evaluator, 0);
   EXPECT_EQ(llm.calls, calls);
   EXPECT_EQ(evaluator.evaluations, evaluations);
+}
+
+TEST(LlmSearchTest, ASpentTaskBudgetStopsTheTaskAndSaysWhichLimit) {
+  ScriptedLlm llm;
+  testing::MemoryCallLog log;
+  RecordingFake evaluator;
+  BudgetLimits per_task;
+  per_task.calls = 7;
+  Budget run("run", {});
+  TaskBudgets budgets(per_task, &run);
+  RunResult out = SearchOnce(llm, log, evaluator, 0, &budgets);
+  EXPECT_EQ(llm.calls, 7) << "no call past the limit reaches the provider";
+  EXPECT_NE(out.stop_reason.find("call"), std::string::npos) << "[" << out.stop_reason << "]";
+  EXPECT_NE(out.stop_reason.find("tiny"), std::string::npos) << out.stop_reason;
+  EXPECT_EQ(run.Usage().calls, 7) << "the run's budget saw every call";
 }
 
 TEST(LlmSearchTest, TheSameInputsGiveTheSameCallsAndTheSameWinner) {
