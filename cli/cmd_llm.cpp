@@ -5,10 +5,12 @@
 #include "agent/provider_factory.h"
 #include "cli/command.h"
 #include "core/error.h"
+#include "results/llm_call_log.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -134,7 +136,22 @@ int RunLlmTest(const LlmTestOptions& o, LlmCallLog* log) {
 
 }  // namespace
 
-void AddLlmCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
+// The store at --db records the call (and answers replay:), when that file exists: a check
+// should not leave a database behind where there was none.
+int RunLlmTestWithStore(const LlmTestOptions& o, const GlobalOptions& global) {
+  if (!std::filesystem::exists(global.db_path)) {
+    if (ParseModelSpec(o.model, "MODEL").kind == ProviderKind::kReplay) {
+      throw ConfigError("replay answers from a store, and --db " + global.db_path +
+                        " does not exist");
+    }
+    return RunLlmTest(o, nullptr);
+  }
+  Store store(global.db_path, Store::OpenMode::kExisting);
+  StoreLlmCallLog log(store, LlmCallContext{std::nullopt, std::nullopt, "test"});
+  return RunLlmTest(o, &log);
+}
+
+void AddLlmCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
   auto* llm = app.add_subcommand("llm", "LLM providers: check a model configuration");
   llm->require_subcommand(1);
   auto* test = llm->add_subcommand("test", "Send one short request; print latency, tokens, cost");
@@ -163,10 +180,8 @@ void AddLlmCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
       ->check(CLI::Range(1, 20))
       ->capture_default_str();
   test->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
-  test->callback([&run, o] {
-    // The SQLite call log is passed here once results/ provides it; until then no cache.
-    run = [o] { return RunLlmTest(*o, nullptr); };
-  });
+  test->callback(
+      [&run, &global, o] { run = [&global, o] { return RunLlmTestWithStore(*o, global); }; });
 }
 
 }  // namespace kopt::cli

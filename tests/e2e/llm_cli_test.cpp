@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt llm test` end to end against the fake LLM server: what it prints, its exit codes, and
 // that the key never shows.
+#include "results/store.h"
 #include "tests/support/fake_llm_server_process.h"
 #include "tests/support/run_kopt.h"
 
@@ -67,6 +68,32 @@ TEST_F(LlmCliTest, APriceFileGivesACostAndJsonIsMachineReadable) {
   EXPECT_EQ(j["finish_reason"], "stop");
 }
 
+TEST_F(LlmCliTest, TheCallIsRecordedInTheStoreAndTheKeyIsNowhereInTheFile) {
+  std::string db = server_->dir() + "/kopt.db";
+  { Store store(db); }
+  Output out = Kopt(Env(), "--db " + db + " llm test openai:echo@" + server_->openai_url() +
+                               " --api-key-env KOPT_TEST_KEY --prompt 'say stored'");
+  ASSERT_EQ(out.code, 0) << out.text;
+  Output failed = Kopt("KOPT_TEST_KEY=sk-the-wrong-one-777",
+                       "--db " + db + " llm test openai:echo@" + server_->openai_url() +
+                           " --api-key-env KOPT_TEST_KEY");
+  EXPECT_EQ(failed.code, 1) << failed.text;
+  {
+    Store store(db, Store::OpenMode::kExisting);
+    std::int64_t calls = store.WithDatabase([](Database& d) {
+      return d.QueryInt("SELECT count(*) FROM llm_calls WHERE purpose = 'test'");
+    });
+    EXPECT_EQ(calls, 2) << "the successful and the failed call";
+  }
+  // The database file, its WAL and its shared memory hold neither key, in any form.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::ifstream in(db + suffix, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find(kKey), std::string::npos) << db << suffix;
+    EXPECT_EQ(bytes.find("sk-the-wrong-one-777"), std::string::npos) << db << suffix;
+  }
+}
+
 TEST_F(LlmCliTest, AFailedCallExitsWithOneAndNeverPrintsTheKey) {
   Output out =
       Kopt("KOPT_TEST_KEY=sk-the-wrong-one-4242",
@@ -89,9 +116,10 @@ TEST_F(LlmCliTest, ConfigurationErrorsExitWithTwo) {
   Output no_key = Kopt("env -u OPENAI_API_KEY", "llm test openai:gpt-5-mini");
   EXPECT_EQ(no_key.code, 2);
   EXPECT_NE(no_key.text.find("OPENAI_API_KEY is not set"), std::string::npos) << no_key.text;
-  Output replay = Kopt("", "llm test replay:openai:gpt-5-mini");
+  Output replay = Kopt("", "--db " + server_->dir() + "/none.db llm test replay:openai:gpt-5-mini");
   EXPECT_EQ(replay.code, 2);
-  EXPECT_NE(replay.text.find("no call log"), std::string::npos) << replay.text;
+  EXPECT_NE(replay.text.find("replay answers from a store"), std::string::npos) << replay.text;
+  EXPECT_NE(replay.text.find("none.db does not exist"), std::string::npos) << replay.text;
   Output no_sub = Kopt("", "llm");
   EXPECT_EQ(no_sub.code, 2);
 }
