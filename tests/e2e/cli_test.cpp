@@ -26,6 +26,15 @@ Output Kopt(const std::string& args) { return testing::RunKopt(args); }
 
 const std::string kRoot = KOPT_SOURCE_DIR;
 
+TEST(CliTest, TheSuiteTableInTheDocsIsWhatKoptTasksPrints) {
+  Output out = Kopt("tasks --format markdown");
+  ASSERT_EQ(out.code, 0) << out.text;
+  std::ifstream in(kRoot + "/docs/tasks.md");
+  std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(doc.find(out.text), std::string::npos)
+      << "docs/tasks.md is stale; regenerate its table with `kopt tasks --format markdown`";
+}
+
 TEST(CliTest, TasksListsTheQuickSuite) {
   Output out = Kopt("tasks --suite quick --format json");
   ASSERT_EQ(out.code, 0) << out.text;
