@@ -6,6 +6,7 @@
 #include "evaluator/cuda_driver.h"
 #include "results/store.h"
 #include "tests/support/fake_llm_server_process.h"
+#include "tests/support/require_gpu.h"
 #include "tests/support/run_kopt.h"
 
 #include <gtest/gtest.h>
@@ -51,12 +52,7 @@ std::string ReadAll(const std::string& path) {
 }
 
 TEST(OptimizeE2eTest, TheFasterKernelWinsAndFailuresAreStoredWithTheirStatus) {
-  std::string why;
-  if (!DriverAvailable(&why)) {
-    const char* require = std::getenv("KOPT_REQUIRE_GPU");
-    if (require && std::string(require) == "1") FAIL() << "KOPT_REQUIRE_GPU=1 but " << why;
-    GTEST_SKIP() << why;
-  }
+  KOPT_SKIP_WITHOUT_GPU();
   char dir_template[] = "/tmp/kopt-optimize-e2e-XXXXXX";
   ASSERT_TRUE(::mkdtemp(dir_template));
   fs::path dir = dir_template;

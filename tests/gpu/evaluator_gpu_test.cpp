@@ -4,6 +4,7 @@
 #include "core/json_fields.h"
 #include "evaluator/cuda_driver.h"
 #include "evaluator/cuda_evaluator.h"
+#include "tests/support/require_gpu.h"
 
 #include <gtest/gtest.h>
 
@@ -17,16 +18,9 @@ namespace fs = std::filesystem;
 
 const fs::path kRoot = KOPT_SOURCE_DIR;
 
-// Skips without a GPU, unless KOPT_REQUIRE_GPU=1 makes that a failure.
 class EvaluatorGpuTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string why;
-    if (DriverAvailable(&why)) return;
-    const char* require = std::getenv("KOPT_REQUIRE_GPU");
-    if (require && std::string(require) == "1") FAIL() << "KOPT_REQUIRE_GPU=1 but " << why;
-    GTEST_SKIP() << why;
-  }
+  void SetUp() override { KOPT_SKIP_WITHOUT_GPU(); }
 };
 
 Task Quick(const std::string& name) { return LoadTask((kRoot / "tasks/quick" / name).string()); }

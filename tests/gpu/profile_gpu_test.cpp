@@ -9,6 +9,7 @@
 #include "evaluator/cuda_evaluator.h"
 #include "evaluator/nvrtc_compiler.h"
 #include "evaluator/peak_cache.h"
+#include "tests/support/require_gpu.h"
 
 #include <gtest/gtest.h>
 
@@ -31,13 +32,7 @@ const fs::path kData = kRoot / "tests/data";
 
 class ProfileGpuTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string why;
-    if (DriverAvailable(&why)) return;
-    const char* require = std::getenv("KOPT_REQUIRE_GPU");
-    if (require && std::string(require) == "1") FAIL() << "KOPT_REQUIRE_GPU=1 but " << why;
-    GTEST_SKIP() << why;
-  }
+  void SetUp() override { KOPT_SKIP_WITHOUT_GPU(); }
   void TearDown() override { ::unsetenv("KOPT_PROFILER_DENY"); }
 };
 

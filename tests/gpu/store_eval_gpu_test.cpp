@@ -2,6 +2,7 @@
 // `kopt eval` records into the store on a real GPU: the second evaluation of the same kernel is
 // answered from the store, --force measures again, and the leaderboard shows the result.
 #include "evaluator/cuda_driver.h"
+#include "tests/support/require_gpu.h"
 #include "tests/support/run_kopt.h"
 #include "tests/support/store_fixtures.h"
 
@@ -21,12 +22,7 @@ using testing::Output;
 Output Kopt(const std::string& args) { return testing::RunKopt(args, "2>/dev/null"); }
 
 TEST(StoreEvalGpuTest, EvalRecordsAnswersFromTheStoreAndForceMeasuresAgain) {
-  std::string why;
-  if (!DriverAvailable(&why)) {
-    const char* require = std::getenv("KOPT_REQUIRE_GPU");
-    if (require && std::string(require) == "1") FAIL() << "KOPT_REQUIRE_GPU=1 but " << why;
-    GTEST_SKIP() << why;
-  }
+  KOPT_SKIP_WITHOUT_GPU();
   testing::TempDir dir;
   std::string db = dir.File("kopt.db");
   std::string eval = "--db " + db + " eval transpose_fp32 " + std::string(KOPT_SOURCE_DIR) +

@@ -8,6 +8,7 @@
 #include "evaluator/cuda_driver.h"
 #include "evaluator/cuda_evaluator.h"
 #include "tests/gpu/cpu_reference.h"
+#include "tests/support/require_gpu.h"
 
 #include <gtest/gtest.h>
 
@@ -54,12 +55,7 @@ TEST(TaskReferenceTest, EveryTaskHasACpuReference) {
 }
 
 TEST(TaskReferenceTest, EveryReferenceAgreesWithItsCpuTwin) {
-  std::string why;
-  if (!DriverAvailable(&why)) {
-    const char* require = std::getenv("KOPT_REQUIRE_GPU");
-    if (require && std::string(require) == "1") FAIL() << "KOPT_REQUIRE_GPU=1 but " << why;
-    GTEST_SKIP() << why;
-  }
+  KOPT_SKIP_WITHOUT_GPU();
   CudaEvaluatorConfig config;
   config.worker_binary = KOPT_BINARY;
   CudaEvaluator evaluator(config);
