@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <map>
+#include <memory>
 #include <set>
 
 namespace kopt {
@@ -210,6 +211,48 @@ TEST(LlmSearchTest, ASpentTaskBudgetStopsTheTaskAndSaysWhichLimit) {
   EXPECT_NE(out.stop_reason.find("call"), std::string::npos) << "[" << out.stop_reason << "]";
   EXPECT_NE(out.stop_reason.find("tiny"), std::string::npos) << out.stop_reason;
   EXPECT_EQ(run.Usage().calls, 7) << "the run's budget saw every call";
+}
+
+// The plan prompts of one search, as cache keys.
+std::set<std::string> PlanKeys(const testing::MemoryCallLog& log) {
+  std::set<std::string> keys;
+  for (const auto& r : log.records()) {
+    if (r.purpose == "plan") keys.insert(r.cache_key);
+  }
+  return keys;
+}
+
+TEST(LlmSearchTest, ModelsSplittingThePlansAskWhatOneModelAskingAllWouldAsk) {
+  Task task = TinyTask();
+  Menu menu = TestMenu();
+  PromptLibrary prompts;
+  SearchConfig config;
+  config.iterations = 1;
+  DeviceInfo device;
+  device.arch = "sm_90a";
+  auto run = [&](std::vector<LlmProposerConfig> shares) {
+    ScriptedLlm llm;
+    testing::MemoryCallLog log;
+    RecordingFake evaluator;
+    std::vector<std::unique_ptr<LlmProposer>> owned;
+    std::vector<Proposer*> proposers;
+    for (const auto& share : shares) {
+      owned.push_back(std::make_unique<LlmProposer>(
+          share, llm, llm, menu, prompts, [&](const Task&) { return &log; }, nullptr));
+      proposers.push_back(owned.back().get());
+    }
+    Search(config, evaluator, proposers, device).Run({task});
+    return PlanKeys(log);
+  };
+  LlmProposerConfig all;
+  all.plans = 3;
+  LlmProposerConfig first = all, second = all;
+  first.plans = 2;
+  second.plans = 1;
+  second.first_plan = 2;
+  std::set<std::string> one = run({all});
+  EXPECT_EQ(one.size(), 3u);
+  EXPECT_EQ(run({first, second}), one);
 }
 
 TEST(LlmSearchTest, TheSameInputsGiveTheSameCallsAndTheSameWinner) {
