@@ -9,6 +9,7 @@
 #include "agent/search.h"
 #include "agent/tune_proposer.h"
 #include "cli/command.h"
+#include "cli/search_report.h"
 #include "cli/store_access.h"
 #include "cli/task_lookup.h"
 #include "evaluator/cuda_evaluator.h"
@@ -86,113 +87,6 @@ nlohmann::json RunConfig(const OptimizeOptions& o, const std::vector<Task>& task
           {"profile", o.profile},
           {"seeds", s.eval.seeds},
           {"menu", o.menu}};
-}
-
-std::string Money(double usd) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "$%.2f", usd);
-  return buf;
-}
-
-// Progress: one status line rewritten in place on a terminal; plain lines otherwise.
-class ProgressView {
- public:
-  ProgressView(bool terminal, std::function<std::string(const std::string&)> spend)
-      : terminal_(terminal), spend_(std::move(spend)) {}
-
-  void Update(const TaskProgress& p) {
-    std::string line = p.task + " it " + std::to_string(p.iteration) + "/" +
-                       std::to_string(p.iterations) + " best " + SpeedupText(p.best_speedup) +
-                       ", " + std::to_string(p.correct) + "/" + std::to_string(p.candidates) +
-                       " correct" + spend_(p.task);
-    bool done = p.state.rfind("done", 0) == 0;
-    if (done) {
-      Clear();
-      std::printf("%-26s done: %s; best %s, %d/%d correct%s\n", p.task.c_str(),
-                  p.state.substr(6).c_str(), SpeedupText(p.best_speedup).c_str(), p.correct,
-                  p.candidates, spend_(p.task).c_str());
-      active_.erase(p.task);
-    } else {
-      bool new_iteration = last_iteration_[p.task] != p.iteration;
-      last_iteration_[p.task] = p.iteration;
-      active_[p.task] = line;
-      if (!terminal_ && new_iteration) std::printf("%s\n", line.c_str());
-    }
-    if (terminal_) Draw();
-    std::fflush(stdout);
-  }
-
-  void Clear() {
-    if (terminal_ && drawn_) std::printf("\r\033[K");
-    drawn_ = false;
-  }
-
- private:
-  void Draw() {
-    std::string all;
-    for (const auto& [task, line] : active_) all += (all.empty() ? "" : " | ") + line;
-    if (all.size() > 200) all = all.substr(0, 197) + "...";
-    std::printf("\r\033[K%s", all.c_str());
-    drawn_ = !all.empty();
-  }
-
-  bool terminal_;
-  std::function<std::string(const std::string&)> spend_;
-  std::map<std::string, std::string> active_;
-  std::map<std::string, int> last_iteration_;
-  bool drawn_ = false;
-};
-
-void PrintSummary(const std::vector<TaskOutcome>& outcomes, const std::vector<Task>& tasks,
-                  const std::function<double(const Task&)>& spend) {
-  std::printf("\n%-30s %-9s %10s %-22s %-18s %8s %9s %4s  %s\n", "task", "best by", "latency",
-              "vs reference", "vs vendor", "roofline", "correct", "its", "stopped");
-  for (std::size_t i = 0; i < outcomes.size(); ++i) {
-    const TaskOutcome& o = outcomes[i];
-    std::string by = "-", latency = "-", vs_ref = "-", vs_vendor = "-", roof = "-";
-    if (o.best) {
-      const EvalResult& r = o.best->result;
-      by = o.best->provenance.proposer;
-      char buf[64];
-      if (r.timing) {
-        std::snprintf(buf, sizeof buf, "%.4f ms", r.timing->event_ms.median);
-        latency = buf;
-      }
-      vs_ref = SpeedupText(r.speedup);
-      vs_vendor = SpeedupText(r.baseline_speedup);
-      if (r.roofline) {
-        std::snprintf(buf, sizeof buf, "%.0f%%", r.roofline->fraction * 100);
-        roof = buf;
-      }
-    }
-    std::string correct = std::to_string(o.correct) + "/" + std::to_string(o.candidates);
-    std::string stop = o.stop_reason;
-    double usd = spend(tasks[i]);
-    if (usd > 0) stop += ", " + Money(usd);
-    std::printf("%-30s %-9s %10s %-22s %-18s %8s %9s %4d  %s\n", o.task.c_str(), by.c_str(),
-                latency.c_str(), vs_ref.c_str(), vs_vendor.c_str(), roof.c_str(), correct.c_str(),
-                o.iterations_run, stop.c_str());
-  }
-}
-
-nlohmann::json OutcomeJson(const TaskOutcome& o, double usd) {
-  nlohmann::json j = {{"task", o.task},
-                      {"candidates", o.candidates},
-                      {"correct", o.correct},
-                      {"duplicates", o.duplicates},
-                      {"statuses", o.statuses},
-                      {"iterations", o.iterations_run},
-                      {"stop_reason", o.stop_reason},
-                      {"wall_s", o.wall_s},
-                      {"eval_s", o.eval_s},
-                      {"llm_usd", usd}};
-  if (o.best) {
-    j["best"] = {{"key", o.best->key},
-                 {"proposer", o.best->provenance.proposer},
-                 {"history", o.best->history},
-                 {"result", ToJson(o.best->result)}};
-  }
-  return j;
 }
 
 int RunOptimize(OptimizeOptions o, const GlobalOptions& global) {
