@@ -5,9 +5,11 @@
 //   // LAT=2.0                    the median in ms (default 1.0)
 //   // FASTER_WITH=T              each unit of the tunable T divides the latency by (1 + 0.1 T)
 // Timing samples have 0.1% spread and n = 30, so the noise band of a comparison is the 1% floor.
+// Also here: the one-tensor task the search's tests run on.
 #pragma once
 
 #include "core/evaluator.h"
+#include "core/sha256.h"
 
 #include <atomic>
 #include <map>
@@ -16,6 +18,30 @@
 #include <vector>
 
 namespace kopt::testing {
+
+/// 30 samples around `median_ms`, 0.1% apart: a measurement whose noise band is the 1% floor.
+inline TimingInfo QuietTiming(double median_ms) {
+  std::vector<double> samples;
+  for (int i = 0; i < 30; ++i) samples.push_back(median_ms * (1 + 0.001 * ((i % 3) - 1)));
+  TimingInfo t;
+  t.event_ms = Summarize(samples);
+  return t;
+}
+
+/// A copy of N = 64 floats with the given reference and (optional) starter sources.
+inline Task TinyTask(const std::string& reference, const std::string& starter = "") {
+  Task task = ParseTask(R"({"schema_version": 1, "name": "tiny", "description": "copy",
+    "op_class": "data_movement", "symbols": {"N": 64},
+    "tensors": [{"name": "X", "dtype": "f32", "shape": ["N"], "role": "input"},
+                {"name": "Y", "dtype": "f32", "shape": ["N"], "role": "output"}],
+    "tolerance": {"rtol": 1e-5, "atol": 1e-5}, "flops": "0", "bytes": "8*N"})",
+                        "tiny/task.json");
+  task.dir = "tasks/test/tiny";
+  task.reference_source = reference;
+  task.starter_source = starter;
+  task.content_hash = Sha256Hex(reference);
+  return task;
+}
 
 class FakeEvaluator : public Evaluator {
  public:
@@ -37,10 +63,7 @@ class FakeEvaluator : public Evaluator {
     if (auto it = request.tunables.find(faster_with); it != request.tunables.end()) {
       latency /= 1 + 0.1 * static_cast<double>(it->second);
     }
-    TimingInfo t;
-    std::vector<double> samples;
-    for (int i = 0; i < 30; ++i) samples.push_back(latency * (1 + 0.001 * ((i % 3) - 1)));
-    t.event_ms = Summarize(samples);
+    TimingInfo t = QuietTiming(latency);
     r.timing = t;
     TimingInfo ref;
     ref.event_ms = Summarize(std::vector<double>(30, 10.0));

@@ -24,18 +24,7 @@ std::string Kernel(const std::string& markers) {
          markers + "\nextern \"C\" __global__ void k(const float* x, float* y, int n) {}\n";
 }
 
-Task TinyTask() {
-  Task task = ParseTask(R"({"schema_version": 1, "name": "tiny", "description": "copy",
-    "op_class": "data_movement", "symbols": {"N": 64},
-    "tensors": [{"name": "X", "dtype": "f32", "shape": ["N"], "role": "input"},
-                {"name": "Y", "dtype": "f32", "shape": ["N"], "role": "output"}],
-    "tolerance": {"rtol": 1e-5, "atol": 1e-5}, "flops": "0", "bytes": "8*N"})",
-                        "tiny/task.json");
-  task.dir = "tasks/test/tiny";
-  task.reference_source = Kernel("// DEPTH=0 // LAT=10");
-  task.content_hash = Sha256Hex(task.reference_source);
-  return task;
-}
+Task TinyTask() { return testing::TinyTask(Kernel("// DEPTH=0 // LAT=10")); }
 
 int Depth(const std::string& text) {
   std::size_t at = text.rfind("// DEPTH=");

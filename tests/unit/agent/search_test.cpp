@@ -17,25 +17,12 @@ namespace kopt {
 namespace {
 
 using testing::FakeEvaluator;
+using testing::TinyTask;
 
 std::string Kernel(const std::string& markers, const std::string& tunables = "") {
   std::string block = R"({"launch": [{"kernel": "k", "grid": [1], "block": [32], "args": []}])";
   if (!tunables.empty()) block += R"(, "tunables": )" + tunables;
   return "/*@kopt\n" + block + "}\n@kopt*/\n" + markers + "\n";
-}
-
-Task TinyTask(const std::string& reference, const std::string& starter = "") {
-  Task task = ParseTask(R"({"schema_version": 1, "name": "tiny", "description": "d",
-    "op_class": "reduction", "symbols": {"N": 64},
-    "tensors": [{"name": "X", "dtype": "f32", "shape": ["N"], "role": "input"},
-                {"name": "Y", "dtype": "f32", "shape": ["N"], "role": "output"}],
-    "tolerance": {"rtol": 1e-5, "atol": 1e-5}, "flops": "N", "bytes": "8*N"})",
-                        "tiny/task.json");
-  task.dir = "tasks/test/tiny";
-  task.reference_source = reference;
-  task.starter_source = starter;
-  task.content_hash = Sha256Hex(reference);
-  return task;
 }
 
 // Proposes what a test function returns for each parent; repairs with another function.
@@ -89,11 +76,7 @@ SearchNode Node(const std::string& key, double latency_ms, bool suspicious = fal
   SearchNode n;
   n.key = key;
   n.result.status = EvalStatus::kCorrect;
-  TimingInfo t;
-  std::vector<double> samples;
-  for (int i = 0; i < 30; ++i) samples.push_back(latency_ms * (1 + 0.001 * ((i % 3) - 1)));
-  t.event_ms = Summarize(samples);
-  n.result.timing = t;
+  n.result.timing = testing::QuietTiming(latency_ms);
   if (suspicious) n.result.roofline = Roofline{0, 0, 0, 1.4, "memory", true};
   return n;
 }
