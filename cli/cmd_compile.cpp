@@ -4,6 +4,7 @@
 #include "cli/candidate_options.h"
 #include "cli/task_lookup.h"
 #include "core/json_fields.h"
+#include "evaluator/cuda_evaluator.h"
 #include "evaluator/nvrtc_compiler.h"
 
 #include <cstdio>
@@ -23,7 +24,7 @@ int RunCompile(const CompileOptionsCli& o) {
   LaunchBlock block = ParseLaunchBlock(source, o.candidate.file);
   TunableChoice choice = ChooseTunables(block, ParseDefines(o.candidate.defines));
   ValidateLaunchBlock(block, task, choice, o.candidate.file);
-  NvrtcCompiler compiler(o.no_cache ? "" : DefaultCacheDir());
+  NvrtcCompiler compiler(o.no_cache ? "" : DefaultCacheDir(), SelfExecutable());
   CompileRequest request;
   request.source = source;
   request.file = o.candidate.file;

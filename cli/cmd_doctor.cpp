@@ -3,6 +3,7 @@
 // measured copy bandwidth, the roofline's ceilings and a real counter collection. Without a
 // driver it says which commands need one.
 #include "cli/command.h"
+#include "evaluator/cuda_evaluator.h"
 #include "evaluator/cupti_profiler.h"
 #include "evaluator/doctor.h"
 
@@ -54,7 +55,7 @@ int ListMetrics(const DoctorReport& r) {
 }
 
 int RunDoctorCommand(bool measure, const std::string& format, bool metrics) {
-  DoctorReport r = RunDoctor(measure);
+  DoctorReport r = RunDoctor(measure, SelfExecutable());
   if (metrics) return ListMetrics(r);
   if (format == "json") {
     nlohmann::json devices = nlohmann::json::array();
@@ -74,22 +75,26 @@ int RunDoctorCommand(bool measure, const std::string& format, bool metrics) {
                            {"probe_dram_pct", d.probe_dram_pct},
                            {"note", d.counters_note}}}});
     }
-    nlohmann::json j = {{"kopt", std::string(KOPT_VERSION) + " (" + KOPT_GIT_SHA + ")"},
-                        {"nvrtc", r.nvrtc_version},
-                        {"cuda_include_dir", r.cuda_include_dir},
-                        {"cache_dir", r.cache_dir},
-                        {"cupti_api_version", r.cupti_api_version},
-                        {"driver_ok", r.driver_ok},
-                        {"driver_error", r.driver_error},
-                        {"driver_version", r.driver_version},
-                        {"counter_permission", r.counter_permission},
-                        {"devices", devices}};
+    nlohmann::json j = {
+        {"kopt", std::string(KOPT_VERSION) + " (" + KOPT_GIT_SHA + ")"},
+        {"nvrtc", r.nvrtc_version},
+        {"cuda_include_dir", r.cuda_include_dir},
+        {"cache_dir", r.cache_dir},
+        {"compile_sandbox", {{"confined", r.compile_sandbox_confined}, {"how", r.compile_sandbox}}},
+        {"cupti_api_version", r.cupti_api_version},
+        {"driver_ok", r.driver_ok},
+        {"driver_error", r.driver_error},
+        {"driver_version", r.driver_version},
+        {"counter_permission", r.counter_permission},
+        {"devices", devices}};
     std::printf("%s\n", j.dump(2).c_str());
     return r.driver_ok && !r.devices.empty() ? kExitOk : kExitFailure;
   }
   std::printf("kopt        %s (%s)\n", KOPT_VERSION, KOPT_GIT_SHA);
   std::printf("NVRTC       %s, headers %s\n", r.nvrtc_version.c_str(), r.cuda_include_dir.c_str());
   std::printf("cubin cache %s\n", r.cache_dir.empty() ? "(none)" : r.cache_dir.c_str());
+  std::printf("sandbox     %s%s\n",
+              r.compile_sandbox_confined ? "" : "NOT CONFINED: ", r.compile_sandbox.c_str());
   std::printf("CUPTI       API version %d, counters: %s\n", r.cupti_api_version,
               r.counter_permission.c_str());
   if (!r.driver_ok) {

@@ -102,6 +102,19 @@ void PrintTable(const Task& task, const std::string& file, const EvalResult& r) 
     std::printf("checks     %zu passed, max rel L2 error %.3g\n", r.checks.size(), max_rel_l2);
   }
   if (r.timing) PrintTiming("time", *r.timing);
+  if (r.sanitizer) {
+    if (!r.sanitizer->ran) {
+      std::printf("sanitizer  not run: %s\n", r.sanitizer->note.c_str());
+    } else {
+      std::printf("sanitizer  %s in %.1f s:", r.sanitizer->clean() ? "clean" : "FOUND ERRORS",
+                  r.sanitizer->wall_ms / 1000);
+      for (const auto& t : r.sanitizer->tools) {
+        std::printf(" %s %d error(s) %d warning(s)%s;", t.tool.c_str(), t.errors, t.warnings,
+                    t.note.empty() ? "" : (" (" + t.note + ")").c_str());
+      }
+      std::printf("\n");
+    }
+  }
   if (r.reference_timing) PrintTiming("reference", *r.reference_timing);
   if (r.speedup) {
     std::printf("speedup    %.3fx over the reference (noise band %.3f-%.3f)\n", r.speedup->value,
@@ -120,12 +133,13 @@ nlohmann::json RunConfig(const EvalOptionsCli& o, const Task& task) {
           {"defines", o.candidate.defines},
           {"device", o.device},
           {"seeds", o.eval.seeds},
-          {"base_seed", o.eval.base_seed},
+          {"pool_size", o.eval.pool_size},
           {"time", !o.no_time},
           {"noise_target", o.eval.noise_target},
           {"max_timing_s", o.eval.max_timing_s},
           {"min_samples", o.eval.min_samples},
           {"timeout_s", o.eval.timeout_s},
+          {"sanitize", o.eval.sanitize},
           {"force", o.force}};
 }
 
@@ -230,6 +244,9 @@ void AddEvalCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
                   "Relative standard error of the median to stop timing at")
       ->capture_default_str();
   cmd->add_flag("--no-time", options->no_time, "Check correctness only");
+  cmd->add_flag("--sanitize", options->eval.sanitize,
+                "After a correct result, run compute-sanitizer (memcheck, racecheck, initcheck, "
+                "synccheck) over the checks at the check sizes");
   cmd->add_flag("--profile{default}", options->profile,
                 "Hardware counters after timing: --profile (one pass) or --profile=deep")
       ->check(CLI::IsMember({"default", "deep"}));

@@ -4,9 +4,13 @@
 #include "core/error.h"
 
 #include <cstdio>
+#include <sys/prctl.h>
 
 int main(int argc, char** argv) {
   using namespace kopt::cli;
+  // Not dumpable: no process of the same user (a compile server, a candidate's worker) can read
+  // this one's memory or /proc/<pid>/environ, where the API keys are.
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   CLI::App app{"kopt: an LLM-driven optimizer for CUDA kernels"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(KOPT_VERSION) + " (" + KOPT_GIT_SHA + ")");

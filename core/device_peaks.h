@@ -27,6 +27,14 @@ struct DevicePeaks {
   double measure_ms = 0;    // how long the measurement took
   std::string measured_at;  // UTC, ISO 8601
   std::string note;         // what could not be measured, and why
+
+  // The specification's ceilings (rated clocks x units; core/roofline.h SpecCeilings), which
+  // bound the `suspicious` flag: a measured ceiling (a library's GEMM rate) is beaten by honest
+  // kernels, a specification's is not. 0: unknown. Not cached: derived from the device.
+  double spec_dram_gbps = 0;
+  double spec_fp32_tflops = 0;
+  double spec_bf16_tflops = 0;
+  double spec_fp16_tflops = 0;
 };
 
 nlohmann::json ToJson(const DevicePeaks& p);

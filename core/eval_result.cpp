@@ -60,7 +60,9 @@ Summary SummaryFromJson(const json& j) {
 json ToJson(const TimingInfo& t) {
   json j = {{"event_ms", ToJson(t.event_ms)},
             {"sm_clock_mhz", t.sm_clock_mhz},
-            {"input_sets", t.input_sets}};
+            {"input_sets", t.input_sets},
+            {"seeds", t.seeds},
+            {"verified_samples", t.verified_samples}};
   if (t.kernel_ms) j["kernel_ms"] = ToJson(*t.kernel_ms);
   return j;
 }
@@ -71,6 +73,8 @@ TimingInfo TimingFromJson(const json& j) {
   if (j.contains("kernel_ms")) t.kernel_ms = SummaryFromJson(j.at("kernel_ms"));
   t.sm_clock_mhz = j.value("sm_clock_mhz", 0.0);
   t.input_sets = j.value("input_sets", 0);
+  t.seeds = j.value("seeds", std::vector<std::uint64_t>{});
+  t.verified_samples = j.value("verified_samples", 0);
   return t;
 }
 
@@ -95,6 +99,7 @@ json ToJson(const EvalResult& r) {
   }
   json j = {{"status", EvalStatusName(r.status)},
             {"message", r.message},
+            {"check", r.check},
             {"compile",
              {{"log", r.compile.log},
               {"compile_ms", r.compile.compile_ms},
@@ -118,12 +123,28 @@ json ToJson(const EvalResult& r) {
                      {"fraction", f.fraction},
                      {"bound", f.bound},
                      {"suspicious", f.suspicious},
+                     {"spec_floor_ms", f.spec_floor_ms},
                      {"time_ms", f.time_ms},
                      {"peak_gbps", f.peak_gbps},
                      {"peak_tflops", f.peak_tflops},
                      {"compute_peak", f.compute_peak}};
   }
   if (r.profile) j["profile"] = ToJson(*r.profile);
+  if (r.sanitizer) {
+    json tools = json::array();
+    for (const auto& t : r.sanitizer->tools) {
+      tools.push_back({{"tool", t.tool},
+                       {"errors", t.errors},
+                       {"warnings", t.warnings},
+                       {"first_error", t.first_error},
+                       {"note", t.note}});
+    }
+    j["sanitizer"] = {{"ran", r.sanitizer->ran},
+                      {"clean", r.sanitizer->clean()},
+                      {"note", r.sanitizer->note},
+                      {"wall_ms", r.sanitizer->wall_ms},
+                      {"tools", tools}};
+  }
   return j;
 }
 
@@ -131,6 +152,7 @@ EvalResult EvalResultFromJson(const json& j) {
   EvalResult r;
   r.status = ParseEvalStatus(j.at("status").get<std::string>()).value_or(EvalStatus::kCrashed);
   r.message = j.value("message", "");
+  r.check = j.value("check", "");
   if (j.contains("compile")) {
     const json& c = j.at("compile");
     r.compile.log = c.value("log", "");
@@ -164,8 +186,21 @@ EvalResult EvalResultFromJson(const json& j) {
     r.roofline->peak_gbps = f.value("peak_gbps", 0.0);
     r.roofline->peak_tflops = f.value("peak_tflops", 0.0);
     r.roofline->compute_peak = f.value("compute_peak", "");
+    r.roofline->spec_floor_ms = f.value("spec_floor_ms", 0.0);
   }
   if (j.contains("profile")) r.profile = ProfileFromJson(j.at("profile"));
+  if (j.contains("sanitizer")) {
+    const json& s = j.at("sanitizer");
+    SanitizerReport report;
+    report.ran = s.value("ran", false);
+    report.note = s.value("note", "");
+    report.wall_ms = s.value("wall_ms", 0.0);
+    for (const auto& t : s.value("tools", json::array())) {
+      report.tools.push_back({t.value("tool", ""), t.value("errors", 0), t.value("warnings", 0),
+                              t.value("first_error", ""), t.value("note", "")});
+    }
+    r.sanitizer = report;
+  }
   r.device = j.value("device", "");
   r.wall_ms = j.value("wall_ms", 0.0);
   return r;

@@ -51,7 +51,9 @@ struct TimingInfo {
   Summary event_ms;                  // CUDA events around the whole launch sequence
   std::optional<Summary> kernel_ms;  // CUPTI activity: sum of the sequence's kernel durations
   double sm_clock_mhz = 0;
-  int input_sets = 0;  // inputs rotated among while timing
+  int input_sets = 0;                // inputs rotated among while timing
+  std::vector<std::uint64_t> seeds;  // of those input sets (never a correctness check's)
+  int verified_samples = 0;          // timed runs whose outputs were checked (0: not checked)
 };
 
 /// The vendor library's time for the same task (DESIGN.md section 3, `baseline`).
@@ -66,9 +68,10 @@ struct Roofline {
   double achieved_gbps = 0;
   double achieved_tflops = 0;
   double floor_ms = 0;
-  double fraction = 0;      // floor_ms / measured median: 1.0 is at the roofline
-  std::string bound;        // "memory" or "compute"
-  bool suspicious = false;  // faster than the floor allows: never wins without a recheck
+  double fraction = 0;       // floor_ms / measured median: 1.0 is at the roofline
+  std::string bound;         // "memory" or "compute"
+  bool suspicious = false;   // faster than the specification allows: never wins
+  double spec_floor_ms = 0;  // the floor of the specification's ceilings (0: unknown)
 
   double time_ms = 0;        // the time measured against the floor (CUPTI kernels, else events)
   double peak_gbps = 0;      // the ceilings used (core/roofline.h says which applies)
@@ -76,9 +79,36 @@ struct Roofline {
   std::string compute_peak;  // "fp32 FMA", "bf16 tensor cores", ...
 };
 
+/// One compute-sanitizer tool's verdict on a candidate.
+struct SanitizerTool {
+  std::string tool;  // memcheck, racecheck, initcheck, synccheck
+  int errors = 0;
+  int warnings = 0;
+  std::string first_error;  // the report's first error block, for the message
+  std::string note;         // how it ended when not cleanly ("timed out after 300 s")
+};
+
+/// Whether the sanitizer pass ran and what it found (`kopt eval --sanitize`, a task's new best).
+struct SanitizerReport {
+  bool ran = false;
+  std::string note;  // why it did not run ("compute-sanitizer not found")
+  std::vector<SanitizerTool> tools;
+  double wall_ms = 0;
+  bool clean() const {
+    if (!ran) return false;
+    for (const auto& t : tools) {
+      if (t.errors > 0) return false;
+    }
+    return true;
+  }
+};
+
 struct EvalResult {
   EvalStatus status = EvalStatus::kCrashed;
   std::string message;
+  /// The check that failed it ("tolerance", "timed_outputs", ...; evaluator/README.md lists
+  /// them); "" when correct or when no check applies (a compile error).
+  std::string check;
   CompileInfo compile;
   std::vector<CheckRecord> checks;
   std::optional<TimingInfo> timing;
@@ -87,7 +117,8 @@ struct EvalResult {
   std::optional<BaselineTiming> baseline;
   std::optional<Speedup> baseline_speedup;  // over the vendor baseline
   std::optional<Roofline> roofline;
-  std::optional<Profile> profile;  // hardware counters and resources, when asked for
+  std::optional<Profile> profile;            // hardware counters and resources, when asked for
+  std::optional<SanitizerReport> sanitizer;  // when asked for
   std::string device;
   double wall_ms = 0;
 

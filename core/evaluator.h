@@ -16,7 +16,11 @@ namespace kopt {
 
 struct EvalOptions {
   int seeds = 3;
-  std::uint64_t base_seed = 0x6b6f7074;  // seeds are base_seed + 0, 1, ...
+  /// The run's secret: every evaluation draws its check and timing seeds from the pool of
+  /// `pool_size` seeds it names (so reference outputs are cached within the pool), and records
+  /// them in its result. 0: the evaluator draws a secret of its own.
+  std::uint64_t seed_pool = 0;
+  int pool_size = 16;
   bool time = true;
   double noise_target = 0.005;  // relative standard error of the median to stop at
   double max_timing_s = 1.0;    // cap on GPU time spent sampling one kernel
@@ -24,6 +28,11 @@ struct EvalOptions {
   double timeout_s = 60;                       // deadline for one evaluation in the worker
   ProfileLevel profile = ProfileLevel::kNone;  // hardware counters after timing (needs `time`)
   std::vector<std::string> profile_metrics;    // CUPTI metrics beyond the level's set
+  /// After a correct result: compute-sanitizer's tools over the checks at the check sizes.
+  bool sanitize = false;
+  double sanitize_timeout_s = 600;  // per tool
+  /// Only the task's check sizes (the sanitizer pass); the main size is skipped.
+  bool check_sizes_only = false;
 };
 
 /// Where a candidate came from, for whoever records evaluations (the store); the GPU ignores it.

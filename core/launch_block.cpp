@@ -208,6 +208,8 @@ LaunchBlock ParseLaunchBlock(const std::string& source, const std::string& file)
     spec.kernel = RequiredString(l, "kernel", where);
     if (!IsName(spec.kernel))
       where.Key("kernel").Fail("'" + spec.kernel + "' is not a C identifier");
+    if (spec.kernel.rfind("kopt_", 0) == 0)
+      where.Key("kernel").Fail("'" + spec.kernel + "': names starting with kopt_ are kopt's own");
     spec.grid = Dims(RequiredField(l, "grid", where), where.Key("grid"), true);
     spec.block = Dims(RequiredField(l, "block", where), where.Key("block"), true);
     spec.cluster = Dims(l.value("cluster", json()), where.Key("cluster"), false);

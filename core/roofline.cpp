@@ -35,6 +35,19 @@ std::optional<ComputeCeiling> ComputeCeilingFor(const Task& task, const DevicePe
   return ceiling;
 }
 
+void AddSpecCeilings(DevicePeaks& peaks, const DeviceInfo& d) {
+  double sm_hz = d.sm_clock_khz * 1e3;
+  peaks.spec_dram_gbps = 2.0 * d.memory_clock_khz * 1e3 * d.memory_bus_bits / 8 / 1e9;
+  int fp32_lanes = d.cc_major == 8 && d.cc_minor == 0 ? 64 : 128;
+  peaks.spec_fp32_tflops = 2.0 * fp32_lanes * d.sm_count * sm_hz / 1e12;
+  // Dense FLOPs per SM per clock of bf16/f16 MMA with fp32 accumulation.
+  int tensor_flops = d.cc_major == 9 && d.cc_minor == 0   ? 4096
+                     : d.cc_major == 8 && d.cc_minor == 0 ? 2048
+                                                          : 0;
+  peaks.spec_bf16_tflops = peaks.spec_fp16_tflops =
+      static_cast<double>(tensor_flops) * d.sm_count * sm_hz / 1e12;
+}
+
 std::optional<Roofline> ComputeRoofline(const Task& task, const TimingInfo& timing,
                                         const DevicePeaks& peaks) {
   auto flops = static_cast<double>(EvalExpr(task.flops, task.symbols));
@@ -61,7 +74,20 @@ std::optional<Roofline> ComputeRoofline(const Task& task, const TimingInfo& timi
   r.floor_ms = std::max(memory_ms, compute_ms);
   r.bound = compute_ms > memory_ms ? "compute" : "memory";
   r.fraction = r.floor_ms / time_ms;
-  r.suspicious = r.fraction > kSuspiciousFraction;
+  // Suspicious against the specification where it is known: faster than the clocks and units
+  // allow. A ceiling that is only measured (a library's rate) would flag a kernel that beats
+  // the library.
+  double spec_compute = 0;
+  if (ceiling) {
+    spec_compute = ceiling->name == "fp32 FMA"            ? peaks.spec_fp32_tflops
+                   : ceiling->name == "bf16 tensor cores" ? peaks.spec_bf16_tflops
+                                                          : peaks.spec_fp16_tflops;
+  }
+  double spec_memory_ms = peaks.spec_dram_gbps > 0 ? bytes / (peaks.spec_dram_gbps * 1e9) * 1e3 : 0;
+  double spec_compute_ms = spec_compute > 0 ? flops / (spec_compute * 1e12) * 1e3 : 0;
+  r.spec_floor_ms = std::max(spec_memory_ms, spec_compute_ms);
+  double bound_ms = peaks.spec_dram_gbps > 0 ? r.spec_floor_ms : r.floor_ms;
+  r.suspicious = bound_ms / time_ms > kSuspiciousFraction;
   return r;
 }
 

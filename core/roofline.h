@@ -4,6 +4,7 @@
 // flag for a result faster than that floor (DESIGN.md section 5, "Sanity flags").
 #pragma once
 
+#include "core/device_info.h"
 #include "core/device_peaks.h"
 #include "core/eval_result.h"
 #include "core/task.h"
@@ -28,6 +29,11 @@ struct ComputeCeiling {
 /// only integer inputs, or when the applicable peak was not measured: no ceiling beats a
 /// wrong one, which would flag honest results.
 std::optional<ComputeCeiling> ComputeCeilingFor(const Task& task, const DevicePeaks& peaks);
+
+/// Fills `peaks`' specification ceilings from the device: DRAM from the memory clock and bus
+/// width; FP32 from 128 lanes per SM (64 on sm_80) at the rated SM clock; dense bf16/f16
+/// tensor-core rates for the architectures whose per-SM rate is known (sm_80, sm_90).
+void AddSpecCeilings(DevicePeaks& peaks, const DeviceInfo& device);
 
 /// The roofline of a result timed at the task's main size. The time is the CUPTI kernel median
 /// when there is one (launch overhead is no part of what the hardware bounds), else the event

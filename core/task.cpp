@@ -40,7 +40,7 @@ DType DTypeAt(const json& j, const char* key, const JsonWhere& where) {
 }
 
 InitSpec ParseInit(const json& j, DType dtype, const JsonWhere& where) {
-  RejectUnknownKeys(j, where, {"dist", "mean", "std", "low", "high"});
+  RejectUnknownKeys(j, where, {"dist", "mean", "std", "low", "high", "value", "peak", "every"});
   InitSpec init;
   std::string dist = RequiredString(j, "dist", where);
   auto number = [&](const char* key, double fallback) {
@@ -58,11 +58,19 @@ InitSpec ParseInit(const json& j, DType dtype, const JsonWhere& where) {
     if (j.contains("mean") || j.contains("std"))
       where.Fail(dist + " takes low and high, not mean/std");
     if (init.b <= init.a) where.Key("high").Fail("must be greater than low");
+  } else if (dist == "constant") {
+    init = {InitDist::kConstant, number("value", 0), 0};
+  } else if (dist == "spike") {
+    init = {InitDist::kSpike, number("peak", 0), number("std", 1)};
+    init.every = static_cast<std::int64_t>(number("every", 0));
+    if (init.every < 1) where.Key("every").Fail("must be a positive number of elements");
+    if (init.b <= 0) where.Key("std").Fail("must be positive");
   } else {
-    where.Key("dist").Fail("unknown distribution '" + dist + "' (known: normal, uniform, randint)");
+    where.Key("dist").Fail("unknown distribution '" + dist +
+                           "' (known: normal, uniform, randint, constant, spike)");
   }
-  if (!IsFloat(dtype) && init.dist != InitDist::kRandint) {
-    where.Key("dist").Fail("integer tensors take randint");
+  if (!IsFloat(dtype) && init.dist != InitDist::kRandint && init.dist != InitDist::kConstant) {
+    where.Key("dist").Fail("integer tensors take randint or constant");
   }
   if (init.dist == InitDist::kRandint &&
       (init.a != std::floor(init.a) || init.b != std::floor(init.b))) {
@@ -219,10 +227,10 @@ std::int64_t ElementCount(const std::vector<std::int64_t>& shape) {
 Task ParseTask(const std::string& task_json, const std::string& file) {
   JsonWhere root(file);
   json j = ParseJsonText(task_json, file);
-  RejectUnknownKeys(
-      j, root,
-      {"schema_version", "name", "description", "op_class", "symbols", "check_symbols", "tensors",
-       "scalars", "tolerance", "flops", "bytes", "baseline", "fast_math"});
+  RejectUnknownKeys(j, root,
+                    {"schema_version", "name", "description", "op_class", "symbols",
+                     "check_symbols", "tensors", "scalars", "tolerance", "flops", "bytes",
+                     "baseline", "fast_math", "input_cases", "contract"});
   Task task;
   task.task_json = task_json;
   std::int64_t version = RequiredInt(j, "schema_version", root);
@@ -320,6 +328,48 @@ Task ParseTask(const std::string& task_json, const std::string& file) {
       task.check_symbols.push_back(
           ParseSymbols((*it)[i], root.Key("check_symbols").Index(i), &task.symbols));
     }
+  }
+
+  if (auto it = j.find("input_cases"); it != j.end()) {
+    RequireArray(*it, root.Key("input_cases"));
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      JsonWhere where = root.Key("input_cases").Index(i);
+      const json& c = (*it)[i];
+      RequireObject(c, where);
+      RejectUnknownKeys(c, where, {"name", "why", "inputs"});
+      InputCase input_case;
+      input_case.name = RequiredString(c, "name", where);
+      input_case.why = RequiredString(c, "why", where);
+      const json& inputs = RequiredField(c, "inputs", where);
+      RequireObject(inputs, where.Key("inputs"));
+      for (const auto& [name, init] : inputs.items()) {
+        const TensorSpec* t = task.FindTensor(name);
+        if (!t || t->role != TensorRole::kInput) {
+          where.Key("inputs").Key(name).Fail("not an input tensor of the task");
+        }
+        input_case.inputs.emplace_back(name,
+                                       ParseInit(init, t->dtype, where.Key("inputs").Key(name)));
+      }
+      task.input_cases.push_back(std::move(input_case));
+    }
+  }
+  if (auto it = j.find("contract"); it != j.end()) {
+    JsonWhere where = root.Key("contract");
+    RequireObject(*it, where);
+    RejectUnknownKeys(*it, where, {"ragged", "precision", "ties"});
+    if (auto r = it->find("ragged"); r != it->end()) {
+      RequireObject(*r, where.Key("ragged"));
+      for (const auto& [name, alignment] : r->items()) {
+        if (!task.symbols.count(name))
+          where.Key("ragged").Key(name).Fail("not a symbol of the task");
+        auto a = static_cast<std::int64_t>(NumberAt(alignment, where.Key("ragged").Key(name)));
+        if (a < 1) where.Key("ragged").Key(name).Fail("the alignment must be at least 1");
+        task.contract.ragged.emplace_back(name, a);
+      }
+    }
+    if (it->contains("precision"))
+      task.contract.precision = RequiredString(*it, "precision", where);
+    if (it->contains("ties")) task.contract.ties = RequiredString(*it, "ties", where);
   }
 
   // Every shape and cost expression must evaluate on every size (the baseline check needs them).

@@ -19,12 +19,33 @@ inline constexpr int kTaskSchemaVersion = 1;
 
 enum class TensorRole { kInput, kOutput };
 
-/// How an input is drawn. normal: (a, b) = (mean, std); uniform: [a, b); randint: [a, b).
-enum class InitDist { kNormal, kUniform, kRandint };
+/// How an input is drawn. normal: (a, b) = (mean, std); uniform: [a, b); randint: [a, b);
+/// constant: a; spike: normal(0, b) with a at every `every`-th element (from a random offset).
+/// The values are fixed: the fill kernel takes the enum as an int.
+enum class InitDist { kNormal, kUniform, kRandint, kConstant, kSpike };
 struct InitSpec {
   InitDist dist = InitDist::kNormal;
   double a = 0;
   double b = 1;
+  std::int64_t every = 0;  // spike only
+};
+
+/// An extra input case a correct kernel must survive, where a kernel that is right only on the
+/// default data fails: large magnitudes, constant rows, one dominant element, zeros, ties. Its
+/// inputs override the tensors' init; the others keep theirs. Checked at the check sizes.
+struct InputCase {
+  std::string name;
+  std::string why;
+  std::vector<std::pair<std::string, InitSpec>> inputs;  // tensor name -> init
+};
+
+/// What a kernel may assume and must do, beyond the tolerance: the symbols that may take any
+/// value (a multiple of the given alignment; each evaluation also checks a size drawn from
+/// them), the compute precision allowed, and how ties are broken.
+struct TaskContract {
+  std::vector<std::pair<std::string, std::int64_t>> ragged;  // symbol -> alignment
+  std::string precision;  // e.g. "fp32 accumulation; TF32 and bf16 operands are not allowed"
+  std::string ties;       // e.g. "the lowest index wins"
 };
 
 struct TensorSpec {
@@ -70,6 +91,8 @@ struct Task {
   std::string bytes = "0";
   std::optional<BaselineSpec> baseline;
   bool fast_math = false;
+  std::vector<InputCase> input_cases;
+  TaskContract contract;
   std::string task_json;         // the file's text, as read
   std::string reference_source;  // reference.cu
   /// starter.cu (optional): a hand-written first kernel, often with tunables, that the search

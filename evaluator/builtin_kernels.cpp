@@ -22,7 +22,16 @@ __device__ __forceinline__ double kopt_uniform(u64 seed, u64 stream, u64 i) {
   return ((bits >> 11) + 1) * (1.0 / 9007199254740992.0);
 }
 
-__device__ __forceinline__ double kopt_draw(u64 seed, u64 stream, u64 i, int dist, double a, double b) {
+// dist: 0 normal(a, b), 1 uniform [a, b), 2 randint [a, b), 3 constant a, 4 spike: a at every
+// `every`-th element from a seeded offset, normal(0, b) elsewhere (core/task.h InitDist).
+__device__ __forceinline__ double kopt_draw(u64 seed, u64 stream, u64 i, int dist, double a, double b,
+                                          u64 every) {
+  if (dist == 3) return a;
+  if (dist == 4) {
+    if ((i + kopt_mix(seed ^ (stream << 32)) % every) % every == 0) return a;
+    dist = 0;
+    a = 0;
+  }
   if (dist == 0) {
     double u1 = kopt_uniform(seed, stream, 2 * i);
     double u2 = kopt_uniform(seed, stream, 2 * i + 1);
@@ -38,15 +47,16 @@ template <> __device__ __forceinline__ __half kopt_cast<__half>(double v) { retu
 template <> __device__ __forceinline__ __nv_bfloat16 kopt_cast<__nv_bfloat16>(double v) { return __float2bfloat16_rn((float)v); }
 
 template <typename T>
-__device__ void kopt_fill(T* out, u64 n, u64 seed, u64 stream, int dist, double a, double b) {
+__device__ void kopt_fill(T* out, u64 n, u64 seed, u64 stream, int dist, double a, double b,
+                          u64 every) {
   for (u64 i = blockIdx.x * (u64)blockDim.x + threadIdx.x; i < n; i += (u64)gridDim.x * blockDim.x) {
-    out[i] = kopt_cast<T>(kopt_draw(seed, stream, i, dist, a, b));
+    out[i] = kopt_cast<T>(kopt_draw(seed, stream, i, dist, a, b, every));
   }
 }
 
 #define KOPT_FILL(name, T) \
-  extern "C" __global__ void kopt_fill_##name(T* out, u64 n, u64 seed, u64 stream, int dist, double a, double b) { \
-    kopt_fill<T>(out, n, seed, stream, dist, a, b); }
+  extern "C" __global__ void kopt_fill_##name(T* out, u64 n, u64 seed, u64 stream, int dist, double a, double b, u64 every) { \
+    kopt_fill<T>(out, n, seed, stream, dist, a, b, every); }
 KOPT_FILL(f32, float)
 KOPT_FILL(f16, __half)
 KOPT_FILL(bf16, __nv_bfloat16)
@@ -68,6 +78,45 @@ extern "C" __global__ void kopt_checksum(const unsigned char* p, u64 nbytes, u64
   }
   atomicAdd(out, acc);
 }
+
+// Timed-output verification (evaluator/checks/timed_outputs.cpp): after a timed sample, its
+// output against the reference's under the task's tolerance, with the same rules as the host's
+// compare (NaN where the reference has NaN, equal infinities); an element still holding the
+// poison bits counts as unwritten. counters[0] += wrong elements, counters[1] += unwritten.
+template <typename T> __device__ __forceinline__ double kopt_value(T v) { return (double)v; }
+template <> __device__ __forceinline__ double kopt_value<__half>(__half v) { return __half2float(v); }
+template <> __device__ __forceinline__ double kopt_value<__nv_bfloat16>(__nv_bfloat16 v) { return __bfloat162float(v); }
+
+template <typename T, typename Bits>
+__device__ void kopt_verify(const T* actual, const T* expected, u64 n, Bits poison, double rtol,
+                            double atol, u64* counters) {
+  u64 wrong = 0, unwritten = 0;
+  for (u64 i = blockIdx.x * (u64)blockDim.x + threadIdx.x; i < n; i += (u64)gridDim.x * blockDim.x) {
+    Bits bits = ((const Bits*)actual)[i];
+    if (bits == poison) { ++unwritten; ++wrong; continue; }
+    double a = kopt_value<T>(actual[i]), e = kopt_value<T>(expected[i]);
+    bool ok;
+    if (isnan(a) || isnan(e)) ok = isnan(a) && isnan(e);
+    else if (isinf(a) || isinf(e)) ok = a == e;
+    else ok = fabs(a - e) <= atol + rtol * fabs(e);
+    if (!ok) ++wrong;
+  }
+  if (wrong) atomicAdd(&counters[0], wrong);
+  if (unwritten) atomicAdd(&counters[1], unwritten);
+}
+
+#define KOPT_VERIFY(name, T, Bits) \
+  extern "C" __global__ void kopt_verify_##name(const T* actual, const T* expected, u64 n, \
+      u64 poison, double rtol, double atol, u64* counters) { \
+    kopt_verify<T, Bits>(actual, expected, n, (Bits)poison, rtol, atol, counters); }
+KOPT_VERIFY(f32, float, unsigned int)
+KOPT_VERIFY(f16, __half, unsigned short)
+KOPT_VERIFY(bf16, __nv_bfloat16, unsigned short)
+KOPT_VERIFY(f64, double, u64)
+KOPT_VERIFY(i32, int, unsigned int)
+KOPT_VERIFY(i64, long long, u64)
+KOPT_VERIFY(i8, signed char, unsigned char)
+KOPT_VERIFY(u8, unsigned char, unsigned char)
 
 extern "C" __global__ void kopt_clock(u64* out, long long spin_cycles) {
   u64 t0, t1;

@@ -44,6 +44,9 @@ namespace kopt {
   X(cuMemsetD16)                 \
   X(cuMemsetD32)                 \
   X(cuMemsetD32Async)            \
+  X(cuMemsetD16Async)            \
+  X(cuMemsetD8Async)             \
+  X(cuMemcpyHtoDAsync)           \
   X(cuStreamCreate)              \
   X(cuStreamDestroy)             \
   X(cuStreamSynchronize)         \

@@ -2,6 +2,8 @@
 #include "evaluator/cuda_evaluator.h"
 
 #include "evaluator/eval_job.h"
+#include "evaluator/sanitizer_pass.h"
+#include "evaluator/signature_check.h"
 
 #include <chrono>
 #include <filesystem>
@@ -33,10 +35,12 @@ CompileRequest RequestFor(const Task& task, const std::string& arch, const std::
 std::string SelfExecutable() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
 
 CudaEvaluator::CudaEvaluator(CudaEvaluatorConfig config)
-    : compiler_(config.cache_dir.empty() ? DefaultCacheDir() : config.cache_dir),
+    : compiler_(config.cache_dir.empty() ? DefaultCacheDir() : config.cache_dir,
+                config.worker_binary.empty() ? SelfExecutable() : config.worker_binary),
       pool_(compiler_, config.compile_threads),
-      worker_({config.worker_binary.empty() ? SelfExecutable() : config.worker_binary, "worker",
-               "--device", std::to_string(config.device)}) {}
+      worker_argv_({config.worker_binary.empty() ? SelfExecutable() : config.worker_binary,
+                    "worker", "--device", std::to_string(config.device)}),
+      worker_(worker_argv_) {}
 
 DeviceInfo CudaEvaluator::Device() {
   std::lock_guard<std::mutex> lock(gpu_mutex_);
@@ -77,15 +81,25 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
     tunables = ChooseTunables(block, request.tunables);
     ValidateLaunchBlock(block, task, tunables, request.file);
   } catch (const ConfigError& e) {
-    return finish(Failed(EvalStatus::kLaunchError, e.what()));
+    EvalResult r = Failed(EvalStatus::kLaunchError, e.what());
+    r.check = "launch";
+    return finish(r);
   }
   LaunchBlock reference_block = ParseLaunchBlock(task.reference_source, task.dir + "/reference.cu");
   TunableChoice reference_tunables = ChooseTunables(reference_block, {});
 
   auto reference_future = pool_.Submit(RequestFor(task, device.arch, task.reference_source,
                                                   task.dir + "/reference.cu", reference_tunables));
+  // The kernel's signature is checked by the compiler, against the launches at the main size
+  // (a block that does not resolve there fails in the worker, with the size named).
+  std::string checked_source = request.source;
+  try {
+    checked_source += SignatureCheckSource(
+        ResolveLaunchBlock(block, task, task.symbols, tunables, device.limits));
+  } catch (const ConfigError&) {
+  }
   auto candidate_future =
-      pool_.Submit(RequestFor(task, device.arch, request.source, request.file, tunables));
+      pool_.Submit(RequestFor(task, device.arch, checked_source, request.file, tunables));
   CompileOutput reference = reference_future.get();
   CompileOutput candidate = candidate_future.get();
   if (!reference.ok) {
@@ -93,8 +107,13 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
                 reference.info.log);
   }
   if (!candidate.ok) {
-    EvalResult r = Failed(EvalStatus::kCompileError, candidate.info.log);
+    std::optional<std::string> mismatch = SignatureMismatch(candidate.info.log);
+    EvalResult r = mismatch ? Failed(EvalStatus::kLaunchError, request.file + ": " + *mismatch)
+                            : Failed(EvalStatus::kCompileError,
+                                     WithoutSignatureDiagnostics(candidate.info.log));
+    r.check = mismatch ? "signature" : "compile";
     r.compile = candidate.info;
+    r.compile.log = mismatch ? candidate.info.log : r.message;
     return finish(r);
   }
 
@@ -114,9 +133,11 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
       result = Failed(EvalStatus::kTimeout,
                       "the candidate did not finish: " + outcome.detail +
                           " (an endless loop, a deadlock at a barrier, or far too slow)");
+      result.check = "deadline";
       break;
     case JobOutcome::Kind::kCrashed:
       result = Failed(EvalStatus::kCrashed, "the GPU worker died: " + outcome.detail);
+      result.check = "crash";
       break;
     case JobOutcome::Kind::kReply:
       if (outcome.reply.contains("error")) {
@@ -129,7 +150,27 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
   std::vector<KernelResources> resources = result.compile.kernels;
   result.compile = candidate.info;
   if (!resources.empty()) result.compile.kernels = resources;
+  if (result.ok() && request.options.sanitize) Sanitize(job, request.options, result);
   return finish(result);
+}
+
+void CudaEvaluator::Sanitize(const EvalJob& checked, const EvalOptions& options,
+                             EvalResult& result) {
+  EvalJob job = checked;
+  job.options.time = false;
+  job.options.seeds = 1;
+  job.options.check_sizes_only = true;
+  job.options.profile = ProfileLevel::kNone;
+  std::lock_guard<std::mutex> lock(gpu_mutex_);
+  result.sanitizer = RunSanitizerPass(worker_argv_, ToJson(job), options.sanitize_timeout_s);
+  for (const auto& tool : result.sanitizer->tools) {
+    if (tool.errors == 0) continue;
+    result.status = EvalStatus::kWrongAnswer;
+    result.check = "sanitizer";
+    result.message = "compute-sanitizer's " + tool.tool + " found " + std::to_string(tool.errors) +
+                     " error(s) in the correctness runs: " + tool.first_error;
+    return;
+  }
 }
 
 std::vector<HostTensor> CudaEvaluator::RunReference(const Task& task, const SymbolTable& symbols,

@@ -40,10 +40,14 @@ class CudaEvaluator : public Evaluator {
   double gpu_busy_s() const { return static_cast<double>(gpu_busy_us_.load()) / 1e6; }
 
  private:
+  JobOutcome RunOnGpu(const nlohmann::json& job, double timeout_s);
+  /// The sanitizer pass over a correct candidate; a finding demotes `result`.
+  void Sanitize(const EvalJob& job, const EvalOptions& options, EvalResult& result);
+
   NvrtcCompiler compiler_;
   CompilePool pool_;
+  std::vector<std::string> worker_argv_;
   WorkerProcess worker_;
-  JobOutcome RunOnGpu(const nlohmann::json& job, double timeout_s);
 
   std::mutex gpu_mutex_;  // one job at a time per GPU
   std::atomic<std::int64_t> gpu_busy_us_{0};

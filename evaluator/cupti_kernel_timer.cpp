@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 namespace kopt {
@@ -29,6 +30,9 @@ void CUPTIAPI BufferCompleted(CUcontext, uint32_t, uint8_t* buffer, size_t, size
     if (record->kind == CUPTI_ACTIVITY_KIND_KERNEL ||
         record->kind == CUPTI_ACTIVITY_KIND_CONCURRENT_KERNEL) {
       const auto* kernel = reinterpret_cast<const CUpti_ActivityKernel10*>(record);
+      // kopt's own kernels between samples (output verification) are not the candidate's
+      // time; candidates may not use the prefix (core/launch_block.cpp).
+      if (kernel->name && std::strncmp(kernel->name, "kopt_", 5) == 0) continue;
       g_spans.push_back({kernel->start, kernel->end});
     }
   }

@@ -52,7 +52,7 @@ double MeasureCopyGbps(CUstream stream) {
 // Ceilings and counters: needs kopt's built-in kernels.
 void CheckProfiling(DoctorDevice& d, const GpuContext& context, bool measure,
                     const std::string& cache_dir) {
-  NvrtcCompiler compiler(cache_dir);
+  NvrtcCompiler compiler(cache_dir, /*sandbox_binary=*/"");  // kopt's own kernels
   CompileRequest request;
   request.source = std::string(kBuiltinKernelSource);
   request.file = "kopt_builtins.cu";
@@ -116,11 +116,20 @@ void CheckProfiling(DoctorDevice& d, const GpuContext& context, bool measure,
 
 }  // namespace
 
-DoctorReport RunDoctor(bool measure) {
+DoctorReport RunDoctor(bool measure, const std::string& kopt_binary) {
   DoctorReport report;
   report.nvrtc_version = NvrtcVersion();
   report.cuda_include_dir = CudaIncludeDir();
   report.cache_dir = DefaultCacheDir();
+  try {
+    NvrtcCompiler sandboxed("", kopt_binary);
+    sandboxed.Compile({"__global__ void kopt_doctor() {}", "kopt_doctor.cu"});
+    SandboxState state = sandboxed.sandbox();
+    report.compile_sandbox = state.how;
+    report.compile_sandbox_confined = state.confined;
+  } catch (const Error& e) {
+    report.compile_sandbox = std::string("the compile server failed: ") + e.what();
+  }
   uint32_t cupti_version = 0;
   if (cuptiGetVersion(&cupti_version) == CUPTI_SUCCESS)
     report.cupti_api_version = static_cast<int>(cupti_version);

@@ -34,6 +34,9 @@ struct DoctorReport {
   std::string nvrtc_version;
   std::string cuda_include_dir;
   std::string cache_dir;
+  /// How candidates' compiles are confined, as a compile server reported it; or why it failed.
+  std::string compile_sandbox;
+  bool compile_sandbox_confined = false;
   int cupti_api_version = 0;
   bool driver_ok = false;
   std::string driver_error;
@@ -45,6 +48,7 @@ struct DoctorReport {
 
 /// `measure`: the copy bandwidth and the ceilings are measured (and cached); otherwise cached
 /// ceilings are shown when there are some.
-DoctorReport RunDoctor(bool measure);
+/// `kopt_binary` starts the compile server whose confinement is reported.
+DoctorReport RunDoctor(bool measure, const std::string& kopt_binary);
 
 }  // namespace kopt

@@ -40,13 +40,15 @@ json ToJson(const EvalJob& job) {
   j["reference"] = ToJson(job.reference);
   j["candidate"] = ToJson(job.candidate);
   j["options"] = {{"seeds", o.seeds},
-                  {"base_seed", o.base_seed},
+                  {"seed_pool", o.seed_pool},
+                  {"pool_size", o.pool_size},
                   {"time", o.time},
                   {"noise_target", o.noise_target},
                   {"max_timing_s", o.max_timing_s},
                   {"min_samples", o.min_samples},
                   {"profile", ProfileLevelName(o.profile)},
-                  {"profile_metrics", o.profile_metrics}};
+                  {"profile_metrics", o.profile_metrics},
+                  {"check_sizes_only", o.check_sizes_only}};
   return j;
 }
 
@@ -59,13 +61,15 @@ EvalJob EvalJobFromJson(const json& j) {
   job.candidate = KernelFromJson(j.at("candidate"));
   const json& o = j.at("options");
   job.options.seeds = o.at("seeds");
-  job.options.base_seed = o.at("base_seed");
+  job.options.seed_pool = o.at("seed_pool");
+  job.options.pool_size = o.at("pool_size");
   job.options.time = o.at("time");
   job.options.noise_target = o.at("noise_target");
   job.options.max_timing_s = o.at("max_timing_s");
   job.options.min_samples = o.at("min_samples");
   job.options.profile = ParseProfileLevel(o.value("profile", "none")).value_or(ProfileLevel::kNone);
   job.options.profile_metrics = o.value("profile_metrics", std::vector<std::string>{});
+  job.options.check_sizes_only = o.value("check_sizes_only", false);
   return job;
 }
 

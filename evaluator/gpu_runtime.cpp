@@ -4,6 +4,8 @@
 #include "evaluator/cuda_driver.h"
 #include "evaluator/nvrtc_compiler.h"
 
+#include <cstdlib>
+
 namespace kopt {
 namespace {
 
@@ -99,14 +101,25 @@ CUfunction Module::Find(const std::string& kernel) const {
   return function;
 }
 
+bool GuardedBuffer::Exact() {
+  static const bool exact = [] {
+    const char* v = std::getenv("KOPT_EXACT_BUFFERS");
+    return v && *v && *v != '0';
+  }();
+  return exact;
+}
+
 GuardedBuffer::GuardedBuffer(std::size_t bytes)
-    : bytes_(bytes), total_(2 * kGuardBytes + RoundUp(std::max<std::size_t>(bytes, 1), 256)) {
+    : guard_(Exact() ? 0 : kGuardBytes),
+      bytes_(bytes),
+      total_(Exact() ? std::max<std::size_t>(bytes, 1)
+                     : 2 * kGuardBytes + RoundUp(std::max<std::size_t>(bytes, 1), 256)) {
   KOPT_CU(Driver().cuMemAlloc(&base_, total_));
   ResetGuards();
 }
 
 GuardedBuffer::GuardedBuffer(GuardedBuffer&& other) noexcept
-    : base_(other.base_), bytes_(other.bytes_), total_(other.total_) {
+    : base_(other.base_), guard_(other.guard_), bytes_(other.bytes_), total_(other.total_) {
   other.base_ = 0;
 }
 
@@ -115,35 +128,38 @@ GuardedBuffer::~GuardedBuffer() {
 }
 
 void GuardedBuffer::ResetGuards() const {
-  KOPT_CU(Driver().cuMemsetD8(base_, kGuardPattern, kGuardBytes));
-  KOPT_CU(Driver().cuMemsetD8(ptr() + bytes_, kGuardPattern, total_ - kGuardBytes - bytes_));
+  if (guard_ == 0) return;
+  KOPT_CU(Driver().cuMemsetD8(base_, kGuardPattern, guard_));
+  KOPT_CU(Driver().cuMemsetD8(ptr() + bytes_, kGuardPattern, total_ - guard_ - bytes_));
 }
 
-void GuardedBuffer::Poison(DType dtype) const {
+void GuardedBuffer::Poison(const kopt::Poison& poison, CUstream stream) const {
   const DriverApi& cu = Driver();
-  switch (dtype) {
-    case DType::kF32:
-      KOPT_CU(cu.cuMemsetD32(ptr(), 0x7FC00000u, bytes_ / 4));
+  std::size_t count = bytes_ / static_cast<std::size_t>(poison.width);
+  switch (poison.width) {
+    case 4:
+      KOPT_CU(stream ? cu.cuMemsetD32Async(ptr(), poison.word, count, stream)
+                     : cu.cuMemsetD32(ptr(), poison.word, count));
       break;
-    case DType::kF64:
-      KOPT_CU(cu.cuMemsetD32(ptr(), 0x7FF87FF8u, bytes_ / 4));  // 0x7FF87FF87FF87FF8: a NaN
+    case 2: {
+      auto half = static_cast<unsigned short>(poison.word);
+      KOPT_CU(stream ? cu.cuMemsetD16Async(ptr(), half, count, stream)
+                     : cu.cuMemsetD16(ptr(), half, count));
       break;
-    case DType::kF16:
-      KOPT_CU(cu.cuMemsetD16(ptr(), 0x7E00, bytes_ / 2));
-      break;
-    case DType::kBF16:
-      KOPT_CU(cu.cuMemsetD16(ptr(), 0x7FC0, bytes_ / 2));
-      break;
-    default:
-      KOPT_CU(cu.cuMemsetD8(ptr(), 0xFF, bytes_));
+    }
+    default: {
+      auto byte = static_cast<unsigned char>(poison.word);
+      KOPT_CU(stream ? cu.cuMemsetD8Async(ptr(), byte, count, stream)
+                     : cu.cuMemsetD8(ptr(), byte, count));
+    }
   }
 }
 
 std::size_t GuardedBuffer::GuardDamage() const {
+  if (guard_ == 0) return 0;
   std::vector<unsigned char> guards(total_ - bytes_);
-  KOPT_CU(Driver().cuMemcpyDtoH(guards.data(), base_, kGuardBytes));
-  KOPT_CU(Driver().cuMemcpyDtoH(guards.data() + kGuardBytes, ptr() + bytes_,
-                                total_ - kGuardBytes - bytes_));
+  KOPT_CU(Driver().cuMemcpyDtoH(guards.data(), base_, guard_));
+  KOPT_CU(Driver().cuMemcpyDtoH(guards.data() + guard_, ptr() + bytes_, total_ - guard_ - bytes_));
   std::size_t damaged = 0;
   for (unsigned char b : guards) damaged += b != kGuardPattern;
   return damaged;

@@ -5,6 +5,7 @@
 
 #include "core/device_info.h"
 #include "core/launch_block.h"
+#include "core/poison.h"
 
 #include <cuda.h>
 
@@ -53,6 +54,9 @@ class GuardedBuffer {
  public:
   static constexpr std::size_t kGuardBytes = 4096;
   static constexpr unsigned char kGuardPattern = 0xA5;
+  /// KOPT_EXACT_BUFFERS=1 (the sanitizer's workers): no guard zones and no padding, so
+  /// compute-sanitizer sees an access one element past the end as outside the allocation.
+  static bool Exact();
 
   explicit GuardedBuffer(std::size_t bytes);
   ~GuardedBuffer();
@@ -60,10 +64,10 @@ class GuardedBuffer {
   GuardedBuffer& operator=(GuardedBuffer&&) = delete;
   GuardedBuffer(const GuardedBuffer&) = delete;
 
-  CUdeviceptr ptr() const { return base_ + kGuardBytes; }
+  CUdeviceptr ptr() const { return base_ + guard_; }
   std::size_t bytes() const { return bytes_; }
-  /// Fills the usable bytes with NaN of `dtype` (0xFF bytes for integers).
-  void Poison(DType dtype) const;
+  /// Fills the usable bytes with `poison`: at once on the legacy stream, or queued on `stream`.
+  void Poison(const Poison& poison, CUstream stream = nullptr) const;
   /// Rewrites both guard zones with the pattern.
   void ResetGuards() const;
   /// Bytes past the end (or before the start) that were written; 0 when intact.
@@ -72,6 +76,7 @@ class GuardedBuffer {
 
  private:
   CUdeviceptr base_ = 0;
+  std::size_t guard_ = kGuardBytes;
   std::size_t bytes_ = 0;
   std::size_t total_ = 0;
 };

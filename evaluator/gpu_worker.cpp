@@ -1,89 +1,57 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/gpu_worker.h"
 
-#include "core/compare.h"
 #include "core/host_values.h"
 #include "core/roofline.h"
 #include "evaluator/builtin_kernels.h"
+#include "evaluator/checks/checks.h"
 #include "evaluator/cublas_baseline.h"
 #include "evaluator/cuda_driver.h"
 #include "evaluator/cupti_kernel_timer.h"
 #include "evaluator/cupti_profiler.h"
+#include "evaluator/kernel_runner.h"
 #include "evaluator/nvrtc_compiler.h"
 #include "evaluator/peak_cache.h"
 #include "evaluator/sample_timer.h"
+#include "evaluator/seed_plan.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace kopt {
 namespace {
 
 constexpr std::size_t kReferenceCacheBytes = std::size_t{8} << 30;
-constexpr std::uint32_t kDefaultDynamicSmem = 48 * 1024;
 constexpr int kMaxTimingSets = 3;
+constexpr std::uint64_t kTimedSaltBase = 1ull << 40;  // timed samples' poisons, apart from checks'
 
-// A candidate's failure, thrown inside an evaluation and turned into its result.
-struct CandidateFailure {
-  EvalStatus status;
-  std::string message;
-  bool restart = false;
-};
-
-using Bindings = std::map<std::string, CUdeviceptr, std::less<>>;
-
-std::string SizeText(const SymbolTable& symbols) {
-  std::string out;
-  for (const auto& [name, value] : symbols) {
-    out += (out.empty() ? "" : " ") + name + "=" + std::to_string(value);
+// The poison word as the verify kernel compares it: one element's bits.
+std::uint64_t ElementBits(const Poison& p) {
+  switch (DTypeSize(p.dtype)) {
+    case 8:
+      return (static_cast<std::uint64_t>(p.word) << 32) | p.word;
+    case 4:
+      return p.word;
+    case 2:
+      return p.word & 0xFFFFu;
+    default:
+      return p.word & 0xFFu;
   }
-  return out;
 }
 
-std::string Dims(const std::array<std::uint32_t, 3>& d) {
-  return std::to_string(d[0]) + "x" + std::to_string(d[1]) + "x" + std::to_string(d[2]);
-}
-
-KernelArgs BuildArgs(const ResolvedLaunch& launch, const Bindings& buffers) {
-  KernelArgs args;
-  args.storage.resize(launch.args.size());
-  for (std::size_t i = 0; i < launch.args.size(); ++i) {
-    const LaunchArg& a = launch.args[i];
-    switch (a.kind) {
-      case LaunchArg::Kind::kTensor:
-      case LaunchArg::Kind::kWorkspace:
-        args.storage[i] = buffers.at(a.name);
-        break;
-      case LaunchArg::Kind::kInt32: {
-        auto v = static_cast<std::int32_t>(a.int_value);
-        std::memcpy(&args.storage[i], &v, 4);
-        break;
-      }
-      case LaunchArg::Kind::kInt64:
-        std::memcpy(&args.storage[i], &a.int_value, 8);
-        break;
-      case LaunchArg::Kind::kScalar:
-        args.storage[i] = ScalarBits(a.scalar_dtype, a.scalar_value);
-        break;
-    }
-  }
-  for (auto& slot : args.storage) args.pointers.push_back(&slot);
-  return args;
-}
-
-// A kernel (reference or candidate) ready to run: module, launch block, functions.
-struct Loaded {
-  std::unique_ptr<Module> module;
-  LaunchBlock block;
-  TunableChoice tunables;
-  std::map<std::string, CUfunction> functions;
-  std::string file;
+// Outputs (or workspace) of one run, each with the poison it held before the run.
+struct PoisonedBuffers {
+  std::vector<GuardedBuffer> buffers;
+  std::vector<Poison> poisons;
 };
 
 }  // namespace
 
-// One evaluation of one job. Holds the job's buffers and modules; throws CandidateFailure for
-// the candidate's faults and kopt::Error for the rest.
+// One evaluation of one job: correctness runs at every size and check seed, then the timed runs
+// on seeds no check used, each run's evidence judged by the check list (checks/checks.h).
+// Throws CandidateFailure for the candidate's faults and kopt::Error for the rest.
 class Evaluation {
  public:
   Evaluation(GpuWorker& worker, const EvalJob& job, const GpuWorker::Progress& progress)
@@ -92,38 +60,70 @@ class Evaluation {
         progress_(progress),
         task_(ParseTask(job.task_json, job.task_file)),
         stream_(worker.context_.stream()),
-        limits_(worker.device().limits) {}
+        runner_(task_, worker.device().limits, stream_) {}
 
   EvalResult Run() {
     EvalResult result;
     result.device = w_.device().name;
     result.compile.kernels = job_.candidate.resources;
     progress_("loading the reference");
-    reference_ = Load(job_.reference, /*is_candidate=*/false);
+    reference_ = runner_.Load(job_.reference, /*is_candidate=*/false);
     progress_("loading the candidate");
-    candidate_ = Load(job_.candidate, /*is_candidate=*/true);
+    candidate_ = runner_.Load(job_.candidate, /*is_candidate=*/true);
     AddFunctionResources(result.compile.kernels);
 
+    const EvalOptions& o = job_.options;
+    std::uint64_t pool = o.seed_pool != 0 ? o.seed_pool : w_.seed_pool_;
+    seeds_ = DrawSeeds(pool, o.pool_size, o.seeds, o.time ? TimingSetCount() : 0, w_.random_);
     std::vector<SymbolTable> sizes = task_.AllSizes();
-    for (std::size_t s = 0; s < sizes.size(); ++s) {
-      for (int k = 0; k < job_.options.seeds; ++k) {
-        std::uint64_t seed = job_.options.base_seed + static_cast<std::uint64_t>(k);
-        progress_("correctness check, seed " + std::to_string(k) + ", size " + SizeText(sizes[s]));
-        result.checks.push_back(CheckOnce(sizes[s], seed));
+    if (o.check_sizes_only && sizes.size() > 1) sizes.erase(sizes.begin());
+    for (const SymbolTable& size : sizes) {
+      for (std::size_t k = 0; k < seeds_.check_seeds.size(); ++k) {
+        std::string when = "correctness check (input " + std::to_string(k + 1) + " of " +
+                           std::to_string(seeds_.check_seeds.size()) + ", size " + SizeText(size) +
+                           ")";
+        progress_(when);
+        result.checks.push_back(CheckOnce(size, seeds_.check_seeds[k], when));
       }
     }
-    if (job_.options.time) Time(result);
+    if (!o.check_sizes_only) CheckBeyondTheNamedInputs(result);
+    if (o.time) Time(result);
     result.status = EvalStatus::kCorrect;
-    result.message = "correct on " + std::to_string(result.checks.size()) + " checks (" +
-                     std::to_string(job_.options.seeds) + " seeds x " +
-                     std::to_string(sizes.size()) + " sizes)";
+    std::size_t extra = result.checks.size() - seeds_.check_seeds.size() * sizes.size();
+    result.message =
+        "correct on " + std::to_string(result.checks.size()) + " checks (" +
+        std::to_string(o.seeds) + " inputs x " + std::to_string(sizes.size()) + " sizes" +
+        (extra ? ", " + std::to_string(extra) + " input cases and drawn sizes" : "") + ")";
+    if (result.timing) {
+      result.message +=
+          " and on every one of " + std::to_string(result.timing->verified_samples) + " timed runs";
+    }
     return result;
+  }
+
+  // The task's input cases, then a size drawn from its contract.
+  void CheckBeyondTheNamedInputs(EvalResult& result) {
+    const SymbolTable& size =
+        task_.check_symbols.empty() ? task_.symbols : task_.check_symbols.front();
+    for (const InputCase& c : task_.input_cases) {
+      std::string when = "input case '" + c.name + "' (" + c.why + "; size " + SizeText(size) + ")";
+      progress_(when);
+      result.checks.push_back(
+          CheckOnce(size, seeds_.check_seeds.front(), when, RunKind::kInputCase, &c));
+    }
+    if (task_.contract.ragged.empty()) return;
+    SymbolTable drawn = DrawRaggedSize();
+    std::string when =
+        "a size drawn for this evaluation from the task's contract (" + SizeText(drawn) + ")";
+    progress_(when);
+    result.checks.push_back(
+        CheckOnce(drawn, seeds_.check_seeds.front(), when, RunKind::kDrawnSize));
   }
 
   /// The reference alone on one size and seed: every input and output tensor, downloaded.
   std::vector<HostTensor> RunReferenceOnly(const SymbolTable& size, std::uint64_t seed) {
     progress_("loading the reference");
-    reference_ = Load(job_.reference, /*is_candidate=*/false);
+    reference_ = runner_.Load(job_.reference, /*is_candidate=*/false);
     progress_("running the reference, size " + SizeText(size));
     std::map<std::string, GuardedBuffer> inputs = MakeInputs(size, seed);
     const auto& outputs = ReferenceOutputs(size, seed, inputs);
@@ -140,39 +140,6 @@ class Evaluation {
   }
 
  private:
-  Loaded Load(const KernelBinary& binary, bool is_candidate) {
-    Loaded out;
-    out.file = binary.file;
-    out.tunables = binary.tunables;
-    auto fail = [&](EvalStatus status, const std::string& message) -> CandidateFailure {
-      if (!is_candidate) throw Error("the reference kernel of " + task_.name + ": " + message);
-      return CandidateFailure{status, message};
-    };
-    try {
-      out.block = ParseLaunchBlock(binary.source, binary.file);
-    } catch (const ConfigError& e) {
-      throw fail(EvalStatus::kLaunchError, e.what());
-    }
-    try {
-      out.module = std::make_unique<Module>(binary.cubin);
-    } catch (const CuResultError& e) {
-      throw fail(EvalStatus::kLaunchError,
-                 std::string("the driver rejected the cubin: ") + e.what());
-    }
-    for (const auto& launch : out.block.launches) {
-      if (out.functions.count(launch.kernel)) continue;
-      CUfunction f = out.module->Find(launch.kernel);
-      if (!f) {
-        throw fail(EvalStatus::kLaunchError,
-                   binary.file + ": no kernel named '" + launch.kernel +
-                       "' in the compiled module; declare it extern \"C\" __global__ so its name "
-                       "is not mangled");
-      }
-      out.functions[launch.kernel] = f;
-    }
-    return out;
-  }
-
   void AddFunctionResources(std::vector<KernelResources>& resources) const {
     for (const auto& [name, f] : candidate_.functions) {
       auto it = std::find_if(resources.begin(), resources.end(),
@@ -196,76 +163,28 @@ class Evaluation {
     }
   }
 
-  LaunchPlan Resolve(const Loaded& k, const SymbolTable& size, bool is_candidate) {
-    LaunchPlan plan;
-    try {
-      plan = ResolveLaunchBlock(k.block, task_, size, k.tunables, limits_);
-    } catch (const ConfigError& e) {
-      std::string message = k.file + ": " + e.what() + " (size " + SizeText(size) + ")";
-      if (!is_candidate) throw Error("the reference kernel of " + task_.name + ": " + message);
-      throw CandidateFailure{EvalStatus::kLaunchError, message};
-    }
-    for (std::size_t i = 0; i < plan.launches.size(); ++i) {
-      const ResolvedLaunch& l = plan.launches[i];
-      if (l.smem <= kDefaultDynamicSmem) continue;
-      CUresult r = Driver().cuFuncSetAttribute(k.functions.at(l.kernel),
-                                               CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
-                                               static_cast<int>(l.smem));
-      if (r != CUDA_SUCCESS) {
-        std::string message = "launch[" + std::to_string(i) + "] (" + l.kernel +
-                              "): cannot allow " + std::to_string(l.smem) +
-                              " bytes of dynamic shared memory: " + DescribeCuResult(r);
-        if (!is_candidate) throw Error(message);
-        throw CandidateFailure{EvalStatus::kLaunchError, message};
-      }
-    }
-    return plan;
-  }
-
-  // Enqueues every launch of `plan`; a candidate's failed launch becomes its status.
-  void Enqueue(const Loaded& k, const LaunchPlan& plan, const Bindings& buffers,
-               bool is_candidate) {
-    for (std::size_t i = 0; i < plan.launches.size(); ++i) {
-      const ResolvedLaunch& l = plan.launches[i];
-      KernelArgs args = BuildArgs(l, buffers);
-      CUresult r = Launch(k.functions.at(l.kernel), l, args, stream_);
-      if (r == CUDA_SUCCESS) continue;
-      std::string message = "launch[" + std::to_string(i) + "] (kernel " + l.kernel + ", grid " +
-                            Dims(l.grid) + ", block " + Dims(l.block) + ", " +
-                            std::to_string(l.smem) +
-                            " bytes dynamic shared memory) failed: " + DescribeCuResult(r);
-      if (r == CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES) {
-        message += "; the block needs more registers or shared memory than an SM has";
-      }
-      if (!is_candidate) throw Error("the reference kernel of " + task_.name + ": " + message);
-      throw CandidateFailure{IsStickyError(r) ? EvalStatus::kCrashed : EvalStatus::kLaunchError,
-                             message, IsStickyError(r)};
-    }
-  }
-
-  void Synchronize(bool is_candidate, const std::string& what) {
-    CUresult r = Driver().cuStreamSynchronize(stream_);
-    if (r == CUDA_SUCCESS) return;
-    std::string message = what + ": " + DescribeCuResult(r);
-    if (r == CUDA_ERROR_ILLEGAL_ADDRESS) message += " (an out-of-bounds or wild pointer access)";
-    if (!is_candidate) throw Error("the reference kernel of " + task_.name + " failed: " + message);
-    throw CandidateFailure{EvalStatus::kCrashed, "the kernel crashed during " + message,
-                           IsStickyError(r)};
-  }
-
-  std::map<std::string, GuardedBuffer> MakeInputs(const SymbolTable& size, std::uint64_t seed) {
+  // The task's inputs at `size` for `seed`; an input case draws some of them otherwise.
+  std::map<std::string, GuardedBuffer> MakeInputs(const SymbolTable& size, std::uint64_t seed,
+                                                  const InputCase* input_case = nullptr) {
     std::map<std::string, GuardedBuffer> inputs;
     std::uint64_t stream_id = 0;
     for (const auto& t : task_.tensors) {
       ++stream_id;
       if (t.role != TensorRole::kInput) continue;
+      InitSpec init = t.init;
+      if (input_case) {
+        for (const auto& [name, spec] : input_case->inputs) {
+          if (name == t.name) init = spec;
+        }
+      }
       auto count = static_cast<std::uint64_t>(ElementCount(TensorShape(t, size)));
       GuardedBuffer buffer(count * DTypeSize(t.dtype));
       CUfunction fill = w_.builtins_->Find("kopt_fill_" + std::string(DTypeName(t.dtype)));
       CUdeviceptr ptr = buffer.ptr();
-      int dist = static_cast<int>(t.init.dist);
-      double a = t.init.a, b = t.init.b;
-      void* params[] = {&ptr, &count, &seed, &stream_id, &dist, &a, &b};
+      int dist = static_cast<int>(init.dist);
+      double a = init.a, b = init.b;
+      auto every = static_cast<std::uint64_t>(init.every);
+      void* params[] = {&ptr, &count, &seed, &stream_id, &dist, &a, &b, &every};
       auto blocks = static_cast<unsigned>(std::min<std::uint64_t>((count + 255) / 256, 65535));
       KOPT_CU(Driver().cuLaunchKernel(fill, blocks, 1, 1, 256, 1, 1, 0, stream_, params, nullptr));
       inputs.emplace(t.name, std::move(buffer));
@@ -289,44 +208,57 @@ class Evaluation {
     return value;
   }
 
-  std::vector<GuardedBuffer> MakeOutputs(const SymbolTable& size, Bindings& bindings) {
-    std::vector<GuardedBuffer> outputs;
+  std::map<std::string, std::uint64_t> Checksums(
+      const std::map<std::string, GuardedBuffer>& inputs) {
+    std::map<std::string, std::uint64_t> sums;
+    for (const auto& [name, buffer] : inputs) sums[name] = Checksum(buffer);
+    return sums;
+  }
+
+  // Every output of the task at `size`, poisoned with `salt`'s pattern and bound by name.
+  PoisonedBuffers MakeOutputs(const SymbolTable& size, Bindings& bindings, std::uint64_t salt) {
+    PoisonedBuffers out;
     for (const auto& t : task_.tensors) {
       if (t.role != TensorRole::kOutput) continue;
-      outputs.emplace_back(ElementCount(TensorShape(t, size)) * DTypeSize(t.dtype));
-      outputs.back().Poison(t.dtype);
-      bindings[t.name] = outputs.back().ptr();
+      out.buffers.emplace_back(ElementCount(TensorShape(t, size)) * DTypeSize(t.dtype));
+      out.poisons.push_back(MakePoison(t.dtype, salt));
+      out.buffers.back().Poison(out.poisons.back());
+      bindings[t.name] = out.buffers.back().ptr();
     }
-    return outputs;
+    return out;
   }
 
-  std::vector<GuardedBuffer> MakeWorkspace(const LaunchPlan& plan, Bindings& bindings) {
-    std::vector<GuardedBuffer> workspace;
+  PoisonedBuffers MakeWorkspace(const LaunchPlan& plan, Bindings& bindings, std::uint64_t salt) {
+    PoisonedBuffers out;
     for (const auto& [name, bytes] : plan.workspace_bytes) {
-      workspace.emplace_back(static_cast<std::size_t>(bytes));
-      workspace.back().Poison(DType::kU8);
-      bindings[name] = workspace.back().ptr();
+      out.buffers.emplace_back(static_cast<std::size_t>(bytes));
+      out.poisons.push_back(MakePoison(DType::kU8, salt));
+      out.buffers.back().Poison(out.poisons.back());
+      bindings[name] = out.buffers.back().ptr();
     }
-    return workspace;
+    return out;
   }
 
-  // Reference outputs for (size, seed), computed once per worker and cached as raw bytes.
+  // Reference outputs for (size, seed), computed once per worker and cached as raw bytes. The
+  // reference is trusted, so it runs without checks. Copy what you need before the next call:
+  // the cache may be cleared.
   const std::vector<std::vector<unsigned char>>& ReferenceOutputs(
       const SymbolTable& size, std::uint64_t seed,
-      const std::map<std::string, GuardedBuffer>& inputs) {
-    std::string key = job_.task_hash + "|" + SizeText(size) + "|" + std::to_string(seed);
+      const std::map<std::string, GuardedBuffer>& inputs, const InputCase* input_case = nullptr) {
+    std::string key = job_.task_hash + "|" + SizeText(size) + "|" + std::to_string(seed) + "|" +
+                      (input_case ? input_case->name : "");
     auto it = w_.reference_outputs_.find(key);
     if (it != w_.reference_outputs_.end()) return it->second;
-    LaunchPlan plan = Resolve(reference_, size, false);
+    LaunchPlan plan = runner_.Resolve(reference_, size);
     Bindings bindings;
     for (const auto& [name, buffer] : inputs) bindings[name] = buffer.ptr();
-    std::vector<GuardedBuffer> outputs = MakeOutputs(size, bindings);
-    std::vector<GuardedBuffer> workspace = MakeWorkspace(plan, bindings);
-    Enqueue(reference_, plan, bindings, false);
-    Synchronize(false, "the reference run");
+    PoisonedBuffers outputs = MakeOutputs(size, bindings, seed);
+    PoisonedBuffers workspace = MakeWorkspace(plan, bindings, seed);
+    runner_.Enqueue(reference_, plan, bindings);
+    runner_.Synchronize(false, "the reference run");
     std::vector<std::vector<unsigned char>> host;
     std::size_t bytes = 0;
-    for (const auto& o : outputs) {
+    for (const auto& o : outputs.buffers) {
       host.push_back(o.Download());
       bytes += o.bytes();
     }
@@ -338,157 +270,277 @@ class Evaluation {
     return w_.reference_outputs_[key] = std::move(host);
   }
 
-  // Compares the candidate's outputs with the reference's; throws wrong_answer on a mismatch.
-  CheckRecord Compare(const std::vector<GuardedBuffer>& outputs,
-                      const std::vector<std::vector<unsigned char>>& expected,
-                      const SymbolTable& size, std::uint64_t seed, const std::string& when) {
-    CheckRecord check;
-    check.seed = seed;
-    check.size = SizeText(size);
+  // Guard zones and input checksums of one set of buffers, as the checks read them.
+  void AddBufferEvidence(RunEvidence& run, const std::map<std::string, GuardedBuffer>& inputs,
+                         const std::map<std::string, std::uint64_t>& checksums,
+                         const PoisonedBuffers& outputs, const PoisonedBuffers& workspace,
+                         const LaunchPlan& plan) {
+    for (const auto& [name, buffer] : inputs) {
+      run.buffers.push_back({name, buffer.GuardDamage()});
+      run.inputs.push_back({name, checksums.at(name), Checksum(buffer)});
+    }
+    std::size_t o = 0;
+    for (const auto& t : task_.tensors) {
+      if (t.role == TensorRole::kOutput)
+        run.buffers.push_back({t.name, outputs.buffers[o++].GuardDamage()});
+    }
+    for (std::size_t i = 0; i < workspace.buffers.size(); ++i) {
+      run.buffers.push_back({plan.workspace_bytes[i].first, workspace.buffers[i].GuardDamage()});
+    }
+  }
+
+  void AddOutputEvidence(RunEvidence& run, const PoisonedBuffers& outputs,
+                         const std::vector<std::vector<unsigned char>>& expected,
+                         const SymbolTable& size) {
     std::size_t o = 0;
     for (const auto& t : task_.tensors) {
       if (t.role != TensorRole::kOutput) continue;
-      std::vector<unsigned char> actual_bytes = outputs[o].Download();
-      std::vector<double> actual = ToDoubles(t.dtype, actual_bytes);
-      std::vector<double> reference = ToDoubles(t.dtype, expected[o]);
-      CompareReport report = CompareOutputs(reference, actual, task_.tolerance);
-      check.max_abs_error = std::max(check.max_abs_error, report.max_abs_error);
-      check.max_rel_error = std::max(check.max_rel_error, report.max_rel_error);
-      check.rel_l2_error = std::max(check.rel_l2_error, report.rel_l2_error);
-      if (!report.ok) {
-        throw CandidateFailure{
-            EvalStatus::kWrongAnswer,
-            when + " (seed " + std::to_string(seed) + ", size " + check.size +
-                "): " + DescribeMismatch(t.name, TensorShape(t, size), report, task_.tolerance)};
+      run.outputs.push_back({t.name, t.dtype, TensorShape(t, size), outputs.buffers[o].Download(),
+                             &expected[o], outputs.poisons[o]});
+      ++o;
+    }
+  }
+
+  // What a run is for: the plain checks, an input case, or a size drawn from the contract. A
+  // tolerance failure in the last two is theirs: the kernel is right only on benign inputs or
+  // on the sizes the task names.
+  enum class RunKind { kCheck, kInputCase, kDrawnSize };
+
+  // Applies the check list; the first failure is the candidate's verdict.
+  static void Judge(const RunEvidence& run, CheckRecord& record, RunKind kind = RunKind::kCheck) {
+    if (auto failure = ApplyRunChecks(run, record)) {
+      if (failure->check == "tolerance" && kind == RunKind::kInputCase) {
+        failure->check = "input_cases";
+      }
+      if (failure->check == "tolerance" && kind == RunKind::kDrawnSize) {
+        failure->check = "ragged_sizes";
+      }
+      throw CandidateFailure{failure->status, failure->message, false, failure->check};
+    }
+  }
+
+  // An input case must give the reference finite outputs, or it tests nothing.
+  void RequireFinite(const std::vector<std::vector<unsigned char>>& expected,
+                     const InputCase& input_case) {
+    std::size_t o = 0;
+    for (const auto& t : task_.tensors) {
+      if (t.role != TensorRole::kOutput) continue;
+      for (double v : ToDoubles(t.dtype, expected[o])) {
+        if (!std::isfinite(v)) {
+          throw Error("task " + task_.name + ": input case '" + input_case.name +
+                      "' gives the reference a non-finite " + t.name +
+                      "; an input case needs finite reference outputs");
+        }
       }
       ++o;
     }
-    check.ok = true;
-    return check;
   }
 
-  void CheckGuards(const std::map<std::string, GuardedBuffer>& inputs,
-                   const std::vector<GuardedBuffer>& outputs,
-                   const std::vector<GuardedBuffer>& workspace, const LaunchPlan& plan,
-                   const std::string& when) {
-    auto check = [&](const GuardedBuffer& b, const std::string& name) {
-      if (std::size_t damage = b.GuardDamage()) {
-        throw CandidateFailure{EvalStatus::kWrongAnswer,
-                               when + ": wrote outside buffer '" + name + "' (" +
-                                   std::to_string(damage) +
-                                   " bytes of its guard zones changed): an out-of-bounds write; "
-                                   "check the bounds on ragged sizes"};
-      }
-    };
-    for (const auto& [name, buffer] : inputs) check(buffer, name);
-    std::size_t o = 0;
-    for (const auto& t : task_.tensors) {
-      if (t.role == TensorRole::kOutput) check(outputs[o++], t.name);
+  // A size from the task's contract, new for every evaluation: the first check size (else the
+  // main one) with each ragged symbol drawn from half to one and a half times its value, on
+  // its alignment. A kernel that special-cases the sizes the task names fails here.
+  SymbolTable DrawRaggedSize() {
+    SymbolTable size = task_.check_symbols.empty() ? task_.symbols : task_.check_symbols.front();
+    for (const auto& [symbol, alignment] : task_.contract.ragged) {
+      std::int64_t v = size.at(symbol);
+      std::int64_t low = std::max(alignment, v / 2), high = std::max(low, v + v / 2);
+      std::uniform_int_distribution<std::int64_t> pick(low, high);
+      size[symbol] = std::max(alignment, pick(w_.random_) / alignment * alignment);
     }
-    for (std::size_t i = 0; i < workspace.size(); ++i)
-      check(workspace[i], plan.workspace_bytes[i].first);
+    return size;
   }
 
-  void CheckInputsUnchanged(const std::map<std::string, GuardedBuffer>& inputs,
-                            const std::map<std::string, std::uint64_t>& before,
-                            const std::string& when) {
-    for (const auto& [name, buffer] : inputs) {
-      if (Checksum(buffer) != before.at(name)) {
-        throw CandidateFailure{EvalStatus::kWrongAnswer, when + ": the kernel modified input '" +
-                                                             name + "'; inputs are read-only"};
-      }
-    }
-  }
-
-  CheckRecord CheckOnce(const SymbolTable& size, std::uint64_t seed) {
-    std::map<std::string, GuardedBuffer> inputs = MakeInputs(size, seed);
-    const auto& expected = ReferenceOutputs(size, seed, inputs);
-    std::map<std::string, std::uint64_t> checksums;
-    for (const auto& [name, buffer] : inputs) checksums[name] = Checksum(buffer);
-    LaunchPlan plan = Resolve(candidate_, size, true);
+  CheckRecord CheckOnce(const SymbolTable& size, std::uint64_t seed, const std::string& when,
+                        RunKind kind = RunKind::kCheck, const InputCase* input_case = nullptr) {
+    std::map<std::string, GuardedBuffer> inputs = MakeInputs(size, seed, input_case);
+    std::vector<std::vector<unsigned char>> expected =
+        ReferenceOutputs(size, seed, inputs, input_case);
+    if (input_case) RequireFinite(expected, *input_case);
+    std::map<std::string, std::uint64_t> checksums = Checksums(inputs);
+    LaunchPlan plan = runner_.Resolve(candidate_, size);
     Bindings bindings;
     for (const auto& [name, buffer] : inputs) bindings[name] = buffer.ptr();
-    std::vector<GuardedBuffer> outputs = MakeOutputs(size, bindings);
-    std::vector<GuardedBuffer> workspace = MakeWorkspace(plan, bindings);
-    Enqueue(candidate_, plan, bindings, true);
-    std::string when = "correctness check";
-    Synchronize(true, when);
-    CheckGuards(inputs, outputs, workspace, plan, when);
-    CheckInputsUnchanged(inputs, checksums, when);
-    return Compare(outputs, expected, size, seed, when);
+    std::uint64_t salt = seeds_.poison_salt + (++runs_);
+    PoisonedBuffers outputs = MakeOutputs(size, bindings, salt);
+    PoisonedBuffers workspace = MakeWorkspace(plan, bindings, salt);
+    runner_.Enqueue(candidate_, plan, bindings);
+    runner_.Synchronize(true, when);
+    RunEvidence run;
+    run.when = when;
+    run.tolerance = task_.tolerance;
+    AddBufferEvidence(run, inputs, checksums, outputs, workspace, plan);
+    AddOutputEvidence(run, outputs, expected, size);
+    CheckRecord record;
+    record.seed = seed;
+    record.size = SizeText(size);
+    Judge(run, record, kind);
+    record.ok = true;
+    return record;
   }
 
-  // Input sets rotated while timing: the correctness seeds at the main size, as many as fit.
+  // Input sets rotated while timing, on seeds no correctness check used. `expected` holds the
+  // reference's outputs on the device, for verifying every timed sample.
   struct TimingSet {
+    std::uint64_t seed = 0;
     std::map<std::string, GuardedBuffer> inputs;
     std::map<std::string, std::uint64_t> checksums;
-    std::vector<GuardedBuffer> ref_outputs, ref_workspace, cand_outputs, cand_workspace;
+    PoisonedBuffers ref_outputs, ref_workspace, cand_outputs, cand_workspace;
+    std::vector<GuardedBuffer> expected;
     Bindings ref_bindings, cand_bindings;
-    std::uint64_t seed = 0;
   };
 
   int TimingSetCount() const {
     std::size_t set_bytes = 0;
     for (const auto& t : task_.tensors) {
-      set_bytes += ElementCount(TensorShape(t, task_.symbols)) * DTypeSize(t.dtype);
+      std::size_t bytes = ElementCount(TensorShape(t, task_.symbols)) * DTypeSize(t.dtype);
+      set_bytes += t.role == TensorRole::kOutput ? 3 * bytes : bytes;
     }
     std::size_t free_bytes = 0, total = 0;
     Driver().cuMemGetInfo(&free_bytes, &total);
-    auto fit = static_cast<int>(free_bytes / 3 / std::max<std::size_t>(2 * set_bytes, 1));
+    auto fit = static_cast<int>(free_bytes / 3 / std::max<std::size_t>(set_bytes, 1));
     return std::clamp(std::min(fit, job_.options.seeds), 1, kMaxTimingSets);
+  }
+
+  TimingSet MakeTimingSet(std::uint64_t seed, const LaunchPlan& ref_plan,
+                          const LaunchPlan& cand_plan) {
+    const SymbolTable& size = task_.symbols;
+    TimingSet s;
+    s.seed = seed;
+    s.inputs = MakeInputs(size, seed);
+    s.checksums = Checksums(s.inputs);
+    for (const auto& [name, buffer] : s.inputs) {
+      s.ref_bindings[name] = s.cand_bindings[name] = buffer.ptr();
+    }
+    s.ref_outputs = MakeOutputs(size, s.ref_bindings, seed);
+    s.ref_workspace = MakeWorkspace(ref_plan, s.ref_bindings, seed);
+    s.cand_outputs = MakeOutputs(size, s.cand_bindings, seeds_.poison_salt);
+    s.cand_workspace = MakeWorkspace(cand_plan, s.cand_bindings, seeds_.poison_salt);
+    for (const auto& bytes : ReferenceOutputs(size, seed, s.inputs)) {
+      s.expected.emplace_back(bytes.size());
+      KOPT_CU(Driver().cuMemcpyHtoD(s.expected.back().ptr(), bytes.data(), bytes.size()));
+    }
+    return s;
+  }
+
+  // Before a timed sample: the candidate's outputs and workspace get a poison of their own.
+  void RepoisonForSample(TimingSet& s, int sample) {
+    std::uint64_t salt = seeds_.poison_salt + kTimedSaltBase + static_cast<std::uint64_t>(sample);
+    for (std::size_t o = 0; o < s.cand_outputs.buffers.size(); ++o) {
+      s.cand_outputs.poisons[o] = MakePoison(s.cand_outputs.poisons[o].dtype, salt);
+      s.cand_outputs.buffers[o].Poison(s.cand_outputs.poisons[o], stream_);
+    }
+    for (std::size_t i = 0; i < s.cand_workspace.buffers.size(); ++i) {
+      s.cand_workspace.poisons[i] = MakePoison(DType::kU8, salt);
+      s.cand_workspace.buffers[i].Poison(s.cand_workspace.poisons[i], stream_);
+    }
+  }
+
+  // After a timed sample: its outputs against the reference's, on the device. Two counters
+  // (wrong, unwritten) per sample and output.
+  void VerifySample(const TimingSet& s, int sample, const GuardedBuffer& counters,
+                    int max_samples) {
+    if (sample >= max_samples) return;
+    std::size_t outputs = s.cand_outputs.buffers.size();
+    for (std::size_t o = 0; o < outputs; ++o) {
+      const Poison& poison = s.cand_outputs.poisons[o];
+      CUfunction verify = w_.builtins_->Find("kopt_verify_" + std::string(DTypeName(poison.dtype)));
+      CUdeviceptr actual = s.cand_outputs.buffers[o].ptr(), expected = s.expected[o].ptr();
+      std::uint64_t n = s.cand_outputs.buffers[o].bytes() / DTypeSize(poison.dtype);
+      std::uint64_t bits = ElementBits(poison);
+      double rtol = task_.tolerance.rtol, atol = task_.tolerance.atol;
+      CUdeviceptr slot = counters.ptr() + (static_cast<std::size_t>(sample) * outputs + o) * 2 *
+                                              sizeof(std::uint64_t);
+      void* params[] = {&actual, &expected, &n, &bits, &rtol, &atol, &slot};
+      auto blocks = static_cast<unsigned>(std::clamp<std::uint64_t>((n + 255) / 256, 1, 1024));
+      KOPT_CU(
+          Driver().cuLaunchKernel(verify, blocks, 1, 1, 256, 1, 1, 0, stream_, params, nullptr));
+    }
+  }
+
+  static TimedEvidence ReadCounters(const GuardedBuffer& counters, int samples,
+                                    std::size_t outputs) {
+    std::vector<unsigned char> bytes = counters.Download();
+    TimedEvidence t;
+    t.samples = static_cast<std::uint64_t>(samples);
+    for (int s = 0; s < samples; ++s) {
+      std::uint64_t wrong = 0, unwritten = 0;
+      for (std::size_t o = 0; o < outputs; ++o) {
+        std::uint64_t pair[2];
+        std::memcpy(pair, bytes.data() + (static_cast<std::size_t>(s) * outputs + o) * 16, 16);
+        wrong += pair[0];
+        unwritten += pair[1];
+      }
+      if (wrong == 0) continue;
+      ++t.bad_samples;
+      t.wrong_elements += wrong;
+      t.unwritten_elements += unwritten;
+      if (t.first_bad_sample < 0) t.first_bad_sample = s;
+    }
+    return t;
+  }
+
+  SampleConfig TimingConfig() const {
+    return SampleConfig{job_.options.noise_target, job_.options.max_timing_s,
+                        job_.options.min_samples};
   }
 
   void Time(EvalResult& result) {
     progress_("preparing timing inputs");
-    const SymbolTable& size = task_.symbols;
-    LaunchPlan ref_plan = Resolve(reference_, size, false);
-    LaunchPlan cand_plan = Resolve(candidate_, size, true);
-    std::vector<TimingSet> sets(static_cast<std::size_t>(TimingSetCount()));
-    for (std::size_t i = 0; i < sets.size(); ++i) {
-      TimingSet& s = sets[i];
-      s.seed = job_.options.base_seed + i;
-      s.inputs = MakeInputs(size, s.seed);
-      for (const auto& [name, buffer] : s.inputs) {
-        s.checksums[name] = Checksum(buffer);
-        s.ref_bindings[name] = s.cand_bindings[name] = buffer.ptr();
-      }
-      s.ref_outputs = MakeOutputs(size, s.ref_bindings);
-      s.ref_workspace = MakeWorkspace(ref_plan, s.ref_bindings);
-      s.cand_outputs = MakeOutputs(size, s.cand_bindings);
-      s.cand_workspace = MakeWorkspace(cand_plan, s.cand_bindings);
+    LaunchPlan ref_plan = runner_.Resolve(reference_, task_.symbols);
+    LaunchPlan cand_plan = runner_.Resolve(candidate_, task_.symbols);
+    std::vector<TimingSet> sets;
+    for (std::uint64_t seed : seeds_.timing_seeds) {
+      sets.push_back(MakeTimingSet(seed, ref_plan, cand_plan));
     }
-    SampleConfig config{job_.options.noise_target, job_.options.max_timing_s,
-                        job_.options.min_samples};
+    SampleConfig config = TimingConfig();
     auto ref_timing = w_.reference_timing_.find(job_.task_hash);
     if (ref_timing == w_.reference_timing_.end()) {
       progress_("timing the reference");
       SampleRun run = TimeLaunchSequence(
-          [&](int set) { Enqueue(reference_, ref_plan, sets[set].ref_bindings, false); },
+          [&](int set) { runner_.Enqueue(reference_, ref_plan, sets[set].ref_bindings); },
           static_cast<int>(sets.size()), static_cast<int>(ref_plan.launches.size()), stream_,
           *w_.flush_, w_.cupti_.get(), config);
       ref_timing = w_.reference_timing_.emplace(job_.task_hash, run.timing).first;
     }
     if (task_.baseline) TimeBaseline(sets);
+
     progress_("timing the candidate");
+    std::size_t outputs = sets.front().cand_outputs.buffers.size();
+    GuardedBuffer counters(std::max<std::size_t>(
+        static_cast<std::size_t>(config.max_samples) * outputs * 2 * sizeof(std::uint64_t), 16));
+    KOPT_CU(Driver().cuMemsetD8(counters.ptr(), 0, counters.bytes()));
+    SampleHooks hooks;
+    hooks.before = [&](int set, int sample) { RepoisonForSample(sets[set], sample); };
+    hooks.after = [&](int set, int sample) {
+      VerifySample(sets[set], sample, counters, config.max_samples);
+    };
     SampleRun run;
     try {
       run = TimeLaunchSequence(
-          [&](int set) { Enqueue(candidate_, cand_plan, sets[set].cand_bindings, true); },
+          [&](int set) { runner_.Enqueue(candidate_, cand_plan, sets[set].cand_bindings); },
           static_cast<int>(sets.size()), static_cast<int>(cand_plan.launches.size()), stream_,
-          *w_.flush_, w_.cupti_.get(), config);
+          *w_.flush_, w_.cupti_.get(), config, hooks);
+      runner_.Synchronize(true, "timing");
     } catch (const CuResultError& e) {
       throw CandidateFailure{EvalStatus::kCrashed,
                              std::string("the kernel crashed while timed: ") + e.what(),
-                             IsStickyError(e.code())};
+                             IsStickyError(e.code()), "crash"};
     }
     run.timing.sm_clock_mhz = MeasureSmClock();
-    progress_("re-checking the last timed output");
-    TimingSet& last = sets[static_cast<std::size_t>(run.last_set)];
-    const auto& expected = ReferenceOutputs(size, last.seed, last.inputs);
-    std::string when = "re-check after timing";
-    CheckGuards(last.inputs, last.cand_outputs, last.cand_workspace, cand_plan, when);
-    for (auto& s : sets) CheckInputsUnchanged(s.inputs, s.checksums, when);
-    Compare(last.cand_outputs, expected, size, last.seed, when);
+    progress_("checking the timed runs");
+    RunEvidence timed;
+    timed.when = "timed runs (" + std::to_string(run.samples) + " runs on " +
+                 std::to_string(sets.size()) + " input sets no check used)";
+    timed.tolerance = task_.tolerance;
+    for (auto& s : sets) {
+      AddBufferEvidence(timed, s.inputs, s.checksums, s.cand_outputs, s.cand_workspace, cand_plan);
+    }
+    timed.timed = ReadCounters(counters, std::min(run.samples, config.max_samples), outputs);
+    CheckRecord unused;
+    Judge(timed, unused);
+
+    run.timing.seeds = seeds_.timing_seeds;
+    run.timing.verified_samples = static_cast<int>(timed.timed->samples);
     result.timing = run.timing;
     result.reference_timing = ref_timing->second;
     result.speedup = CompareMedians(ref_timing->second.event_ms, run.timing.event_ms);
@@ -516,11 +568,12 @@ class Evaluation {
     try {
       return w_.profiler_->Run(
           job_.options.profile, job_.options.profile_metrics, launches, result.compile.kernels,
-          [&] { Enqueue(candidate_, plan, bindings, true); }, [&] { FlushCachesClean(); }, stream_);
+          [&] { runner_.Enqueue(candidate_, plan, bindings); }, [&] { FlushCachesClean(); },
+          stream_);
     } catch (const CuResultError& e) {
       throw CandidateFailure{EvalStatus::kCrashed,
                              std::string("the kernel crashed while profiled: ") + e.what(),
-                             IsStickyError(e.code())};
+                             IsStickyError(e.code()), "crash"};
     }
   }
 
@@ -543,26 +596,30 @@ class Evaluation {
     const SymbolTable& size = task_.symbols;
     CublasLtGemm gemm(task_, size);
     TimingSet& first = sets.front();
-    for (auto& o : first.ref_outputs) o.Poison(DType::kU8);
+    for (std::size_t o = 0; o < first.ref_outputs.buffers.size(); ++o) {
+      first.ref_outputs.buffers[o].Poison(first.ref_outputs.poisons[o]);
+    }
     gemm.Enqueue(first.ref_bindings, stream_);
     KOPT_CU(Driver().cuStreamSynchronize(stream_));
-    try {
-      Compare(first.ref_outputs, ReferenceOutputs(size, first.seed, first.inputs), size, first.seed,
-              gemm.name());
-    } catch (const CandidateFailure& f) {
+    RunEvidence run;
+    run.when = gemm.name();
+    run.tolerance = task_.tolerance;
+    std::vector<std::vector<unsigned char>> expected =
+        ReferenceOutputs(size, first.seed, first.inputs);
+    AddOutputEvidence(run, first.ref_outputs, expected, size);
+    CheckRecord unused;
+    if (auto failure = ApplyRunChecks(run, unused)) {
       throw Error("the " + gemm.name() + " baseline of task " + task_.name +
                   " disagrees with its reference; fix the task's \"baseline\" (transposition, "
                   "epilogue, bias) or its tolerance: " +
-                  f.message);
+                  failure->message);
     }
     progress_("timing the vendor baseline");
-    SampleConfig config{job_.options.noise_target, job_.options.max_timing_s,
-                        job_.options.min_samples};
-    SampleRun run =
+    SampleRun timed =
         TimeLaunchSequence([&](int set) { gemm.Enqueue(sets[set].ref_bindings, stream_); },
                            static_cast<int>(sets.size()), /*launches=*/0, stream_, *w_.flush_,
-                           w_.cupti_.get(), config);
-    w_.baseline_timing_.emplace(job_.task_hash, BaselineTiming{gemm.name(), run.timing});
+                           w_.cupti_.get(), TimingConfig());
+    w_.baseline_timing_.emplace(job_.task_hash, BaselineTiming{gemm.name(), timed.timing});
   }
 
   double MeasureSmClock() {
@@ -585,13 +642,17 @@ class Evaluation {
   const GpuWorker::Progress& progress_;
   Task task_;
   CUstream stream_;
-  DeviceLimits limits_;
-  Loaded reference_;
-  Loaded candidate_;
+  KernelRunner runner_;
+  LoadedKernel reference_;
+  LoadedKernel candidate_;
+  SeedPlan seeds_;
+  std::uint64_t runs_ = 0;  // candidate runs so far: each gets a poison of its own
 };
 
-GpuWorker::GpuWorker(int device_index, const std::string& cache_dir) : context_(device_index) {
-  NvrtcCompiler compiler(cache_dir);
+GpuWorker::GpuWorker(int device_index, const std::string& cache_dir)
+    : context_(device_index), random_(std::random_device{}()) {
+  seed_pool_ = random_() | 1;
+  NvrtcCompiler compiler(cache_dir, /*sandbox_binary=*/"");  // kopt's own kernels
   CompileRequest request;
   request.source = std::string(kBuiltinKernelSource);
   request.file = "kopt_builtins.cu";
@@ -607,12 +668,18 @@ GpuWorker::GpuWorker(int device_index, const std::string& cache_dir) : context_(
     std::fprintf(stderr, "kopt worker: kernel times from events only: %s\n", cupti_->why().c_str());
   }
   profiler_ = std::make_unique<CuptiProfiler>(device_index);
-  try {
-    peaks_ = DevicePeaksFor(cache_dir, context_.device(), *builtins_, context_.stream());
-  } catch (const Error& e) {
-    peaks_.note = std::string("not measured: ") + e.what();
-    std::fprintf(stderr, "kopt worker: no roofline, the device's peaks %s\n", peaks_.note.c_str());
+  if (const char* off = std::getenv("KOPT_NO_PEAKS"); off && *off && *off != '0') {
+    peaks_.note = "not measured: KOPT_NO_PEAKS (a sanitizer's worker)";
+  } else {
+    try {
+      peaks_ = DevicePeaksFor(cache_dir, context_.device(), *builtins_, context_.stream());
+    } catch (const Error& e) {
+      peaks_.note = std::string("not measured: ") + e.what();
+      std::fprintf(stderr, "kopt worker: no roofline, the device's peaks %s\n",
+                   peaks_.note.c_str());
+    }
   }
+  AddSpecCeilings(peaks_, context_.device());
 }
 
 GpuWorker::~GpuWorker() = default;
@@ -642,6 +709,7 @@ WorkerReply GpuWorker::Evaluate(const EvalJob& job, const Progress& progress) {
   } catch (const CandidateFailure& f) {
     reply.result.status = f.status;
     reply.result.message = f.message;
+    reply.result.check = f.check;
     reply.result.device = device().name;
     reply.result.compile.kernels = job.candidate.resources;
     reply.restart = f.restart;
@@ -651,6 +719,7 @@ WorkerReply GpuWorker::Evaluate(const EvalJob& job, const Progress& progress) {
     if (IsStickyError(e.code())) {
       reply.result.status = EvalStatus::kCrashed;
       reply.result.message = std::string("the GPU context was lost: ") + e.what();
+      reply.result.check = "crash";
       reply.restart = true;
     } else {
       reply.error = e.what();

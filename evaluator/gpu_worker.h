@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The GPU side of an evaluation, run inside a worker process that owns the CUDA context:
-// correctness on fresh seeded inputs for every seed and size (poisoned outputs, guard zones,
-// input checksums), then timing of reference and candidate, then a re-check of the last timed
-// output. Candidate failures become statuses; a poisoned context asks for a restart.
+// correctness runs on inputs drawn from the run's secret seed pool at every size, then timing
+// of reference and candidate on seeds no check used, every timed output verified; each run
+// judged by the check list (checks/checks.h). Candidate failures become statuses; a poisoned
+// context asks for a restart.
 #pragma once
 
 #include "core/eval_result.h"
@@ -12,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -60,6 +62,8 @@ class GpuWorker {
   std::map<std::string, BaselineTiming> baseline_timing_;  // by task hash
   std::unique_ptr<CuptiProfiler> profiler_;
   DevicePeaks peaks_;
+  std::mt19937_64 random_;       // draws each evaluation's seeds and poisons
+  std::uint64_t seed_pool_ = 0;  // the pool of jobs that name none
 };
 
 }  // namespace kopt

@@ -3,6 +3,9 @@
 
 #include "core/error.h"
 #include "core/sha256.h"
+#include "evaluator/compile_sandbox.h"
+#include "evaluator/compile_server.h"
+#include "evaluator/signature_check.h"
 
 #include <nlohmann/json.hpp>
 
@@ -20,28 +23,6 @@ namespace kopt {
 namespace {
 
 namespace fs = std::filesystem;
-
-void CheckNvrtc(nvrtcResult result, const char* call) {
-  if (result != NVRTC_SUCCESS) {
-    throw CudaError(std::string("NVRTC: ") + call + " failed: " + nvrtcGetErrorString(result));
-  }
-}
-
-// Owns an nvrtcProgram.
-class Program {
- public:
-  Program(const std::string& source, const std::string& name) {
-    CheckNvrtc(nvrtcCreateProgram(&program_, source.c_str(), name.c_str(), 0, nullptr, nullptr),
-               "nvrtcCreateProgram");
-  }
-  ~Program() { nvrtcDestroyProgram(&program_); }
-  Program(const Program&) = delete;
-  Program& operator=(const Program&) = delete;
-  nvrtcProgram get() const { return program_; }
-
- private:
-  nvrtcProgram program_ = nullptr;
-};
 
 std::string ReadAll(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -167,7 +148,19 @@ std::string DefaultCacheDir() {
   return ec ? "" : dir.string();
 }
 
-NvrtcCompiler::NvrtcCompiler(std::string cache_dir) : cache_dir_(std::move(cache_dir)) {}
+NvrtcCompiler::NvrtcCompiler(std::string cache_dir, std::string sandbox_binary)
+    : cache_dir_(std::move(cache_dir)) {
+  if (!sandbox_binary.empty()) {
+    servers_ = std::make_unique<CompileServers>(std::move(sandbox_binary),
+                                                std::vector<std::string>{CudaIncludeDir()});
+  }
+}
+
+NvrtcCompiler::~NvrtcCompiler() = default;
+
+SandboxState NvrtcCompiler::sandbox() const {
+  return servers_ ? servers_->sandbox() : SandboxState{false, 0, "in process"};
+}
 
 std::optional<CompileOutput> NvrtcCompiler::Lookup(const std::string& key) const {
   if (cache_dir_.empty()) return std::nullopt;
@@ -212,14 +205,19 @@ void NvrtcCompiler::Store(const CompileOutput& output) const {
                          {"kernels", ResourcesToJson(output.info.kernels)}};
   fs::path meta_path = base;
   meta_path += ".json";
-  WriteAtomically(meta_path, meta.dump());
+  WriteAtomically(meta_path, meta.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 CompileOutput NvrtcCompiler::Compile(const CompileRequest& request) const {
   auto start = std::chrono::steady_clock::now();
   std::vector<std::string> options = CompileOptions(request);
   Sha256 key;
-  key.Update("nvrtc ").Update(NvrtcVersion()).Update("\n").Update(request.arch).Update("\n");
+  // "confined-log": entries written before logs were confined are never served.
+  key.Update("nvrtc confined-log ")
+      .Update(NvrtcVersion())
+      .Update("\n")
+      .Update(request.arch)
+      .Update("\n");
   for (const auto& o : options) key.Update(o).Update("\n");
   key.Update(request.file).Update("\n").Update(request.source);
   std::string cache_key = key.HexDigest();
@@ -233,29 +231,16 @@ CompileOutput NvrtcCompiler::Compile(const CompileRequest& request) const {
     return *hit;
   }
 
-  Program program(request.source, request.file);
-  std::vector<const char*> argv;
-  for (const auto& o : options) argv.push_back(o.c_str());
-  nvrtcResult result =
-      nvrtcCompileProgram(program.get(), static_cast<int>(argv.size()), argv.data());
+  RawCompile raw = servers_ ? servers_->Compile(request.source, request.file, options)
+                            : CompileInThisProcess(request.source, request.file, options);
   CompileOutput out;
   out.cache_key = cache_key;
-  std::size_t log_size = 0;
-  CheckNvrtc(nvrtcGetProgramLogSize(program.get(), &log_size), "nvrtcGetProgramLogSize");
-  std::string log(log_size, '\0');
-  CheckNvrtc(nvrtcGetProgramLog(program.get(), log.data()), "nvrtcGetProgramLog");
-  while (!log.empty() && log.back() == '\0') log.pop_back();
-  out.info.log = log;
-  if (result == NVRTC_SUCCESS) {
-    std::size_t cubin_size = 0;
-    CheckNvrtc(nvrtcGetCUBINSize(program.get(), &cubin_size), "nvrtcGetCUBINSize");
-    out.cubin.resize(cubin_size);
-    CheckNvrtc(nvrtcGetCUBIN(program.get(), out.cubin.data()), "nvrtcGetCUBIN");
-    out.ok = !out.cubin.empty();
-    out.info.kernels = ParsePtxasLog(log);
-  } else if (result != NVRTC_ERROR_COMPILATION) {
-    throw CudaError(std::string("NVRTC failed: ") + nvrtcGetErrorString(result) + "\n" + log);
-  }
+  out.ok = raw.ok;
+  out.cubin = std::move(raw.cubin);
+  // The same confinement of the log whichever process compiled: one rule, one place.
+  out.info.log =
+      ConfineCompileLog(raw.log, {request.file, kSignatureCheckFile}, {CudaIncludeDir()});
+  if (out.ok) out.info.kernels = ParsePtxasLog(out.info.log);
   out.info.compile_ms = elapsed_ms();
   Store(out);
   return out;

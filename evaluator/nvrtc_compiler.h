@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Compiles CUDA C++ to a cubin with NVRTC (no GPU needed), keeping the log and the per-kernel
 // resources ptxas reports, with a cubin cache on disk keyed by source, options, NVRTC version
-// and architecture. A compile error is a result, not an exception.
+// and architecture. A compile error is a result, not an exception. Sources an LLM or a user
+// wrote compile in sandboxed server processes (compile_server.h); only kopt's own compile here.
 #pragma once
 
 #include "core/eval_result.h"
+#include "evaluator/compile_sandbox.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,19 +38,27 @@ std::vector<KernelResources> ParsePtxasLog(const std::string& log);
 /// "sm_90a" for compute capability 9.0: the arch-specific target where one exists.
 std::string ArchForComputeCapability(int major, int minor);
 
+class CompileServers;
+
 class NvrtcCompiler {
  public:
-  /// `cache_dir` empty: no cache.
-  explicit NvrtcCompiler(std::string cache_dir);
+  /// `cache_dir` empty: no cache. `sandbox_binary`: the kopt executable whose
+  /// `compile-server` compiles every source; empty compiles in this process, which is only for
+  /// kopt's own sources (built-in kernels).
+  NvrtcCompiler(std::string cache_dir, std::string sandbox_binary);
+  ~NvrtcCompiler();
   /// Thread-safe. Throws CudaError only for NVRTC failures that are not the source's fault.
   CompileOutput Compile(const CompileRequest& request) const;
   const std::string& cache_dir() const { return cache_dir_; }
+  /// How compiles are confined, in the server's words ("in process" without one).
+  SandboxState sandbox() const;
 
  private:
   std::optional<CompileOutput> Lookup(const std::string& key) const;
   void Store(const CompileOutput& output) const;
 
   std::string cache_dir_;
+  std::unique_ptr<CompileServers> servers_;
 };
 
 /// $KOPT_CACHE_DIR, else $XDG_CACHE_HOME/kopt, else ~/.cache/kopt; "" when none can be made.

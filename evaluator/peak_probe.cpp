@@ -171,7 +171,8 @@ double MeasureTensor(DType dtype, const DeviceInfo& device, const Module& builti
     std::uint64_t seed = 7, stream_id = buffer == &a ? 1 : 2;
     int dist = 0;
     double mean = 0, stddev = 1;
-    void* params[] = {&ptr, &elements, &seed, &stream_id, &dist, &mean, &stddev};
+    std::uint64_t every = 0;
+    void* params[] = {&ptr, &elements, &seed, &stream_id, &dist, &mean, &stddev, &every};
     KOPT_CU(cu.cuLaunchKernel(fill, 1024, 1, 1, 256, 1, 1, 0, stream, params, nullptr));
   }
   std::map<std::string, CUdeviceptr, std::less<>> tensors = {

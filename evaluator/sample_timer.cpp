@@ -48,7 +48,7 @@ void Flush(const GuardedBuffer& flush, CUstream stream) {
 
 SampleRun TimeLaunchSequence(const std::function<void(int)>& enqueue, int sets, int launches,
                              CUstream stream, const GuardedBuffer& flush, CuptiKernelTimer* cupti,
-                             const SampleConfig& config) {
+                             const SampleConfig& config, const SampleHooks& hooks) {
   const DriverApi& cu = Driver();
   if (cupti) cupti->Start();
   // Warm-up: clocks ramp up, caches of the driver fill, CUPTI's first-launch cost is paid.
@@ -76,12 +76,15 @@ SampleRun TimeLaunchSequence(const std::function<void(int)>& enqueue, int sets, 
   for (;;) {
     int count = std::min(round, config.max_samples - static_cast<int>(samples.size()));
     for (int i = 0; i < count; ++i) {
+      int sample = static_cast<int>(samples.size()) + i;
+      if (hooks.before) hooks.before(next_set, sample);
       Flush(flush, stream);
       KOPT_CU(cu.cuEventRecord(events[i].start(), stream));
       out.last_set = next_set;
       enqueue(next_set);
-      next_set = (next_set + 1) % sets;
       KOPT_CU(cu.cuEventRecord(events[i].stop(), stream));
+      if (hooks.after) hooks.after(next_set, sample);
+      next_set = (next_set + 1) % sets;
     }
     KOPT_CU(cu.cuEventSynchronize(events[count - 1].stop()));
     for (int i = 0; i < count; ++i) {
@@ -102,6 +105,7 @@ SampleRun TimeLaunchSequence(const std::function<void(int)>& enqueue, int sets, 
     }
   }
   out.timing.input_sets = sets;
+  out.samples = static_cast<int>(samples.size());
 
   if (cupti && cupti->available()) {
     std::vector<KernelSpan> spans = cupti->Stop();

@@ -22,9 +22,18 @@ struct SampleConfig {
   int max_samples = 10000;
 };
 
+/// Work queued around every timed sample, outside its events: `before` ahead of the L2 flush
+/// (re-poisoning the outputs), `after` behind the stop event (verifying them). Each gets the
+/// input set and the sample's index. Either may be empty.
+struct SampleHooks {
+  std::function<void(int set, int sample)> before;
+  std::function<void(int set, int sample)> after;
+};
+
 struct SampleRun {
   TimingInfo timing;
   int last_set = 0;  // the input set of the last timed sample
+  int samples = 0;
 };
 
 /// `enqueue(set)` enqueues one launch sequence on `stream` for input set `set` (it throws on a
@@ -32,6 +41,6 @@ struct SampleRun {
 /// 0 when unknown (a library call), then inferred from the records if every run made as many.
 SampleRun TimeLaunchSequence(const std::function<void(int)>& enqueue, int sets, int launches,
                              CUstream stream, const GuardedBuffer& flush, CuptiKernelTimer* cupti,
-                             const SampleConfig& config);
+                             const SampleConfig& config, const SampleHooks& hooks = {});
 
 }  // namespace kopt

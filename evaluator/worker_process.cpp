@@ -34,8 +34,8 @@ void CloseFd(int& fd) {
 
 }  // namespace
 
-WorkerProcess::WorkerProcess(std::vector<std::string> argv, double start_timeout_s)
-    : argv_(std::move(argv)), start_timeout_s_(start_timeout_s) {
+WorkerProcess::WorkerProcess(std::vector<std::string> argv, WorkerOptions options)
+    : argv_(std::move(argv)), options_(std::move(options)) {
   // A worker that dies while we write must not kill kopt with SIGPIPE.
   ::signal(SIGPIPE, SIG_IGN);
 }
@@ -45,7 +45,7 @@ WorkerProcess::~WorkerProcess() { Stop(); }
 void WorkerProcess::Start() {
   int in_pipe[2], out_pipe[2];
   if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) {
-    throw Error(std::string("cannot create pipes for the GPU worker: ") + std::strerror(errno));
+    throw Error("cannot create pipes for the " + options_.name + ": " + std::strerror(errno));
   }
   char err_path[] = "/tmp/kopt-worker-stderr-XXXXXX";
   int err_fd = ::mkostemp(err_path, O_CLOEXEC | O_APPEND);
@@ -55,9 +55,13 @@ void WorkerProcess::Start() {
   std::vector<char*> args;
   for (auto& a : argv_) args.push_back(a.data());
   args.push_back(nullptr);
+  std::vector<std::string> env_storage = options_.env.value_or(std::vector<std::string>{});
+  std::vector<char*> env;
+  for (auto& e : env_storage) env.push_back(e.data());
+  env.push_back(nullptr);
   pid_t parent = ::getpid();
   pid_t pid = ::fork();
-  if (pid < 0) throw Error(std::string("cannot fork the GPU worker: ") + std::strerror(errno));
+  if (pid < 0) throw Error("cannot fork the " + options_.name + ": " + std::strerror(errno));
   if (pid == 0) {
     // Child: only async-signal-safe calls until exec.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -65,7 +69,11 @@ void WorkerProcess::Start() {
     ::dup2(in_pipe[0], 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(err_fd, 2);
-    ::execv(args[0], args.data());
+    if (options_.env) {
+      ::execve(args[0], args.data(), env.data());
+    } else {
+      ::execv(args[0], args.data());
+    }
     ::_exit(127);
   }
   ::close(in_pipe[0]);
@@ -78,18 +86,19 @@ void WorkerProcess::Start() {
   ++starts_;
 
   std::string frame;
-  ReadStatus status = ReadFrame(from_worker_, &frame, DeadlineIn(start_timeout_s_));
+  ReadStatus status = ReadFrame(from_worker_, &frame, DeadlineIn(options_.start_timeout_s));
   if (status != ReadStatus::kOk) {
     std::string why = status == ReadStatus::kTimeout ? "did not start within the deadline"
                                                      : "stopped during start-up";
     std::string tail = StderrTail();
     std::string how = Reap(true);
-    throw Error("the GPU worker " + why + " (" + how + ")" + (tail.empty() ? "" : ": " + tail));
+    throw Error("the " + options_.name + " " + why + " (" + how + ")" +
+                (tail.empty() ? "" : ": " + tail));
   }
   ready_ = nlohmann::json::parse(frame, nullptr, false);
   if (ready_.is_discarded() || ready_.value("type", "") != "ready") {
     Reap(true);
-    throw Error("the GPU worker sent a bad greeting");
+    throw Error("the " + options_.name + " sent a bad greeting");
   }
   if (ready_.contains("error")) {
     std::string error = ready_["error"].get<std::string>();
@@ -140,6 +149,22 @@ void WorkerProcess::Stop() {
   if (pid_ > 0) Reap(true);
 }
 
+void WorkerProcess::Finish(double timeout_s) {
+  if (pid_ <= 0) return;
+  CloseFd(to_worker_);
+  auto deadline = DeadlineIn(timeout_s);
+  while (Clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      Reap(false);
+      return;
+    }
+    ::usleep(20000);
+  }
+  Reap(true);
+}
+
 JobOutcome WorkerProcess::Run(const nlohmann::json& job, double timeout_s) {
   auto start = Clock::now();
   JobOutcome outcome;
@@ -153,7 +178,7 @@ JobOutcome WorkerProcess::Run(const nlohmann::json& job, double timeout_s) {
   auto deadline = DeadlineIn(timeout_s);
   struct stat st {};
   stderr_mark_ = ::fstat(stderr_, &st) == 0 ? st.st_size : 0;
-  if (!WriteFrame(to_worker_, job.dump())) {
+  if (!WriteFrame(to_worker_, job.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))) {
     std::string tail = StderrTail();
     std::string how = Reap(true);
     return finish(JobOutcome::Kind::kCrashed, "the worker " + how + " before taking the job" +

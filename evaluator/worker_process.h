@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -28,10 +29,17 @@ struct JobOutcome {
   double wall_ms = 0;
 };
 
+struct WorkerOptions {
+  std::string name = "GPU worker";  // how messages call it
+  double start_timeout_s = 30;
+  /// The child's whole environment ("NAME=value"); none: this process's own.
+  std::optional<std::vector<std::string>> env;
+};
+
 class WorkerProcess {
  public:
   /// `argv[0]` is the program to exec.
-  explicit WorkerProcess(std::vector<std::string> argv, double start_timeout_s = 30);
+  explicit WorkerProcess(std::vector<std::string> argv, WorkerOptions options = {});
   ~WorkerProcess();
   WorkerProcess(const WorkerProcess&) = delete;
   WorkerProcess& operator=(const WorkerProcess&) = delete;
@@ -48,6 +56,9 @@ class WorkerProcess {
   int starts() const { return starts_; }
   /// Kills the worker (if running) and reaps it.
   void Stop();
+  /// Closes the worker's input, so it ends its loop and exits on its own (a tool wrapping it
+  /// writes its summary then); kills it if it has not exited within `timeout_s`.
+  void Finish(double timeout_s);
 
  private:
   void Start();
@@ -56,7 +67,7 @@ class WorkerProcess {
   std::string StderrTail() const;
 
   std::vector<std::string> argv_;
-  double start_timeout_s_;
+  WorkerOptions options_;
   pid_t pid_ = -1;
   int to_worker_ = -1;
   int from_worker_ = -1;

@@ -77,6 +77,10 @@ RecordedEvaluation RecordingEvaluator::EvaluateCandidate(std::int64_t candidate_
         !stored->result.profile) {
       stored.reset();
     }
+    // Likewise the sanitizer pass.
+    if (stored && stored->result.ok() && request.options.sanitize && !stored->result.sanitizer) {
+      stored.reset();
+    }
     if (stored) {
       out.evaluation_id = stored->id;
       out.from_store = true;

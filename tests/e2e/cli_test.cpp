@@ -58,6 +58,38 @@ TEST(CliTest, CompileReportsResourcesAndCompileErrors) {
   EXPECT_NE(bad.text.find("compile_error.cu(6): error"), std::string::npos) << bad.text;
 }
 
+// The leak cases of the adversarial set through `kopt compile`, with a key in the environment:
+// neither the output nor the cubin cache may hold it, cold or cached.
+TEST(CliTest, NoCandidateCanPrintTheEnvironmentThroughTheCompiler) {
+  std::string canary = "sk-kopt-canary-" + std::to_string(::getpid()) + "-4f1d";
+  fs::path cache = fs::temp_directory_path() / ("kopt_leak_cache_" + std::to_string(::getpid()));
+  std::string env = "OPENAI_API_KEY=" + canary + " KOPT_LEAK_CANARY=" + canary +
+                    " KOPT_CACHE_DIR=" + cache.string();
+  auto cases =
+      nlohmann::json::parse(std::ifstream(kRoot + "/tests/data/candidates/adversarial/cases.json"));
+  int leaks = 0;
+  for (const auto& c : cases) {
+    if (c.at("category") != "leaks") continue;
+    ++leaks;
+    std::string file =
+        kRoot + "/tests/data/candidates/adversarial/" + c.at("file").get<std::string>();
+    for (int run = 0; run < 2; ++run) {  // the second run is answered from the cache
+      Output out =
+          testing::RunKopt("compile " + c.at("task").get<std::string>() + " " + file, "2>&1", env);
+      EXPECT_EQ(out.text.find(canary), std::string::npos) << file << ":\n" << out.text;
+      EXPECT_EQ(out.text.find("PATH="), std::string::npos) << file << ":\n" << out.text;
+    }
+  }
+  EXPECT_GE(leaks, 6);
+  for (const auto& entry : fs::recursive_directory_iterator(cache)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find(canary), std::string::npos) << entry.path();
+  }
+  fs::remove_all(cache);
+}
+
 TEST(CliTest, ConfigurationErrorsExitWithTwoAndNameTheProblem) {
   Output unknown_task = Kopt("compile no_such_task " + kRoot + "/tasks/quick/gemm_fp32/starter.cu");
   EXPECT_EQ(unknown_task.code, 2);

@@ -75,6 +75,28 @@ TEST(RooflineTest, FasterThanTheFloorBeyondFivePercentIsSuspicious) {
   EXPECT_GT(r->fraction, kSuspiciousFraction);
 }
 
+TEST(RooflineTest, BeatingTheMeasuredLibraryRateIsNotSuspiciousWhileTheSpecAllowsIt) {
+  // 2*4096^3 FLOPs of bf16 GEMM: the measured ceiling (700 TFLOP/s, a library's rate) gives a
+  // floor of 0.196 ms; the H100's rated 132 SMs x 4096 FLOP/clk x 1.98 GHz = 1070 TFLOP/s, 0.128.
+  Task task = MakeTask("gemm", "bf16", "2*4096*4096*4096", "0");
+  DevicePeaks peaks = H100();
+  DeviceInfo d;
+  d.cc_major = 9;
+  d.sm_count = 132;
+  d.sm_clock_khz = 1980000;
+  d.memory_clock_khz = 2619000;
+  d.memory_bus_bits = 5120;
+  AddSpecCeilings(peaks, d);
+  EXPECT_NEAR(peaks.spec_bf16_tflops, 1070.5, 1.0);
+  EXPECT_NEAR(peaks.spec_dram_gbps, 3352, 1.0);
+  auto faster_than_library = ComputeRoofline(task, Timed(0.16, 0.16), peaks);
+  ASSERT_TRUE(faster_than_library);
+  EXPECT_GT(faster_than_library->fraction, 1.2);  // beyond the measured ceiling
+  EXPECT_FALSE(faster_than_library->suspicious);
+  EXPECT_NEAR(faster_than_library->spec_floor_ms, 0.1284, 1e-3);
+  EXPECT_TRUE(ComputeRoofline(task, Timed(0.11, 0.11), peaks)->suspicious);  // beyond the spec
+}
+
 TEST(RooflineTest, Fp32GemmIsBoundByTheFmaRate) {
   Task task = MakeTask("gemm", "f32", "2*M*N*K", "4*(M*K + K*N + M*N)");
   auto r = ComputeRoofline(task, Timed(0.27, 0.26), H100());

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/task.h"
 
+#include "core/launch_block.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -124,8 +126,78 @@ struct BadCase {
   const char* expected;  // a piece of the message
 };
 
+TEST(TaskTest, InputCasesAndTheContractAreRead) {
+  json j = GoodTask();
+  j["input_cases"] = json::parse(R"([
+    {"name": "large", "why": "overflow", "inputs": {"X": {"dist": "normal", "mean": 0, "std": 100}}},
+    {"name": "flat", "why": "ties", "inputs": {"X": {"dist": "constant", "value": 3}}},
+    {"name": "spiky", "why": "one big value", "inputs": {"X": {"dist": "spike", "peak": 50, "std": 1, "every": 100}}}])");
+  j["contract"] =
+      json::parse(R"({"ragged": {"N": 4}, "precision": "fp32", "ties": "lowest index"})");
+  TaskDir dir(j);
+  Task task = LoadTask(dir.path());
+  ASSERT_EQ(task.input_cases.size(), 3u);
+  EXPECT_EQ(task.input_cases[0].name, "large");
+  EXPECT_EQ(task.input_cases[0].inputs[0].first, "X");
+  EXPECT_EQ(task.input_cases[0].inputs[0].second.b, 100);
+  EXPECT_EQ(task.input_cases[1].inputs[0].second.dist, InitDist::kConstant);
+  EXPECT_EQ(task.input_cases[2].inputs[0].second.every, 100);
+  ASSERT_EQ(task.contract.ragged.size(), 1u);
+  EXPECT_EQ(task.contract.ragged[0], (std::pair<std::string, std::int64_t>{"N", 4}));
+  EXPECT_EQ(task.contract.ties, "lowest index");
+}
+
+TEST(TaskTest, EveryRaggedContractIsOneTheLaunchBlocksCanRun) {
+  // The worker draws ragged sizes from half to one and a half times the first check size: the
+  // reference's and the starter's launch blocks must resolve on all of them.
+  fs::path root = fs::path(KOPT_SOURCE_DIR) / "tasks";
+  int checked = 0;
+  for (const auto& suite : ListSuites(root.string())) {
+    for (const auto& task : LoadSuite((root / suite).string())) {
+      if (task.contract.ragged.empty()) continue;
+      SymbolTable base = task.check_symbols.empty() ? task.symbols : task.check_symbols.front();
+      for (int pick = 0; pick < 3; ++pick) {
+        Task sized = task;
+        SymbolTable size = base;
+        for (const auto& [symbol, alignment] : task.contract.ragged) {
+          std::int64_t v = base.at(symbol);
+          std::int64_t low = std::max(alignment, v / 2), high = std::max(low, v + v / 2);
+          std::int64_t value = pick == 0 ? low : pick == 1 ? high : (low + high) / 2 | 1;
+          size[symbol] = std::max(alignment, value / alignment * alignment);
+        }
+        sized.check_symbols = {size};
+        for (const std::string* source : {&task.reference_source, &task.starter_source}) {
+          if (source->empty()) continue;
+          LaunchBlock block = ParseLaunchBlock(*source, task.dir);
+          EXPECT_NO_THROW(ValidateLaunchBlock(block, sized, ChooseTunables(block, {}), task.dir))
+              << task.dir << " at a drawn size";
+        }
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 4);
+}
+
 TEST(TaskTest, BadFilesGiveErrorsNamingFileAndField) {
   std::vector<BadCase> cases = {
+      {"input case on an output",
+       [](json& j) {
+         j["input_cases"] = json::parse(
+             R"([{"name": "a", "why": "b", "inputs": {"Y": {"dist": "constant", "value": 0}}}])");
+       },
+       "input_cases[0].inputs.Y: not an input tensor"},
+      {"ragged unknown symbol",
+       [](json& j) {
+         j["contract"] = {{"ragged", {{"Q", 1}}}};
+       },
+       "contract.ragged.Q: not a symbol"},
+      {"spike without every",
+       [](json& j) {
+         j["input_cases"] = json::parse(
+             R"([{"name": "a", "why": "b", "inputs": {"X": {"dist": "spike", "peak": 1}}}])");
+       },
+       "every: must be a positive"},
       {"unknown key", [](json& j) { j["colour"] = "red"; }, "colour: unknown key"},
       {"unknown tensor key", [](json& j) { j["tensors"][0]["layout"] = "nchw"; },
        "tensors[0].layout: unknown key"},

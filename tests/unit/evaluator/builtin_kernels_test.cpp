@@ -13,7 +13,7 @@ namespace kopt {
 namespace {
 
 TEST(BuiltinKernelsTest, CompileForHopperWithoutSpills) {
-  NvrtcCompiler compiler("");
+  NvrtcCompiler compiler("", /*sandbox_binary=*/"");  // kopt's own kernels
   CompileRequest request;
   request.source = std::string(kBuiltinKernelSource);
   request.file = "kopt_builtins.cu";

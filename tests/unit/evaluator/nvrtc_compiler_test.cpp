@@ -28,7 +28,7 @@ class NvrtcCompilerTest : public ::testing::Test {
 };
 
 TEST_F(NvrtcCompilerTest, CompilesAndReportsResources) {
-  NvrtcCompiler compiler(cache_.string());
+  NvrtcCompiler compiler(cache_.string(), KOPT_BINARY);
   CompileOutput out = compiler.Compile({kKernel, "scale.cu", "sm_90a", {"-DSCALE=2.0f"}});
   ASSERT_TRUE(out.ok) << out.info.log;
   EXPECT_GT(out.cubin.size(), 100u);
@@ -39,7 +39,7 @@ TEST_F(NvrtcCompilerTest, CompilesAndReportsResources) {
 }
 
 TEST_F(NvrtcCompilerTest, SecondCompileComesFromTheCacheWithTheSameLog) {
-  NvrtcCompiler compiler(cache_.string());
+  NvrtcCompiler compiler(cache_.string(), KOPT_BINARY);
   CompileOutput first = compiler.Compile({kKernel, "scale.cu", "sm_90a", {"-DSCALE=2.0f"}});
   CompileOutput second = compiler.Compile({kKernel, "scale.cu", "sm_90a", {"-DSCALE=2.0f"}});
   EXPECT_TRUE(second.info.cache_hit);
@@ -52,7 +52,7 @@ TEST_F(NvrtcCompilerTest, SecondCompileComesFromTheCacheWithTheSameLog) {
 }
 
 TEST_F(NvrtcCompilerTest, CompileErrorIsAResultWithTheLog) {
-  NvrtcCompiler compiler(cache_.string());
+  NvrtcCompiler compiler(cache_.string(), KOPT_BINARY);
   CompileOutput out =
       compiler.Compile({"extern \"C\" __global__ void k() { int x = ; }", "bad.cu"});
   EXPECT_FALSE(out.ok);
@@ -61,7 +61,7 @@ TEST_F(NvrtcCompilerTest, CompileErrorIsAResultWithTheLog) {
 }
 
 TEST_F(NvrtcCompilerTest, CudaHeadersAreFound) {
-  NvrtcCompiler compiler("");
+  NvrtcCompiler compiler("", KOPT_BINARY);
   CompileOutput out = compiler.Compile(
       {"#include <cuda_bf16.h>\n#include <cub/block/block_reduce.cuh>\n"
        "extern \"C\" __global__ void k(__nv_bfloat16* x) { x[0] = __float2bfloat16(1.f); }",

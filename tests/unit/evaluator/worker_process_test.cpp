@@ -88,7 +88,9 @@ TEST(WorkerProcessTest, StartFailureThrowsWithTheWorkersReason) {
 }
 
 TEST(WorkerProcessTest, MissingBinaryFailsToStart) {
-  WorkerProcess worker({"/nonexistent/kopt-worker"}, 2);
+  WorkerOptions options;
+  options.start_timeout_s = 2;
+  WorkerProcess worker({"/nonexistent/kopt-worker"}, options);
   EXPECT_THROW(worker.EnsureStarted(), Error);
 }
 

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// The kernel's real signature against its launch block, checked by the compiler: kopt appends
+// static_asserts generated from the resolved launches (a pointer for a tensor, a 32-bit integer
+// for a size, a 64-bit one for "i64:", the scalar's own type), so a kernel that would read an
+// int64 where a pointer is passed never runs. A failed assert is a launch_error naming the
+// kernel and the argument.
+#pragma once
+
+#include "core/launch_block.h"
+
+#include <optional>
+#include <string>
+
+namespace kopt {
+
+/// The file name the appended checks report their diagnostics under.
+inline constexpr const char* kSignatureCheckFile = "<kopt launch block>";
+
+/// C++ to append to a candidate: one static_assert per launch and argument of `plan`.
+std::string SignatureCheckSource(const LaunchPlan& plan);
+
+/// When a failed compile's errors all come from the appended checks: the launch_error message
+/// (the asserts' texts, or a kernel that is not declared at global scope). nullopt otherwise.
+std::optional<std::string> SignatureMismatch(const std::string& compile_log);
+
+/// `log` without the appended checks' diagnostics: what a compile error in the candidate
+/// itself shows.
+std::string WithoutSignatureDiagnostics(const std::string& log);
+
+}  // namespace kopt

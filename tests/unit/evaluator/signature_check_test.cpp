@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+// The launch block's arguments against the kernel's real parameters, checked by NVRTC (no GPU):
+// a pointer is told from a 64-bit integer, an int from a long long, a float from an int.
+#include "evaluator/signature_check.h"
+
+#include "evaluator/nvrtc_compiler.h"
+
+#include <gtest/gtest.h>
+
+namespace kopt {
+namespace {
+
+LaunchArg Arg(LaunchArg::Kind kind, const std::string& name, DType dtype = DType::kF32) {
+  LaunchArg a;
+  a.kind = kind;
+  a.name = name;
+  a.scalar_dtype = dtype;
+  return a;
+}
+
+// k(X, Y, N, i64:M, alpha): a tensor, a workspace, an int, a long long and an f32 scalar.
+LaunchPlan Plan() {
+  ResolvedLaunch l;
+  l.kernel = "k";
+  l.args = {Arg(LaunchArg::Kind::kTensor, "X"), Arg(LaunchArg::Kind::kWorkspace, "W"),
+            Arg(LaunchArg::Kind::kInt32, "N"), Arg(LaunchArg::Kind::kInt64, "M"),
+            Arg(LaunchArg::Kind::kScalar, "alpha")};
+  LaunchPlan plan;
+  plan.launches = {l};
+  return plan;
+}
+
+CompileOutput Compile(const std::string& kernel) {
+  static NvrtcCompiler compiler("", /*sandbox_binary=*/"");
+  return compiler.Compile({kernel + SignatureCheckSource(Plan()), "cand.cu"});
+}
+
+TEST(SignatureCheckTest, AMatchingKernelCompiles) {
+  CompileOutput out = Compile(
+      "extern \"C\" __global__ void k(const float4* x, unsigned char* w, int n, long long m, "
+      "float alpha) {}");
+  EXPECT_TRUE(out.ok) << out.info.log;
+}
+
+TEST(SignatureCheckTest, ALongLongWhereAnIntIsPassedIsNamed) {
+  CompileOutput out = Compile(
+      "extern \"C\" __global__ void k(const float* x, char* w, long long n, long long m, "
+      "float alpha) {}");
+  ASSERT_FALSE(out.ok);
+  auto mismatch = SignatureMismatch(out.info.log);
+  ASSERT_TRUE(mismatch) << out.info.log;
+  EXPECT_NE(mismatch->find("kernel 'k' (launch[0]): parameter 3 must be a 32-bit integer"),
+            std::string::npos)
+      << *mismatch;
+  EXPECT_NE(mismatch->find("'N'"), std::string::npos) << *mismatch;
+}
+
+TEST(SignatureCheckTest, AnIntegerWhereAPointerIsPassedIsNamed) {
+  CompileOutput out = Compile(
+      "extern \"C\" __global__ void k(unsigned long long x, char* w, int n, long long m, "
+      "float alpha) {}");
+  auto mismatch = SignatureMismatch(out.info.log);
+  ASSERT_TRUE(mismatch) << out.info.log;
+  EXPECT_NE(mismatch->find("parameter 1 must be a pointer"), std::string::npos) << *mismatch;
+}
+
+TEST(SignatureCheckTest, APointerWhereALongLongIsPassedAndAnIntForAFloatAreBothNamed) {
+  CompileOutput out = Compile(
+      "extern \"C\" __global__ void k(const float* x, char* w, int n, float* m, int alpha) {}");
+  auto mismatch = SignatureMismatch(out.info.log);
+  ASSERT_TRUE(mismatch) << out.info.log;
+  EXPECT_NE(mismatch->find("parameter 4 must be a 64-bit integer"), std::string::npos) << *mismatch;
+  EXPECT_NE(mismatch->find("parameter 5 must be float"), std::string::npos) << *mismatch;
+}
+
+TEST(SignatureCheckTest, TooFewParametersIsNamed) {
+  CompileOutput out = Compile("extern \"C\" __global__ void k(const float* x, char* w) {}");
+  auto mismatch = SignatureMismatch(out.info.log);
+  ASSERT_TRUE(mismatch) << out.info.log;
+  EXPECT_NE(mismatch->find("different number of parameters than the 5"), std::string::npos)
+      << *mismatch;
+}
+
+TEST(SignatureCheckTest, AKernelOfAnotherNameIsMissingNotMismatched) {
+  CompileOutput out = Compile("extern \"C\" __global__ void other(const float* x) {}");
+  auto mismatch = SignatureMismatch(out.info.log);
+  ASSERT_TRUE(mismatch) << out.info.log;
+  EXPECT_NE(mismatch->find("no kernel named 'k'"), std::string::npos) << *mismatch;
+  EXPECT_EQ(mismatch->find("different number"), std::string::npos) << *mismatch;
+}
+
+TEST(SignatureCheckTest, TheCandidatesOwnErrorIsACompileErrorWithoutTheChecksNoise) {
+  CompileOutput out = Compile("extern \"C\" __global__ void k(const float* x) { int y = ; }");
+  ASSERT_FALSE(out.ok);
+  EXPECT_FALSE(SignatureMismatch(out.info.log).has_value()) << out.info.log;
+  std::string log = WithoutSignatureDiagnostics(out.info.log);
+  EXPECT_NE(log.find("cand.cu"), std::string::npos) << log;
+  EXPECT_EQ(log.find(kSignatureCheckFile), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace kopt
