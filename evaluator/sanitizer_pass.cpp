@@ -5,6 +5,7 @@
 #include "evaluator/nvrtc_compiler.h"
 #include "evaluator/worker_process.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -72,7 +73,7 @@ SanitizerTool ParseSanitizerLog(const std::string& tool, const std::string& log)
   std::istringstream lines(log);
   std::string line;
   std::smatch m;
-  int report_lines = 0;
+  int report_lines = 0, findings = 0;
   bool in_report = false;
   while (std::getline(lines, line)) {
     if (std::regex_search(line, m, summary)) out.errors = std::max(out.errors, std::stoi(m[1]));
@@ -80,10 +81,9 @@ SanitizerTool ParseSanitizerLog(const std::string& tool, const std::string& log)
       out.errors = std::max(out.errors, std::stoi(m[1]));
       out.warnings = std::max(out.warnings, std::stoi(m[2]));
     }
-    if (!in_report && out.first_error.empty() && std::regex_search(line, finding) &&
-        line.find("Warning") == std::string::npos) {
-      in_report = true;
-    }
+    bool is_error = std::regex_search(line, finding) && line.find("Warning") == std::string::npos;
+    findings += is_error;
+    if (!in_report && out.first_error.empty() && is_error) in_report = true;
     if (in_report) {
       if (line == "=========" || line == "========= " || report_lines >= kReportLines) {
         in_report = false;
@@ -93,6 +93,9 @@ SanitizerTool ParseSanitizerLog(const std::string& tool, const std::string& log)
       ++report_lines;
     }
   }
+  // The summary is missing when the worker was killed after a fault (a worker whose context
+  // is poisoned is replaced at once): the findings themselves count then.
+  out.errors = std::max(out.errors, findings);
   return out;
 }
 

@@ -119,10 +119,10 @@ import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 adv = [r for r in rows if r[1] == "adversarial"]
 legit = [r for r in rows if r[1] == "legit"]
-fmt = "%-34s %-16s %-13s %-16s %-15s %-10s"
-print(fmt % ("file", "category", "expected", "got", "check", "verdict"))
+fmt = "%-34s %-16s %-13s %-16s %-15s %-10s %-8s %s"
+print(fmt % ("file", "category", "expected", "got", "check", "verdict", "speedup", "flagged"))
 for r in adv:
-    print(fmt % (r[0], r[2], r[3], r[4], r[5], r[6]))
+    print(fmt % (r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8]))
 print()
 lfmt = "%-34s %-16s %-10s %-8s %-10s"
 print(lfmt % ("legit file", "got", "speedup", "flagged", "verdict"))

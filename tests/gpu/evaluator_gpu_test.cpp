@@ -97,7 +97,10 @@ TEST_F(EvaluatorGpuTest, StartingKernelsPassWithASpeedupOnEveryQuickTask) {
     ASSERT_EQ(r.status, EvalStatus::kCorrect) << name << ": " << r.message;
     ASSERT_TRUE(r.speedup.has_value()) << name;
     EXPECT_GT(r.speedup->low, 1.0) << name << ": speedup " << r.speedup->value;
-    EXPECT_EQ(r.checks.size(), 3u * task.AllSizes().size()) << name;
+    // 3 inputs at every size, then each input case, then a size drawn from the contract.
+    std::size_t extra = task.input_cases.size() + (task.contract.ragged.empty() ? 0 : 1);
+    EXPECT_EQ(r.checks.size(), 3u * task.AllSizes().size() + extra) << name;
+    EXPECT_EQ(r.timing->verified_samples, static_cast<int>(r.timing->event_ms.n)) << name;
     ASSERT_TRUE(r.timing.has_value());
     EXPECT_GE(r.timing->event_ms.n, 10u);
     EXPECT_GT(r.timing->sm_clock_mhz, 500);
