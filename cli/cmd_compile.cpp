@@ -7,8 +7,6 @@
 #include "core/json_fields.h"
 #include "evaluator/nvrtc_compiler.h"
 
-#include <cstdio>
-
 namespace kopt::cli {
 namespace {
 

@@ -7,8 +7,6 @@
 #include "evaluator/cupti_profiler.h"
 #include "evaluator/doctor.h"
 
-#include <cstdio>
-
 namespace kopt::cli {
 namespace {
 

@@ -11,8 +11,6 @@
 #include "evaluator/cuda_evaluator.h"
 #include "results/recording_evaluator.h"
 
-#include <cstdio>
-
 namespace kopt::cli {
 namespace {
 

@@ -5,8 +5,6 @@
 #include "cli/store_access.h"
 #include "results/export.h"
 
-#include <cstdio>
-
 namespace kopt::cli {
 namespace {
 

@@ -4,8 +4,6 @@
 #include "cli/print.h"
 #include "cli/store_access.h"
 
-#include <cstdio>
-
 namespace kopt::cli {
 namespace {
 
