@@ -204,7 +204,8 @@ CompletionResult CommandProvider::Complete(const CompletionRequest& request) {
   RunResult r;
   {
     ConcurrencyLimit::Slot slot(limit_);
-    r = Run(command_, CommandPrompt(request), env, options_.timeout_s, options_.max_response_bytes);
+    r = Run(command_, CommandPrompt(WithoutSecrets(request)), env, options_.timeout_s,
+            options_.max_response_bytes);
   }
   double latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   auto fail = [&](LlmErrorKind kind, std::string why) {

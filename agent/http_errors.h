@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // From an HTTP answer to a typed LLM error: which statuses can succeed on retry, the API's own
-// message, content-type and JSON checks, and the removal of a key from any text shown.
+// message, content-type and JSON checks.
 #pragma once
 
 #include "agent/http_client.h"
@@ -24,9 +24,6 @@ std::variant<nlohmann::json, LlmError> ParseJsonAnswer(const HttpResponse& respo
 
 /// The "error.message" of an OpenAI- or Anthropic-style error body, else the body's start.
 std::string ApiErrorMessage(const std::string& body);
-
-/// `text` with every occurrence of `secret` replaced by "[redacted]".
-std::string Redact(std::string text, const std::string& secret);
 
 /// `j[key]` when it is a string (else ""), and when it is an integer (else 0): lenient reads
 /// of an API's answer, where a missing field is not an error.

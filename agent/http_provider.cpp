@@ -2,6 +2,7 @@
 #include "agent/http_provider.h"
 
 #include "agent/http_errors.h"
+#include "core/secrets.h"
 
 namespace kopt {
 
@@ -23,7 +24,7 @@ bool HttpChatProvider::DropRejectedParameter(const std::string&, const Completio
 }
 
 void HttpChatProvider::Notice(const std::string& line) const {
-  if (options_.notice) options_.notice(Redact(line, key_.value));
+  if (options_.notice) options_.notice(RedactSecrets(line));
 }
 
 CompletionResult HttpChatProvider::Complete(const CompletionRequest& request) {
@@ -31,10 +32,11 @@ CompletionResult HttpChatProvider::Complete(const CompletionRequest& request) {
   if (request.messages.empty()) {
     return LlmError{LlmErrorKind::kBadRequest, "the request has no messages"};
   }
+  CompletionRequest sent = WithoutSecrets(request);
   NoticeSink notice;
   if (options_.notice) notice = [this](const std::string& line) { Notice(line); };
   return RunWithRetries(
-      options_.retry, backoff_, [&](int) { return Attempt(request, model); }, name_ + " " + model,
+      options_.retry, backoff_, [&](int) { return Attempt(sent, model); }, name_ + " " + model,
       notice);
 }
 
@@ -63,18 +65,18 @@ CompletionResult HttpChatProvider::Attempt(const CompletionRequest& request,
                               ? " (no API key was sent; name its variable with --api-key-env)"
                               : " (the key comes from $" + key_.variable + ")";
       }
-      error->message = Redact(error->message, key_.value);
+      error->message = RedactSecrets(std::move(error->message));
       return *error;
     }
     auto json = ParseJsonAnswer(response);
     if (auto* e = std::get_if<LlmError>(&json)) {
-      e->message = Redact(e->message + " (" + url_ + ")", key_.value);
+      e->message = RedactSecrets(e->message + " (" + url_ + ")");
       return *e;
     }
     CompletionResult result = Parse(std::get<nlohmann::json>(json));
     if (!result.ok()) {
       result.error().http_status = static_cast<int>(response.status);
-      result.error().message = Redact(result.error().message + " (" + url_ + ")", key_.value);
+      result.error().message = RedactSecrets(result.error().message + " (" + url_ + ")");
       return result;
     }
     Completion& c = result.value();

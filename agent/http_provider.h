@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the OpenAI-compatible and Anthropic providers share: one POST per attempt through a
-// concurrency limit, retries with backoff, typed errors with the key removed, and the cost from
-// the price table. Subclasses say how to write the body and read the answer.
+// concurrency limit, retries with backoff, requests and typed errors with every known secret
+// removed, and the cost from the price table. Subclasses say how to write the body and read the
+// answer.
 #pragma once
 
 #include "agent/concurrency_limit.h"
@@ -17,7 +18,8 @@
 
 namespace kopt {
 
-/// An API key read from the environment. It only ever goes into a request header.
+/// An API key read from the environment (ResolveApiKey, which makes it one of the process's
+/// secrets). It only ever goes into a request header.
 struct ApiKey {
   std::string value;     // empty: no key is sent
   std::string variable;  // where it came from, for messages ("OPENAI_API_KEY")

@@ -2,6 +2,7 @@
 #include "agent/provider.h"
 
 #include "core/error.h"
+#include "core/secrets.h"
 
 namespace kopt {
 
@@ -53,6 +54,11 @@ LlmError& CompletionResult::error() {
 
 std::string ResolvedModel(const Provider& provider, const CompletionRequest& request) {
   return request.model.empty() ? provider.model() : request.model;
+}
+
+CompletionRequest WithoutSecrets(CompletionRequest request) {
+  for (auto& m : request.messages) m.content = RedactSecrets(std::move(m.content));
+  return request;
 }
 
 }  // namespace kopt

@@ -101,4 +101,8 @@ class Provider {
 /// `request.model`, or the provider's model when the request names none.
 std::string ResolvedModel(const Provider& provider, const CompletionRequest& request);
 
+/// `request` with every known secret removed from its messages (core/secrets.h): what a
+/// provider that sends a request (over HTTP, to a command) sends instead of the request itself.
+CompletionRequest WithoutSecrets(CompletionRequest request);
+
 }  // namespace kopt

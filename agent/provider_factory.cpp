@@ -6,6 +6,7 @@
 #include "agent/openai_provider.h"
 #include "agent/replay_provider.h"
 #include "core/error.h"
+#include "core/secrets.h"
 
 #include <cstdlib>
 
@@ -29,6 +30,14 @@ const char* DefaultKeyVariable(ProviderKind kind) {
 
 }  // namespace
 
+std::vector<std::string> DefaultKeyVariables() {
+  std::vector<std::string> variables;
+  for (auto kind : {ProviderKind::kOpenAi, ProviderKind::kAnthropic, ProviderKind::kOpenRouter}) {
+    variables.push_back(DefaultKeyVariable(kind));
+  }
+  return variables;
+}
+
 ApiKey ResolveApiKey(const ModelSpec& spec, const std::string& api_key_env) {
   ApiKey key;
   if (!api_key_env.empty()) {
@@ -46,6 +55,7 @@ ApiKey ResolveApiKey(const ModelSpec& spec, const std::string& api_key_env) {
                                            : " (named by --api-key-env)"));
   }
   key.value = value;
+  ProcessSecrets().Add(key.value);
   return key;
 }
 

@@ -9,12 +9,19 @@
 #include "core/llm_call.h"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace kopt {
 
+/// OPENAI_API_KEY, ANTHROPIC_API_KEY, OPENROUTER_API_KEY: the variables whose values are secrets
+/// whether or not this process uses them.
+std::vector<std::string> DefaultKeyVariables();
+
 /// The key for `spec`: from `api_key_env` when it names a variable; else from the provider's
 /// default variable when the spec uses the provider's own server; else none (a custom base URL,
-/// a command). Throws ConfigError naming the variable when a needed key is not set.
+/// a command). The key becomes one of the process's secrets (core/secrets.h). Throws
+/// ConfigError naming the variable when a needed key is not set.
 ApiKey ResolveApiKey(const ModelSpec& spec, const std::string& api_key_env);
 
 /// The provider a spec names (the network or command one, without cache or budget). `log` is

@@ -2,12 +2,11 @@
 // `kopt compile TASK FILE.cu`: validates the launch block and compiles with NVRTC (no GPU
 // needed), printing the log and each kernel's registers, spills and shared memory.
 #include "cli/candidate_options.h"
+#include "cli/print.h"
 #include "cli/task_lookup.h"
 #include "core/json_fields.h"
 #include "evaluator/cuda_evaluator.h"
 #include "evaluator/nvrtc_compiler.h"
-
-#include <cstdio>
 
 namespace kopt::cli {
 namespace {
@@ -33,16 +32,15 @@ int RunCompile(const CompileOptionsCli& o) {
   if (task.fast_math) request.extra_options.push_back("--use_fast_math");
   CompileOutput out = compiler.Compile(request);
   if (!out.ok) {
-    std::printf("compile_error\n%s\n", out.info.log.c_str());
+    Print("compile_error\n%s\n", out.info.log.c_str());
     return kExitFailure;
   }
-  std::printf("compiled %s for %s in %.0f ms%s (NVRTC %s), cubin %zu bytes\n",
-              o.candidate.file.c_str(), o.arch.c_str(), out.info.compile_ms,
-              out.info.cache_hit ? " (cached)" : "", NvrtcVersion().c_str(), out.cubin.size());
+  Print("compiled %s for %s in %.0f ms%s (NVRTC %s), cubin %zu bytes\n", o.candidate.file.c_str(),
+        o.arch.c_str(), out.info.compile_ms, out.info.cache_hit ? " (cached)" : "",
+        NvrtcVersion().c_str(), out.cubin.size());
   for (const auto& k : out.info.kernels) {
-    std::printf("  %-32s %3d registers, %5d B spill stores, %5d B stack, %6d B static smem\n",
-                k.kernel.c_str(), k.registers, k.spill_store_bytes, k.local_bytes,
-                k.static_smem_bytes);
+    Print("  %-32s %3d registers, %5d B spill stores, %5d B stack, %6d B static smem\n",
+          k.kernel.c_str(), k.registers, k.spill_store_bytes, k.local_bytes, k.static_smem_bytes);
   }
   return kExitOk;
 }

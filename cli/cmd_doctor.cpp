@@ -3,11 +3,10 @@
 // measured copy bandwidth, the roofline's ceilings and a real counter collection. Without a
 // driver it says which commands need one.
 #include "cli/command.h"
+#include "cli/print.h"
 #include "evaluator/cuda_evaluator.h"
 #include "evaluator/cupti_profiler.h"
 #include "evaluator/doctor.h"
-
-#include <cstdio>
 
 namespace kopt::cli {
 namespace {
@@ -15,29 +14,29 @@ namespace {
 void PrintProfiling(const DoctorDevice& d) {
   if (d.peaks) {
     const DevicePeaks& p = *d.peaks;
-    std::printf(
+    Print(
         "            peaks (%s): DRAM %.0f GB/s (copy %.0f, read %.0f), fp32 FMA %.1f TFLOP/s, "
         "bf16 %.0f, fp16 %.0f TFLOP/s (tensor cores)\n",
         d.peaks_cached
             ? ("cached, measured " + p.measured_at).c_str()
             : ("measured in " + std::to_string(static_cast<int>(p.measure_ms)) + " ms").c_str(),
         p.dram_gbps, p.copy_gbps, p.read_gbps, p.fp32_tflops, p.bf16_tflops, p.fp16_tflops);
-    if (!p.note.empty()) std::printf("            peaks: %s\n", p.note.c_str());
+    if (!p.note.empty()) Print("            peaks: %s\n", p.note.c_str());
   } else {
-    std::printf("            peaks: %s\n",
-                d.peaks_error.empty() ? "not measured yet (run `kopt doctor` without --quick)"
-                                      : d.peaks_error.c_str());
+    Print("            peaks: %s\n", d.peaks_error.empty()
+                                         ? "not measured yet (run `kopt doctor` without --quick)"
+                                         : d.peaks_error.c_str());
   }
   if (d.chip.empty()) {
-    std::printf("            profiler: %s\n", d.counters_note.c_str());
+    Print("            profiler: %s\n", d.counters_note.c_str());
     return;
   }
-  std::printf("            profiler: chip %s, default metrics %d pass, deep metrics %d passes; ",
-              d.chip.c_str(), d.default_passes, d.deep_passes);
+  Print("            profiler: chip %s, default metrics %d pass, deep metrics %d passes; ",
+        d.chip.c_str(), d.default_passes, d.deep_passes);
   if (d.counters) {
-    std::printf("counters collected (read kernel at DRAM %.0f%% of peak)\n", d.probe_dram_pct);
+    Print("counters collected (read kernel at DRAM %.0f%% of peak)\n", d.probe_dram_pct);
   } else {
-    std::printf("no counters: %s\n", d.counters_note.c_str());
+    Print("no counters: %s\n", d.counters_note.c_str());
   }
 }
 
@@ -45,11 +44,11 @@ int ListMetrics(const DoctorReport& r) {
   for (const auto& d : r.devices) {
     if (d.chip.empty()) continue;
     std::vector<std::string> metrics = BaseMetrics(d.chip);
-    std::printf(
+    Print(
         "# %zu base metrics of %s (GPU %d); add a suffix such as .sum, .avg, "
         ".pct_of_peak_sustained_elapsed\n",
         metrics.size(), d.chip.c_str(), d.info.index);
-    for (const auto& m : metrics) std::printf("%s\n", m.c_str());
+    for (const auto& m : metrics) Print("%s\n", m.c_str());
   }
   return r.devices.empty() ? kExitFailure : kExitOk;
 }
@@ -87,38 +86,38 @@ int RunDoctorCommand(bool measure, const std::string& format, bool metrics) {
         {"driver_version", r.driver_version},
         {"counter_permission", r.counter_permission},
         {"devices", devices}};
-    std::printf("%s\n", j.dump(2).c_str());
+    Print("%s\n", j.dump(2).c_str());
     return r.driver_ok && !r.devices.empty() ? kExitOk : kExitFailure;
   }
-  std::printf("kopt        %s (%s)\n", KOPT_VERSION, KOPT_GIT_SHA);
-  std::printf("NVRTC       %s, headers %s\n", r.nvrtc_version.c_str(), r.cuda_include_dir.c_str());
-  std::printf("cubin cache %s\n", r.cache_dir.empty() ? "(none)" : r.cache_dir.c_str());
-  std::printf("sandbox     %s%s\n",
-              r.compile_sandbox_confined ? "" : "NOT CONFINED: ", r.compile_sandbox.c_str());
-  std::printf("CUPTI       API version %d, counters: %s\n", r.cupti_api_version,
-              r.counter_permission.c_str());
+  Print("kopt        %s (%s)\n", KOPT_VERSION, KOPT_GIT_SHA);
+  Print("NVRTC       %s, headers %s\n", r.nvrtc_version.c_str(), r.cuda_include_dir.c_str());
+  Print("cubin cache %s\n", r.cache_dir.empty() ? "(none)" : r.cache_dir.c_str());
+  Print("sandbox     %s%s\n",
+        r.compile_sandbox_confined ? "" : "NOT CONFINED: ", r.compile_sandbox.c_str());
+  Print("CUPTI       API version %d, counters: %s\n", r.cupti_api_version,
+        r.counter_permission.c_str());
   if (!r.driver_ok) {
-    std::printf("driver      %s\n", r.driver_error.c_str());
-    std::printf(
+    Print("driver      %s\n", r.driver_error.c_str());
+    Print(
         "            `kopt tasks` and `kopt compile` work here; `kopt eval`, `kopt optimize` "
         "and GPU timing need an NVIDIA GPU with its driver.\n");
     return kExitFailure;
   }
-  std::printf("driver      CUDA %d.%d\n", r.driver_version / 1000, (r.driver_version % 1000) / 10);
+  Print("driver      CUDA %d.%d\n", r.driver_version / 1000, (r.driver_version % 1000) / 10);
   for (const auto& d : r.devices) {
     if (!d.error.empty()) {
-      std::printf("GPU %d       %s\n", d.info.index, d.error.c_str());
+      Print("GPU %d       %s\n", d.info.index, d.error.c_str());
       continue;
     }
-    std::printf("GPU %d       %s, %s, %d SMs, %.1f GiB, L2 %.0f MiB, SM clock %d MHz\n",
-                d.info.index, d.info.name.c_str(), d.info.arch.c_str(), d.info.sm_count,
-                d.info.memory_bytes / 1073741824.0, d.info.l2_bytes / 1048576.0,
-                d.info.sm_clock_khz / 1000);
-    std::printf("            memory: %.0f GB/s theoretical", d.theoretical_gbps);
+    Print("GPU %d       %s, %s, %d SMs, %.1f GiB, L2 %.0f MiB, SM clock %d MHz\n", d.info.index,
+          d.info.name.c_str(), d.info.arch.c_str(), d.info.sm_count,
+          d.info.memory_bytes / 1073741824.0, d.info.l2_bytes / 1048576.0,
+          d.info.sm_clock_khz / 1000);
+    Print("            memory: %.0f GB/s theoretical", d.theoretical_gbps);
     if (d.measured_copy_gbps > 0) {
-      std::printf(", %.0f GB/s measured (1 GiB copies, read + write)", d.measured_copy_gbps);
+      Print(", %.0f GB/s measured (1 GiB copies, read + write)", d.measured_copy_gbps);
     }
-    std::printf("\n");
+    Print("\n");
     PrintProfiling(d);
   }
   return r.devices.empty() ? kExitFailure : kExitOk;

@@ -3,14 +3,13 @@
 // task's reference, records it in the results store (or answers from it), and prints the result
 // (a table, or JSON with --format json).
 #include "cli/candidate_options.h"
+#include "cli/print.h"
 #include "cli/store_access.h"
 #include "cli/task_lookup.h"
 #include "core/json_fields.h"
 #include "core/profile_text.h"
 #include "evaluator/cuda_evaluator.h"
 #include "results/recording_evaluator.h"
-
-#include <cstdio>
 
 namespace kopt::cli {
 namespace {
@@ -27,30 +26,29 @@ struct EvalOptionsCli {
 };
 
 void PrintTiming(const char* label, const TimingInfo& t) {
-  std::printf("%-10s median %.4f ms  p10 %.4f  p90 %.4f  n %zu", label, t.event_ms.median,
-              t.event_ms.p10, t.event_ms.p90, t.event_ms.n);
-  if (t.kernel_ms) std::printf("  (kernels %.4f ms)", t.kernel_ms->median);
-  if (t.sm_clock_mhz > 0) std::printf("  SM %.0f MHz", t.sm_clock_mhz);
-  std::printf("\n");
+  Print("%-10s median %.4f ms  p10 %.4f  p90 %.4f  n %zu", label, t.event_ms.median, t.event_ms.p10,
+        t.event_ms.p90, t.event_ms.n);
+  if (t.kernel_ms) Print("  (kernels %.4f ms)", t.kernel_ms->median);
+  if (t.sm_clock_mhz > 0) Print("  SM %.0f MHz", t.sm_clock_mhz);
+  Print("\n");
 }
 
 void PrintRoofline(const Roofline& f) {
-  std::printf("roofline   %.0f GB/s, %.2f TFLOP/s in %.4f ms; floor %.4f ms (%s-bound: %.0f GB/s",
-              f.achieved_gbps, f.achieved_tflops, f.time_ms, f.floor_ms, f.bound.c_str(),
-              f.peak_gbps);
-  if (f.peak_tflops > 0) std::printf(", %.1f TFLOP/s %s", f.peak_tflops, f.compute_peak.c_str());
-  std::printf("): %.0f%% of the roofline%s\n", f.fraction * 100,
-              f.suspicious ? "; SUSPICIOUS: faster than the hardware allows" : "");
+  Print("roofline   %.0f GB/s, %.2f TFLOP/s in %.4f ms; floor %.4f ms (%s-bound: %.0f GB/s",
+        f.achieved_gbps, f.achieved_tflops, f.time_ms, f.floor_ms, f.bound.c_str(), f.peak_gbps);
+  if (f.peak_tflops > 0) Print(", %.1f TFLOP/s %s", f.peak_tflops, f.compute_peak.c_str());
+  Print("): %.0f%% of the roofline%s\n", f.fraction * 100,
+        f.suspicious ? "; SUSPICIOUS: faster than the hardware allows" : "");
 }
 
 // One line of derived fields per kernel ("counters" lines are read by
 // scripts/gpu_profile_check.sh: keep name, duration and DRAM in front).
 void PrintFields(const char* label, const KernelProfile& k) {
   const ProfileFields& f = k.fields;
-  std::printf("%-10s %s: %.4f ms, DRAM %.1f%%", label, k.kernel.c_str(), f.duration_ms.value_or(0),
-              f.dram_pct.value_or(0));
+  Print("%-10s %s: %.4f ms, DRAM %.1f%%", label, k.kernel.c_str(), f.duration_ms.value_or(0),
+        f.dram_pct.value_or(0));
   auto pct = [](const char* name, const std::optional<double>& v) {
-    if (v) std::printf(", %s %.1f%%", name, *v);
+    if (v) Print(", %s %.1f%%", name, *v);
   };
   pct("occupancy", f.occupancy_pct);
   pct("L1 hit", f.l1_hit_pct);
@@ -60,70 +58,69 @@ void PrintFields(const char* label, const KernelProfile& k) {
   pct("tensor", f.tensor_pct);
   pct("FMA", f.fma_pct);
   pct("issue", f.issue_pct);
-  if (f.ipc) std::printf(", IPC %.2f", *f.ipc);
-  if (f.sm_clock_mhz) std::printf(", clock %.0f MHz", *f.sm_clock_mhz);
-  std::printf("\n");
+  if (f.ipc) Print(", IPC %.2f", *f.ipc);
+  if (f.sm_clock_mhz) Print(", clock %.0f MHz", *f.sm_clock_mhz);
+  Print("\n");
 }
 
 void PrintProfile(const Profile& p, const std::optional<Roofline>& roofline) {
-  std::printf("profile    %s metrics on %s, %d pass%s, %.0f ms%s\n",
-              std::string(ProfileLevelName(p.level)).c_str(), p.chip.empty() ? "?" : p.chip.c_str(),
-              p.passes, p.passes == 1 ? "" : "es", p.wall_ms,
-              p.counters ? "" : ", no hardware counters");
-  if (!p.note.empty()) std::printf("           %s\n", p.note.c_str());
+  Print("profile    %s metrics on %s, %d pass%s, %.0f ms%s\n",
+        std::string(ProfileLevelName(p.level)).c_str(), p.chip.empty() ? "?" : p.chip.c_str(),
+        p.passes, p.passes == 1 ? "" : "es", p.wall_ms, p.counters ? "" : ", no hardware counters");
+  if (!p.note.empty()) Print("           %s\n", p.note.c_str());
   for (const auto& k : p.kernels) {
     if (p.counters) PrintFields("counters", k);
     const KernelShape& s = k.shape;
-    std::printf(
+    Print(
         "occupancy  %s: theoretical %.0f%% (%d blocks of %d threads per SM), %d registers, "
         "%d B local, %d B spill stores, %d B static + %d B dynamic smem\n",
         k.kernel.c_str(), s.theoretical_occupancy_pct, s.blocks_per_sm, s.block_threads,
         s.registers, s.local_bytes, s.spill_store_bytes, s.static_smem_bytes, s.dynamic_smem_bytes);
     if (p.level != ProfileLevel::kDeep) continue;
     for (const auto& [name, value] : k.metrics) {
-      std::printf("metric     %s %s = %g\n", k.kernel.c_str(), name.c_str(), value);
+      Print("metric     %s %s = %g\n", k.kernel.c_str(), name.c_str(), value);
     }
   }
   if (p.counters && p.kernels.size() > 1) PrintFields("sequence", p.summary);
-  std::printf("summary    %s\n", ProfileText(p, roofline).c_str());
+  Print("summary    %s\n", ProfileText(p, roofline).c_str());
 }
 
 void PrintTable(const Task& task, const std::string& file, const EvalResult& r) {
-  std::printf("task       %s\ncandidate  %s\ndevice     %s\nstatus     %s\n", task.name.c_str(),
-              file.c_str(), r.device.c_str(), std::string(EvalStatusName(r.status)).c_str());
-  if (!r.message.empty()) std::printf("message    %s\n", r.message.c_str());
+  Print("task       %s\ncandidate  %s\ndevice     %s\nstatus     %s\n", task.name.c_str(),
+        file.c_str(), r.device.c_str(), std::string(EvalStatusName(r.status)).c_str());
+  if (!r.message.empty()) Print("message    %s\n", r.message.c_str());
   for (const auto& k : r.compile.kernels) {
-    std::printf("kernel     %s: %d registers, %d B local, %d B static smem\n", k.kernel.c_str(),
-                k.registers, k.local_bytes, k.static_smem_bytes);
+    Print("kernel     %s: %d registers, %d B local, %d B static smem\n", k.kernel.c_str(),
+          k.registers, k.local_bytes, k.static_smem_bytes);
   }
   double max_rel_l2 = 0;
   for (const auto& c : r.checks) max_rel_l2 = std::max(max_rel_l2, c.rel_l2_error);
   if (!r.checks.empty()) {
-    std::printf("checks     %zu passed, max rel L2 error %.3g\n", r.checks.size(), max_rel_l2);
+    Print("checks     %zu passed, max rel L2 error %.3g\n", r.checks.size(), max_rel_l2);
   }
   if (r.timing) PrintTiming("time", *r.timing);
   if (r.sanitizer) {
     if (!r.sanitizer->ran) {
-      std::printf("sanitizer  not run: %s\n", r.sanitizer->note.c_str());
+      Print("sanitizer  not run: %s\n", r.sanitizer->note.c_str());
     } else {
-      std::printf("sanitizer  %s in %.1f s:", r.sanitizer->clean() ? "clean" : "FOUND ERRORS",
-                  r.sanitizer->wall_ms / 1000);
+      Print("sanitizer  %s in %.1f s:", r.sanitizer->clean() ? "clean" : "FOUND ERRORS",
+            r.sanitizer->wall_ms / 1000);
       for (const auto& t : r.sanitizer->tools) {
-        std::printf(" %s %d error(s) %d warning(s)%s;", t.tool.c_str(), t.errors, t.warnings,
-                    t.note.empty() ? "" : (" (" + t.note + ")").c_str());
+        Print(" %s %d error(s) %d warning(s)%s;", t.tool.c_str(), t.errors, t.warnings,
+              t.note.empty() ? "" : (" (" + t.note + ")").c_str());
       }
-      std::printf("\n");
+      Print("\n");
     }
   }
   if (r.reference_timing) PrintTiming("reference", *r.reference_timing);
   if (r.speedup) {
-    std::printf("speedup    %.3fx over the reference (noise band %.3f-%.3f)\n", r.speedup->value,
-                r.speedup->low, r.speedup->high);
+    Print("speedup    %.3fx over the reference (noise band %.3f-%.3f)\n", r.speedup->value,
+          r.speedup->low, r.speedup->high);
   }
   if (r.roofline) PrintRoofline(*r.roofline);
   if (r.profile) PrintProfile(*r.profile, r.roofline);
-  std::printf("wall       %.0f ms (compile %.0f ms%s)\n", r.wall_ms, r.compile.compile_ms,
-              r.compile.cache_hit ? ", cached" : "");
+  Print("wall       %.0f ms (compile %.0f ms%s)\n", r.wall_ms, r.compile.compile_ms,
+        r.compile.cache_hit ? ", cached" : "");
 }
 
 nlohmann::json RunConfig(const EvalOptionsCli& o, const Task& task) {
@@ -198,25 +195,25 @@ int RunEval(EvalOptionsCli o, const GlobalOptions& global) {
                   {"candidate_id", recorded.candidate_id},
                   {"evaluation_id", recorded.evaluation_id},
                   {"from_store", recorded.from_store}};
-    std::printf("%s\n", j.dump(2).c_str());
+    Print("%s\n", j.dump(2).c_str());
   } else {
     PrintTable(task, o.candidate.file, result);
     if (recorded.from_store) {
-      std::printf(
+      Print(
           "from store evaluation %lld of candidate %lld, recorded %s in %s (the same kernel, "
           "task and GPU); --force measures again\n",
           static_cast<long long>(recorded.evaluation_id),
           static_cast<long long>(recorded.candidate_id), ShortTime(recorded_at).c_str(),
           global.db_path.c_str());
     } else {
-      std::printf("stored     candidate %lld, evaluation %lld, run %lld in %s\n",
-                  static_cast<long long>(recorded.candidate_id),
-                  static_cast<long long>(recorded.evaluation_id), static_cast<long long>(run_id),
-                  global.db_path.c_str());
+      Print("stored     candidate %lld, evaluation %lld, run %lld in %s\n",
+            static_cast<long long>(recorded.candidate_id),
+            static_cast<long long>(recorded.evaluation_id), static_cast<long long>(run_id),
+            global.db_path.c_str());
     }
   }
   if (result.profile && !result.profile->error.empty()) {
-    std::fprintf(stderr, "kopt: --metrics: %s\n", result.profile->error.c_str());
+    PrintError("kopt: --metrics: %s\n", result.profile->error.c_str());
     return kExitUsage;
   }
   return result.ok() ? kExitOk : kExitFailure;

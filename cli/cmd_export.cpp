@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt export --task T --out DIR`: the leaderboard's winning kernels of a task, one .cu file
 // per GPU, each with a header comment of its measurements and its launch block.
+#include "cli/print.h"
 #include "cli/store_access.h"
 #include "results/export.h"
-
-#include <cstdio>
 
 namespace kopt::cli {
 namespace {
@@ -27,17 +26,16 @@ int RunExport(const ExportOptions& o, const GlobalOptions& global) {
                    {"candidate_id", f.candidate_id},
                    {"evaluation_id", f.evaluation_id}});
     }
-    std::printf("%s\n", j.dump(2).c_str());
+    Print("%s\n", j.dump(2).c_str());
   } else {
     for (const auto& f : files) {
-      std::printf("%s  (candidate %lld on %s)\n", f.path.c_str(),
-                  static_cast<long long>(f.candidate_id), f.device.c_str());
+      Print("%s  (candidate %lld on %s)\n", f.path.c_str(), static_cast<long long>(f.candidate_id),
+            f.device.c_str());
     }
   }
   if (files.empty()) {
-    std::fprintf(stderr, "kopt: no correct kernel of task '%s'%s in %s to export\n",
-                 o.filter.task.c_str(), o.filter.gpu.empty() ? "" : (" on " + o.filter.gpu).c_str(),
-                 global.db_path.c_str());
+    PrintError("kopt: no correct kernel of task '%s'%s in %s to export\n", o.filter.task.c_str(),
+               o.filter.gpu.empty() ? "" : (" on " + o.filter.gpu).c_str(), global.db_path.c_str());
     return kExitFailure;
   }
   return kExitOk;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt leaderboard`: the best correct kernel per task and GPU from the results store, with its
 // speedups, roofline fraction, origin and LLM cost, and per suite fast_p and geometric means.
+#include "cli/print.h"
 #include "cli/store_access.h"
 #include "results/leaderboard.h"
 
@@ -90,7 +91,7 @@ std::string Csv(const std::string& field) {
 void PrintSuspiciousNotes(const Leaderboard& board) {
   for (const auto& e : board.entries) {
     if (e.suspicious_excluded == 0) continue;
-    std::printf(
+    Print(
         "note: %s on %s: %lld faster result%s set aside as suspicious (faster than the "
         "roofline allows); `kopt eval --force` rechecks\n",
         e.task.c_str(), e.device.c_str(), static_cast<long long>(e.suspicious_excluded),
@@ -99,62 +100,62 @@ void PrintSuspiciousNotes(const Leaderboard& board) {
 }
 
 void PrintTable(const Leaderboard& board) {
-  std::printf("%-8s %-24s %-26s %10s %-22s %-20s %8s %-22s %8s %6s\n", "suite", "task", "GPU", "ms",
-              "vs reference", "vs baseline", "roofline", "by", "cost", "cand");
+  Print("%-8s %-24s %-26s %10s %-22s %-20s %8s %-22s %8s %6s\n", "suite", "task", "GPU", "ms",
+        "vs reference", "vs baseline", "roofline", "by", "cost", "cand");
   for (const auto& e : board.entries) {
     std::string cand = e.best ? std::to_string(e.best->candidate_id) : "-";
     std::string reference = e.best ? SpeedupText(e.best->speedup)
                                    : "none correct (" + std::to_string(e.kernels) + " tried)";
-    std::printf("%-8s %-24s %-26s %10s %-22s %-20s %8s %-22s %8s %6s\n", e.suite.c_str(),
-                TaskLabel(e, board).c_str(), FirstLine(e.device, 26).c_str(), Latency(e).c_str(),
-                reference.c_str(), BaselineText(e).c_str(), Roofline(e).c_str(),
-                FirstLine(By(e), 22).c_str(), Cost(e).c_str(), cand.c_str());
+    Print("%-8s %-24s %-26s %10s %-22s %-20s %8s %-22s %8s %6s\n", e.suite.c_str(),
+          TaskLabel(e, board).c_str(), FirstLine(e.device, 26).c_str(), Latency(e).c_str(),
+          reference.c_str(), BaselineText(e).c_str(), Roofline(e).c_str(),
+          FirstLine(By(e), 22).c_str(), Cost(e).c_str(), cand.c_str());
   }
   PrintSuspiciousNotes(board);
   for (const auto& s : board.summaries) {
-    std::printf("\nsuite %s on %s: %d task%s, %d with a correct kernel\n  %s\n  geomean %s\n",
-                s.suite.c_str(), s.device.c_str(), s.tasks, s.tasks == 1 ? "" : "s", s.correct,
-                FastPText(s).c_str(), GeoMeanText(s).c_str());
-    if (s.cost_usd > 0) std::printf("  LLM cost $%.2f\n", s.cost_usd);
+    Print("\nsuite %s on %s: %d task%s, %d with a correct kernel\n  %s\n  geomean %s\n",
+          s.suite.c_str(), s.device.c_str(), s.tasks, s.tasks == 1 ? "" : "s", s.correct,
+          FastPText(s).c_str(), GeoMeanText(s).c_str());
+    if (s.cost_usd > 0) Print("  LLM cost $%.2f\n", s.cost_usd);
   }
 }
 
 void PrintMarkdown(const Leaderboard& board) {
-  std::printf(
+  Print(
       "| suite | task | GPU | ms | vs reference | vs baseline | roofline | by | cost | "
       "candidate |\n|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& e : board.entries) {
     std::string reference = e.best ? SpeedupText(e.best->speedup) : "no correct kernel";
     std::string cand = e.best ? std::to_string(e.best->candidate_id) : "-";
-    std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.suite.c_str(),
-                TaskLabel(e, board).c_str(), e.device.c_str(), Latency(e).c_str(),
-                reference.c_str(), BaselineText(e).c_str(), Roofline(e).c_str(), By(e).c_str(),
-                Cost(e).c_str(), cand.c_str());
+    Print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.suite.c_str(),
+          TaskLabel(e, board).c_str(), e.device.c_str(), Latency(e).c_str(), reference.c_str(),
+          BaselineText(e).c_str(), Roofline(e).c_str(), By(e).c_str(), Cost(e).c_str(),
+          cand.c_str());
   }
   if (!board.summaries.empty()) {
-    std::printf("\n| suite | GPU | tasks | correct |");
-    for (double p : kFastPThresholds) std::printf(" fast_%g |", p);
-    std::printf(" geomean vs reference | geomean vs baseline |\n|---|---|---|---|");
-    for (std::size_t i = 0; i < std::size(kFastPThresholds); ++i) std::printf("---|");
-    std::printf("---|---|\n");
+    Print("\n| suite | GPU | tasks | correct |");
+    for (double p : kFastPThresholds) Print(" fast_%g |", p);
+    Print(" geomean vs reference | geomean vs baseline |\n|---|---|---|---|");
+    for (std::size_t i = 0; i < std::size(kFastPThresholds); ++i) Print("---|");
+    Print("---|---|\n");
     for (const auto& s : board.summaries) {
-      std::printf("| %s | %s | %d | %d |", s.suite.c_str(), s.device.c_str(), s.tasks, s.correct);
-      for (const FastP& fp : s.fast_p) std::printf(" %.2f |", fp.fraction);
-      std::printf(" %s | %s |\n", Opt("%.2fx", s.geomean_speedup).c_str(),
-                  Opt("%.2fx", s.geomean_baseline_speedup).c_str());
+      Print("| %s | %s | %d | %d |", s.suite.c_str(), s.device.c_str(), s.tasks, s.correct);
+      for (const FastP& fp : s.fast_p) Print(" %.2f |", fp.fraction);
+      Print(" %s | %s |\n", Opt("%.2fx", s.geomean_speedup).c_str(),
+            Opt("%.2fx", s.geomean_baseline_speedup).c_str());
     }
   }
   for (const auto& e : board.entries) {
     if (e.suspicious_excluded > 0) {
-      std::printf("\n%s on %s: %lld suspicious result(s) set aside.\n", e.task.c_str(),
-                  e.device.c_str(), static_cast<long long>(e.suspicious_excluded));
+      Print("\n%s on %s: %lld suspicious result(s) set aside.\n", e.task.c_str(), e.device.c_str(),
+            static_cast<long long>(e.suspicious_excluded));
     }
   }
 }
 
 // One row per task and GPU; the suite summaries are in the other formats.
 void PrintCsv(const Leaderboard& board) {
-  std::printf(
+  Print(
       "suite,task,task_hash,device,candidate_id,evaluation_id,median_ms,p10_ms,p90_ms,n,"
       "reference_median_ms,speedup,speedup_low,speedup_high,baseline,baseline_median_ms,"
       "baseline_speedup,baseline_speedup_low,baseline_speedup_high,roofline_fraction,proposer,"
@@ -179,7 +180,7 @@ void PrintCsv(const Leaderboard& board) {
     row += "," + Fixed("%.6g", e.cost_usd) + "," + std::to_string(e.llm_calls) + "," +
            std::to_string(e.kernels) + "," + std::to_string(e.correct_kernels) + "," +
            std::to_string(e.suspicious_excluded);
-    std::printf("%s\n", row.c_str());
+    Print("%s\n", row.c_str());
   }
 }
 
@@ -188,11 +189,11 @@ int RunLeaderboard(LeaderboardOptions o, const GlobalOptions& global) {
   if (o.run_id > 0) o.filter.run_id = o.run_id;
   Leaderboard board = QueryLeaderboard(*store, o.filter);
   if (o.format == "json") {
-    std::printf("%s\n", ToJson(board).dump(2).c_str());
+    Print("%s\n", ToJson(board).dump(2).c_str());
   } else if (o.format == "csv") {
     PrintCsv(board);
   } else if (board.entries.empty()) {
-    std::printf("no evaluations in %s match\n", global.db_path.c_str());
+    Print("no evaluations in %s match\n", global.db_path.c_str());
   } else if (o.format == "markdown") {
     PrintMarkdown(board);
   } else {

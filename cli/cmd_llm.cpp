@@ -4,6 +4,7 @@
 #include "agent/cached_provider.h"
 #include "agent/provider_factory.h"
 #include "cli/command.h"
+#include "cli/print.h"
 #include "core/error.h"
 #include "results/llm_call_log.h"
 
@@ -49,7 +50,7 @@ void PrintAnswer(const std::string& text) {
   bool first = true;
   for (std::size_t i = 0; i <= shown.size(); ++i) {
     if (i == shown.size() || shown[i] == '\n') {
-      std::printf("%-10s%s\n", first ? "answer" : "", line.c_str());
+      Print("%-10s%s\n", first ? "answer" : "", line.c_str());
       first = false;
       line.clear();
     } else {
@@ -67,9 +68,7 @@ int RunLlmTest(const LlmTestOptions& o, LlmCallLog* log) {
   options.retry.max_attempts = o.attempts;
   options.prices = prices;
   options.max_concurrency = 1;
-  options.notice = [](const std::string& line) {
-    std::fprintf(stderr, "kopt: %s\n", line.c_str());
-  };
+  options.notice = [](const std::string& line) { PrintError("kopt: %s\n", line.c_str()); };
   std::unique_ptr<Provider> provider = MakeProvider(spec, options, log);
   std::unique_ptr<CachedProvider> recorded;
   Provider* p = provider.get();
@@ -108,28 +107,28 @@ int RunLlmTest(const LlmTestOptions& o, LlmCallLog* log) {
                     {"http_status", e.http_status},
                     {"attempts", e.attempts}};
     }
-    std::printf("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    Print("%s\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return result.ok() ? kExitOk : kExitFailure;
   }
   if (!result.ok()) {
     const LlmError& e = result.error();
-    std::fprintf(stderr, "kopt: llm test %s failed: %s: %s\n", spec.text.c_str(),
-                 std::string(ToString(e.kind)).c_str(), e.message.c_str());
+    PrintError("kopt: llm test %s failed: %s: %s\n", spec.text.c_str(),
+               std::string(ToString(e.kind)).c_str(), e.message.c_str());
     return kExitFailure;
   }
   const Completion& c = result.value();
-  std::printf("%-10s%s\n", "model", spec.text.c_str());
-  std::printf("%-10s%.0f ms (%d attempt%s)%s\n", "latency", c.latency_ms, c.attempts,
-              c.attempts == 1 ? "" : "s", c.from_cache ? ", replayed" : "");
+  Print("%-10s%s\n", "model", spec.text.c_str());
+  Print("%-10s%.0f ms (%d attempt%s)%s\n", "latency", c.latency_ms, c.attempts,
+        c.attempts == 1 ? "" : "s", c.from_cache ? ", replayed" : "");
   if (spec.kind == ProviderKind::kCommand) {
-    std::printf("%-10s%s\n", "tokens", "not reported by a command");
+    Print("%-10s%s\n", "tokens", "not reported by a command");
   } else {
-    std::printf("%-10s%lld in, %lld out (%lld reasoning)\n", "tokens",
-                static_cast<long long>(c.input_tokens), static_cast<long long>(c.output_tokens),
-                static_cast<long long>(c.reasoning_tokens));
+    Print("%-10s%lld in, %lld out (%lld reasoning)\n", "tokens",
+          static_cast<long long>(c.input_tokens), static_cast<long long>(c.output_tokens),
+          static_cast<long long>(c.reasoning_tokens));
   }
-  std::printf("%-10s%s\n", "cost", CostText(c.cost_usd, spec, *prices).c_str());
-  std::printf("%-10s%s\n", "finish", c.finish_reason.c_str());
+  Print("%-10s%s\n", "cost", CostText(c.cost_usd, spec, *prices).c_str());
+  Print("%-10s%s\n", "finish", c.finish_reason.c_str());
   PrintAnswer(c.text);
   return kExitOk;
 }

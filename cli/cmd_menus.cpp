@@ -3,11 +3,11 @@
 // and validates optimization menus.
 #include "agent/menu.h"
 #include "cli/command.h"
+#include "cli/print.h"
 #include "cli/task_lookup.h"
 
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
 #include <filesystem>
 
 namespace kopt::cli {
@@ -62,17 +62,16 @@ int RunMenus(const MenusOptions& o) {
                      {"shown", list}});
       continue;
     }
-    std::printf("%s: menu '%s', %zu entries, valid", file.c_str(), menu.name.c_str(),
-                menu.entries.size());
-    if (entries.size() != menu.entries.size()) std::printf(" (%zu shown)", entries.size());
-    std::printf("\n%-28s %-8s %-8s %-44s %s\n", "id", "bound", "archs", "title", "op classes");
+    Print("%s: menu '%s', %zu entries, valid", file.c_str(), menu.name.c_str(),
+          menu.entries.size());
+    if (entries.size() != menu.entries.size()) Print(" (%zu shown)", entries.size());
+    Print("\n%-28s %-8s %-8s %-44s %s\n", "id", "bound", "archs", "title", "op classes");
     for (const auto& e : entries) {
-      std::printf("%-28s %-8s %-8s %-44s %s\n", e.id.c_str(),
-                  std::string(MenuBoundName(e.bound)).c_str(), Join(e.archs).c_str(),
-                  e.title.c_str(), Join(e.op_classes).c_str());
+      Print("%-28s %-8s %-8s %-44s %s\n", e.id.c_str(), std::string(MenuBoundName(e.bound)).c_str(),
+            Join(e.archs).c_str(), e.title.c_str(), Join(e.op_classes).c_str());
     }
   }
-  if (o.format == "json") std::printf("%s\n", all.dump(2).c_str());
+  if (o.format == "json") Print("%s\n", all.dump(2).c_str());
   return kExitOk;
 }
 

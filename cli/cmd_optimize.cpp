@@ -9,6 +9,7 @@
 #include "agent/search.h"
 #include "agent/tune_proposer.h"
 #include "cli/command.h"
+#include "cli/print.h"
 #include "cli/search_report.h"
 #include "cli/store_access.h"
 #include "cli/task_lookup.h"
@@ -147,17 +148,17 @@ int RunOptimize(OptimizeOptions o, const GlobalOptions& global) {
   std::int64_t run_id = resumed ? *resumed : store.BeginRun(info);
   o.search.run_id = std::to_string(run_id);
 
-  std::printf("kopt optimize: %zu task%s of suite %s on %s, run %lld%s\n", tasks.size(),
-              tasks.size() == 1 ? "" : "s", o.suite.c_str(), device.name.c_str(),
-              static_cast<long long>(run_id),
-              resumed ? " (resumed: finished work is replayed from the store)" : "");
+  Print("kopt optimize: %zu task%s of suite %s on %s, run %lld%s\n", tasks.size(),
+        tasks.size() == 1 ? "" : "s", o.suite.c_str(), device.name.c_str(),
+        static_cast<long long>(run_id),
+        resumed ? " (resumed: finished work is replayed from the store)" : "");
   // Providers, one per distinct spec; replay answers from this store.
   StoreLlmCallLog replay_log(store, LlmCallContext{run_id, std::nullopt, ""});
   ProviderOptions po;
   po.api_key_env = o.api_key_env;
   po.max_concurrency = o.llm_concurrency;
   po.prices = prices;
-  po.notice = [](const std::string& line) { std::fprintf(stderr, "kopt: %s\n", line.c_str()); };
+  po.notice = [](const std::string& line) { PrintError("kopt: %s\n", line.c_str()); };
   std::map<std::string, std::unique_ptr<Provider>> providers;
   auto provider = [&](const std::string& text) -> Provider& {
     auto& p = providers[text];
@@ -165,19 +166,19 @@ int RunOptimize(OptimizeOptions o, const GlobalOptions& global) {
     return *p;
   };
   if (!use_llm) {
-    std::printf(
+    Print(
         "No LLM is configured, so only the tune proposer runs: it tries other values of each "
         "kernel's tunables.\nTo let an LLM write kernels, add --model, e.g. --model "
         "openai:gpt-5-mini (OPENAI_API_KEY), --model anthropic:claude-sonnet-4-5 "
         "(ANTHROPIC_API_KEY),\nor a local server: --model openai:MODEL@http://localhost:8000/v1. "
         "Check a model with `kopt llm test MODEL`.\n");
   } else {
-    std::printf("LLM: beam %d x %d plans x %d implementations, %d iterations;", o.search.beam_width,
-                o.llm.plans, o.llm.impls, o.search.iterations);
+    Print("LLM: beam %d x %d plans x %d implementations, %d iterations;", o.search.beam_width,
+          o.llm.plans, o.llm.impls, o.search.iterations);
     for (const auto& pair : pairs) {
-      std::printf(" plans by %s, code by %s;", pair.plan.c_str(), pair.code.c_str());
+      Print(" plans by %s, code by %s;", pair.plan.c_str(), pair.code.c_str());
     }
-    std::printf("\n");
+    Print("\n");
   }
   std::fflush(stdout);
 
@@ -291,17 +292,16 @@ int RunOptimize(OptimizeOptions o, const GlobalOptions& global) {
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       j["tasks"].push_back(OutcomeJson(outcomes[i], spend(tasks[i])));
     }
-    std::printf("%s\n", j.dump(2).c_str());
+    Print("%s\n", j.dump(2).c_str());
   } else {
     PrintSummary(outcomes, tasks, spend);
-    std::printf(
-        "\n%d candidates in %.1f s (%.2f s each), GPU busy %.0f%% of the time (idle %.0f%%)",
-        candidates, wall_s, candidates ? wall_s / candidates : 0.0, busy * 100, (1 - busy) * 100);
+    Print("\n%d candidates in %.1f s (%.2f s each), GPU busy %.0f%% of the time (idle %.0f%%)",
+          candidates, wall_s, candidates ? wall_s / candidates : 0.0, busy * 100, (1 - busy) * 100);
     if (!llms.empty()) {
-      std::printf("; LLM: %lld calls, %s%s", static_cast<long long>(usage.calls),
-                  Money(usage.usd).c_str(), usage.unpriced_calls ? " (plus unpriced calls)" : "");
+      Print("; LLM: %lld calls, %s%s", static_cast<long long>(usage.calls),
+            Money(usage.usd).c_str(), usage.unpriced_calls ? " (plus unpriced calls)" : "");
     }
-    std::printf(
+    Print(
         "\nrun %lld %s; `kopt leaderboard` shows the best kernels, `kopt show ID` one "
         "kernel's lineage\n",
         static_cast<long long>(run_id), status.c_str());

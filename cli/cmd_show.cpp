@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt show ID`: one candidate from the results store: its origin and plan, its lineage up to
 // the task's reference, every evaluation of its kernel, and its source.
+#include "cli/print.h"
 #include "cli/store_access.h"
-
-#include <cstdio>
 
 namespace kopt::cli {
 namespace {
@@ -45,33 +44,32 @@ void PrintIndented(const std::string& text, std::size_t max_lines) {
   while (start < text.size() && lines < max_lines) {
     std::size_t nl = text.find('\n', start);
     std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-    std::printf("    %s\n", line.c_str());
+    Print("    %s\n", line.c_str());
     ++lines;
     start = nl == std::string::npos ? text.size() : nl + 1;
   }
-  if (start < text.size()) std::printf("    ... (--format json has all of it)\n");
+  if (start < text.size()) Print("    ... (--format json has all of it)\n");
 }
 
 void PrintEvaluation(const EvaluationRecord& e) {
   const EvalResult& r = e.result;
-  std::printf("  #%-6lld %s  %-26s %-13s", static_cast<long long>(e.id),
-              ShortTime(e.created_at).c_str(), e.device.c_str(),
-              std::string(EvalStatusName(r.status)).c_str());
+  Print("  #%-6lld %s  %-26s %-13s", static_cast<long long>(e.id), ShortTime(e.created_at).c_str(),
+        e.device.c_str(), std::string(EvalStatusName(r.status)).c_str());
   if (r.timing) {
-    std::printf(" %.4f ms (p10 %.4f, p90 %.4f, n %zu)", r.timing->event_ms.median,
-                r.timing->event_ms.p10, r.timing->event_ms.p90, r.timing->event_ms.n);
+    Print(" %.4f ms (p10 %.4f, p90 %.4f, n %zu)", r.timing->event_ms.median, r.timing->event_ms.p10,
+          r.timing->event_ms.p90, r.timing->event_ms.n);
   }
-  if (e.run_id) std::printf("  run %lld", static_cast<long long>(*e.run_id));
-  std::printf("\n");
-  if (r.speedup) std::printf("           %s over the reference\n", SpeedupText(r.speedup).c_str());
+  if (e.run_id) Print("  run %lld", static_cast<long long>(*e.run_id));
+  Print("\n");
+  if (r.speedup) Print("           %s over the reference\n", SpeedupText(r.speedup).c_str());
   if (r.baseline_speedup) {
-    std::printf("           %s over %s\n", SpeedupText(r.baseline_speedup).c_str(),
-                r.baseline ? r.baseline->name.c_str() : "the baseline");
+    Print("           %s over %s\n", SpeedupText(r.baseline_speedup).c_str(),
+          r.baseline ? r.baseline->name.c_str() : "the baseline");
   }
   if (r.roofline) {
-    std::printf("           %.1f%% of the roofline (%s bound)%s\n", r.roofline->fraction * 100,
-                r.roofline->bound.c_str(),
-                r.roofline->suspicious ? "  SUSPICIOUS: faster than the roofline allows" : "");
+    Print("           %.1f%% of the roofline (%s bound)%s\n", r.roofline->fraction * 100,
+          r.roofline->bound.c_str(),
+          r.roofline->suspicious ? "  SUSPICIOUS: faster than the roofline allows" : "");
   }
   if (!r.ok() && !r.message.empty()) PrintIndented(r.message, 12);
 }
@@ -107,36 +105,36 @@ int RunShow(const ShowOptions& o, const GlobalOptions& global) {
                                   {"created_at", e.created_at},
                                   {"result", ToJson(e.result)}});
     }
-    std::printf("%s\n", j.dump(2).c_str());
+    Print("%s\n", j.dump(2).c_str());
     return kExitOk;
   }
 
   const NewCandidate& c = candidate->candidate;
-  std::printf("candidate %lld of %s/%s (task version %s)\n", static_cast<long long>(o.id),
-              task->suite.c_str(), task->name.c_str(), task->content_hash.substr(0, 12).c_str());
+  Print("candidate %lld of %s/%s (task version %s)\n", static_cast<long long>(o.id),
+        task->suite.c_str(), task->name.c_str(), task->content_hash.substr(0, 12).c_str());
   std::string model = c.model ? " (" + *c.model + ")" : "";
-  std::printf("proposer   %s%s\n", c.proposer.c_str(), model.c_str());
-  if (c.run_id) std::printf("run        %lld\n", static_cast<long long>(*c.run_id));
-  if (c.iteration) std::printf("iteration  %d\n", *c.iteration);
-  if (c.menu_option_id) std::printf("menu       %s\n", c.menu_option_id->c_str());
-  if (!c.tunables.empty()) std::printf("tunables   %s\n", TunablesText(c.tunables).c_str());
-  if (c.file) std::printf("file       %s\n", c.file->c_str());
-  std::printf("created    %s\n", ShortTime(candidate->created_at).c_str());
+  Print("proposer   %s%s\n", c.proposer.c_str(), model.c_str());
+  if (c.run_id) Print("run        %lld\n", static_cast<long long>(*c.run_id));
+  if (c.iteration) Print("iteration  %d\n", *c.iteration);
+  if (c.menu_option_id) Print("menu       %s\n", c.menu_option_id->c_str());
+  if (!c.tunables.empty()) Print("tunables   %s\n", TunablesText(c.tunables).c_str());
+  if (c.file) Print("file       %s\n", c.file->c_str());
+  Print("created    %s\n", ShortTime(candidate->created_at).c_str());
   if (c.plan) {
-    std::printf("plan\n");
+    Print("plan\n");
     PrintIndented(*c.plan, 40);
   }
-  std::printf("lineage\n");
+  Print("lineage\n");
   for (const auto& l : lineage) {
     std::string plan = l.candidate.plan ? FirstLine(*l.candidate.plan, 60) : "";
     std::string menu = l.candidate.menu_option_id ? "[" + *l.candidate.menu_option_id + "] " : "";
-    std::printf("  %-7lld %-10s %s%s\n", static_cast<long long>(l.id), l.candidate.proposer.c_str(),
-                menu.c_str(), plan.c_str());
+    Print("  %-7lld %-10s %s%s\n", static_cast<long long>(l.id), l.candidate.proposer.c_str(),
+          menu.c_str(), plan.c_str());
   }
-  std::printf("evaluations (%zu)\n", evaluations.size());
+  Print("evaluations (%zu)\n", evaluations.size());
   for (const auto& e : evaluations) PrintEvaluation(e);
-  std::printf("source\n%s", c.source.c_str());
-  if (!c.source.empty() && c.source.back() != '\n') std::printf("\n");
+  Print("source\n%s", c.source.c_str());
+  if (!c.source.empty() && c.source.back() != '\n') Print("\n");
   return kExitOk;
 }
 

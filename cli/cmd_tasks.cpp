@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt tasks [--suite S] [--format table|json|markdown]`: lists and validates task suites.
 #include "cli/command.h"
+#include "cli/print.h"
 #include "cli/task_lookup.h"
 
 #include <algorithm>
@@ -59,13 +60,13 @@ int RunTasks(const TasksOptions& o) {
     }
   }
   if (o.format == "json") {
-    std::printf("%s\n", all.dump(2).c_str());
+    Print("%s\n", all.dump(2).c_str());
   } else if (o.format == "markdown") {
     for (std::size_t r = 0; r < rows.size(); ++r) {
       std::string line = "|";
       for (const auto& cell : rows[r]) line += " " + cell + " |";
-      std::printf("%s\n", line.c_str());
-      if (r == 0) std::printf("|---|---|---|---|---|---|---|\n");
+      Print("%s\n", line.c_str());
+      if (r == 0) Print("|---|---|---|---|---|---|---|\n");
     }
   } else {
     std::vector<std::size_t> width(rows[0].size(), 0);
@@ -81,7 +82,7 @@ int RunTasks(const TasksOptions& o) {
         line +=
             (c ? "  " : "") + (number ? pad + row[c] : row[c] + (c + 1 < row.size() ? pad : ""));
       }
-      std::printf("%s\n", line.c_str());
+      Print("%s\n", line.c_str());
     }
   }
   return kExitOk;

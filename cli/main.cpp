@@ -1,16 +1,35 @@
 // SPDX-License-Identifier: Apache-2.0
 // kopt's entry point: builds the command table, runs the chosen command, maps errors to exit codes.
+#include "agent/provider_factory.h"
 #include "cli/command.h"
+#include "cli/print.h"
 #include "core/error.h"
+#include "core/secrets.h"
 
-#include <cstdio>
+#include <sstream>
 #include <sys/prctl.h>
+#include <unistd.h>
+
+namespace {
+
+// Before anything can be printed or stored: the provider key variables and the *_API_KEY-like
+// ones of the environment, and the password of any URL in the command line (--db, a model's
+// base URL).
+void AddProcessSecrets(int argc, char** argv) {
+  kopt::AddEnvironmentSecrets(kopt::ProcessSecrets(), kopt::DefaultKeyVariables(), environ);
+  for (int i = 1; i < argc; ++i) {
+    for (const auto& password : kopt::UrlPasswords(argv[i])) kopt::ProcessSecrets().Add(password);
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace kopt::cli;
   // Not dumpable: no process of the same user (a compile server, a candidate's worker) can read
   // this one's memory or /proc/<pid>/environ, where the API keys are.
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  AddProcessSecrets(argc, argv);
   CLI::App app{"kopt: an LLM-driven optimizer for CUDA kernels"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(KOPT_VERSION) + " (" + KOPT_GIT_SHA + ")");
@@ -33,19 +52,22 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
+    std::ostringstream out, err;  // help and usage errors (which may echo an argument)
+    int code = app.exit(e, out, err);
+    Print("%s", out.str().c_str());
+    PrintError("%s", err.str().c_str());
     return code == 0 ? kExitOk : kExitUsage;
   }
   try {
     return run ? run() : kExitUsage;
   } catch (const kopt::ConfigError& e) {
-    std::fprintf(stderr, "kopt: %s\n", e.what());
+    PrintError("kopt: %s\n", e.what());
     return kExitUsage;
   } catch (const kopt::Error& e) {
-    std::fprintf(stderr, "kopt: %s\n", e.what());
+    PrintError("kopt: %s\n", e.what());
     return kExitFailure;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "kopt: unexpected error: %s\n", e.what());
+    PrintError("kopt: unexpected error: %s\n", e.what());
     return kExitFailure;
   }
 }

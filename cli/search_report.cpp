@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/search_report.h"
 
+#include "cli/print.h"
 #include "cli/store_access.h"
 
 #include <cstdio>
@@ -24,22 +25,21 @@ void ProgressView::Update(const TaskProgress& p) {
   bool done = p.state.rfind("done", 0) == 0;
   if (done) {
     Clear();
-    std::printf("%-26s done: %s; best %s, %d/%d correct%s\n", p.task.c_str(),
-                p.state.substr(6).c_str(), SpeedupText(p.best_speedup).c_str(), p.correct,
-                p.candidates, spend_(p.task).c_str());
+    Print("%-26s done: %s; best %s, %d/%d correct%s\n", p.task.c_str(), p.state.substr(6).c_str(),
+          SpeedupText(p.best_speedup).c_str(), p.correct, p.candidates, spend_(p.task).c_str());
     active_.erase(p.task);
   } else {
     bool new_iteration = last_iteration_[p.task] != p.iteration;
     last_iteration_[p.task] = p.iteration;
     active_[p.task] = line;
-    if (!terminal_ && new_iteration) std::printf("%s\n", line.c_str());
+    if (!terminal_ && new_iteration) Print("%s\n", line.c_str());
   }
   if (terminal_) Draw();
   std::fflush(stdout);
 }
 
 void ProgressView::Clear() {
-  if (terminal_ && drawn_) std::printf("\r\033[K");
+  if (terminal_ && drawn_) Print("\r\033[K");
   drawn_ = false;
 }
 
@@ -47,14 +47,14 @@ void ProgressView::Draw() {
   std::string all;
   for (const auto& [task, line] : active_) all += (all.empty() ? "" : " | ") + line;
   if (all.size() > 200) all = all.substr(0, 197) + "...";
-  std::printf("\r\033[K%s", all.c_str());
+  Print("\r\033[K%s", all.c_str());
   drawn_ = !all.empty();
 }
 
 void PrintSummary(const std::vector<TaskOutcome>& outcomes, const std::vector<Task>& tasks,
                   const std::function<double(const Task&)>& spend) {
-  std::printf("\n%-30s %-9s %10s %-22s %-18s %8s %9s %4s  %s\n", "task", "best by", "latency",
-              "vs reference", "vs vendor", "roofline", "correct", "its", "stopped");
+  Print("\n%-30s %-9s %10s %-22s %-18s %8s %9s %4s  %s\n", "task", "best by", "latency",
+        "vs reference", "vs vendor", "roofline", "correct", "its", "stopped");
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     const TaskOutcome& o = outcomes[i];
     std::string by = "-", latency = "-", vs_ref = "-", vs_vendor = "-", roof = "-";
@@ -77,9 +77,9 @@ void PrintSummary(const std::vector<TaskOutcome>& outcomes, const std::vector<Ta
     std::string stop = o.stop_reason;
     double usd = spend(tasks[i]);
     if (usd > 0) stop += ", " + Money(usd);
-    std::printf("%-30s %-9s %10s %-22s %-18s %8s %9s %4d  %s\n", o.task.c_str(), by.c_str(),
-                latency.c_str(), vs_ref.c_str(), vs_vendor.c_str(), roof.c_str(), correct.c_str(),
-                o.iterations_run, stop.c_str());
+    Print("%-30s %-9s %10s %-22s %-18s %8s %9s %4d  %s\n", o.task.c_str(), by.c_str(),
+          latency.c_str(), vs_ref.c_str(), vs_vendor.c_str(), roof.c_str(), correct.c_str(),
+          o.iterations_run, stop.c_str());
   }
 }
 

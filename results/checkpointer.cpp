@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "results/checkpointer.h"
 
+#include "core/secrets.h"
 #include "results/sqlite.h"
 
 #include <cstdio>
@@ -47,7 +48,7 @@ void Checkpointer::Loop() {
       db_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
     } catch (const StoreError& e) {
       // A failed checkpoint loses nothing (the pages stay in the WAL); the next one retries.
-      std::fprintf(stderr, "kopt: %s\n", e.what());
+      std::fprintf(stderr, "kopt: %s\n", RedactSecrets(e.what()).c_str());
     }
     lock.lock();
     pending_ = false;

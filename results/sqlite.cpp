@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "results/sqlite.h"
 
+#include "core/secrets.h"
+
 #include <sqlite3.h>
 
 namespace kopt {
@@ -50,9 +52,12 @@ Statement& Statement::Bind(int index, double value) {
   return *this;
 }
 
+// Every text the store writes (and every text it looks rows up by, so both sides match) passes
+// here: the one place secrets are kept out of the database.
 Statement& Statement::Bind(int index, std::string_view text) {
-  int rc =
-      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  std::string redacted = RedactSecrets(std::string(text));
+  int rc = sqlite3_bind_text64(stmt_, index, redacted.data(), redacted.size(), SQLITE_TRANSIENT,
+                               SQLITE_UTF8);
   if (rc != SQLITE_OK) Fail(rc);
   return *this;
 }

@@ -2,6 +2,8 @@
 // The external-command provider with real processes under /bin/sh.
 #include "agent/command_provider.h"
 
+#include "core/secrets.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -33,6 +35,14 @@ TEST(CommandProviderTest, ThePromptGoesInAndTheAnswerComesOut) {
   EXPECT_FALSE(r.value().cost_usd);  // a command has no price
   EXPECT_EQ(p.name(), "cmd");
   EXPECT_EQ(p.model(), "cat");
+}
+
+TEST(CommandProviderTest, TheCommandNeverReceivesAKnownSecret) {
+  ProcessSecrets().Add("sk-command-canary-3f9a");
+  CommandProvider p("cat", Options());
+  CompletionResult r = p.Complete(Request("my key is sk-command-canary-3f9a, use it"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.value().text, "be brief\n\nmy key is [redacted], use it");
 }
 
 TEST(CommandProviderTest, TheCommandSeesTheCallsParametersInItsEnvironment) {

@@ -3,6 +3,7 @@
 // every kind of record.
 #include "results/store.h"
 
+#include "core/secrets.h"
 #include "results/llm_call_log.h"
 #include "results/schema.h"
 #include "tests/support/store_fixtures.h"
@@ -165,6 +166,59 @@ TEST(StoreTest, AKilledRunIsFoundByItsCommandLineAndConfig) {
   EXPECT_EQ(store.FindUnfinishedRun(info), killed);
   store.FinishRun(killed, "ok");
   EXPECT_FALSE(store.FindUnfinishedRun(info)) << "a finished run is not resumed";
+}
+
+// Every text the store binds passes through the one redaction (Statement::Bind): a known secret
+// in an argv, a config, a source, a plan, a log or an LLM call never reaches the files.
+TEST(StoreTest, NoKnownSecretReachesTheDatabaseFiles) {
+  const std::string secret = "sk-store-canary-8c41e2";
+  ProcessSecrets().Add(secret);
+  TempDir dir;
+  const std::string path = dir.File("kopt.db");
+  Store store(path);
+  RunInfo info;
+  info.command = "optimize";
+  info.argv = {"kopt", "--db", "postgres://kopt:" + secret + "@db/kopt", "optimize"};
+  info.config = {{"note", secret}};
+  std::int64_t run = store.BeginRun(info);
+  EXPECT_EQ(store.FindUnfinishedRun(info), run) << "found by the same argv, redacted alike";
+  std::int64_t task = store.AddTask(MakeTask("reduce_a"), "s1");
+  NewCandidate c;
+  c.task_id = task;
+  c.run_id = run;
+  c.parent_id = store.ReferenceCandidate(task);
+  c.source = CandidateSource(1) + "// " + secret + "\n";
+  c.tunables = ResolveTunables(c.source, {{"BS", 256}});
+  c.plan = "use the key " + secret;
+  c.proposer = "llm";
+  std::int64_t candidate = store.AddCandidate(c);
+  EvalResult failed = FailedResult(kH100, EvalStatus::kCompileError);
+  failed.message += " " + secret;
+  failed.compile.log += " " + secret;
+  store.RecordEvaluation({candidate, run, "", true, failed});
+  LlmCallRecord call;
+  call.cache_key = "k";
+  call.provider = "openai";
+  call.model = "m";
+  call.request_json = nlohmann::json({{"messages", {{{"content", "key " + secret}}}}}).dump();
+  call.response_text = "your key: " + secret;
+  call.error = "auth: bad key " + secret;
+  std::int64_t call_id = store.RecordLlmCall(call, {run, task, "plan"});
+  store.FinishRun(run, "failed", "stopped by " + secret);
+
+  EXPECT_EQ(store.GetRun(run)->info.argv[2], "postgres://kopt:[redacted]@db/kopt");
+  EXPECT_EQ(store.GetRun(run)->info.config["note"], "[redacted]");
+  EXPECT_EQ(store.GetRun(run)->message, "stopped by [redacted]");
+  EXPECT_EQ(store.GetCandidate(candidate)->candidate.plan, "use the key [redacted]");
+  EXPECT_EQ(store.GetLlmCall(call_id)->call.response_text, "your key: [redacted]");
+  std::vector<EvaluationRecord> evaluations = store.EvaluationsOf(candidate);
+  ASSERT_EQ(evaluations.size(), 1u);
+  EXPECT_NE(evaluations[0].result.compile.log.find("[redacted]"), std::string::npos);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::ifstream in(path + suffix, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find(secret), std::string::npos) << path << suffix;
+  }
 }
 
 TEST(StoreTest, AnEditedTaskIsANewRowAndTheSameTaskIsNot) {
