@@ -187,7 +187,10 @@ class Search::TaskSearch {
     });
   }
 
-  SearchNode EvaluateNow(const Proposal& p) {
+  SearchNode EvaluateNow(const Proposal& p) { return EvaluateNow(p, s_.config_.eval, true); }
+
+  // `counted`: a new candidate; the sanitizer's second look at a winner is not one.
+  SearchNode EvaluateNow(const Proposal& p, const EvalOptions& options, bool counted) {
     EvalRequest request;
     request.task = &task_;
     request.source = p.source;
@@ -196,7 +199,7 @@ class Search::TaskSearch {
             ? task_.name + "-" + CandidateKey(p.source, request.tunables).substr(0, 12) + ".cu"
             : p.file;
     request.tunables = ResolveTunables(p.source, p.tunables);
-    request.options = s_.config_.eval;
+    request.options = options;
     request.provenance = p.provenance;
     request.provenance.run_id = s_.config_.run_id;
     auto start = Clock::now();
@@ -207,7 +210,7 @@ class Search::TaskSearch {
     node.tunables = request.tunables;
     node.provenance = request.provenance;
     node.result = std::move(result);
-    {
+    if (counted) {
       std::lock_guard<std::mutex> lock(mutex_);
       ++outcome_.candidates;
       ++outcome_.statuses[std::string(EvalStatusName(node.result.status))];
@@ -246,7 +249,32 @@ class Search::TaskSearch {
     return true;
   }
 
+  // The winner must also pass the sanitizer: a kernel that reads past an input or races in
+  // shared memory can still give right answers. A demoted member leaves the beam (its
+  // evaluation, stored, names the finding); the reference is trusted and ends the walk.
+  void SanitizeWinner() {
+    while (!beam_.empty() && !s_.stop_ && beam_.front().provenance.proposer != "reference") {
+      const SearchNode& best = beam_.front();
+      if (best.result.sanitizer && best.result.sanitizer->ran) return;
+      Proposal p;
+      p.source = best.source;
+      p.tunables = best.tunables;
+      p.provenance = best.provenance;
+      EvalOptions options = s_.config_.eval;
+      options.sanitize = true;
+      SearchNode checked = EvaluateNow(p, options, /*counted=*/false);
+      if (checked.result.ok()) {
+        checked.history = best.history;
+        beam_.front() = std::move(checked);
+        return;
+      }
+      Report("winner demoted by the sanitizer");
+      beam_.erase(beam_.begin());
+    }
+  }
+
   TaskOutcome Finish(const std::string& why) {
+    if (s_.config_.sanitize_best) SanitizeWinner();
     outcome_.stop_reason = why;
     if (!beam_.empty()) outcome_.best = beam_.front();
     outcome_.wall_s = SecondsSince(start_);

@@ -38,6 +38,9 @@ struct SearchConfig {
   int max_task_candidates = 0;  // evaluations per task, 0 = no limit
   EvalOptions eval;
   std::string run_id;
+  /// A task's winner goes through the sanitizer pass (compute-sanitizer) before it is reported;
+  /// a finding demotes it, and the next member of the beam is tried.
+  bool sanitize_best = true;
 };
 
 /// What a terminal shows about one task while it runs.

@@ -87,6 +87,7 @@ nlohmann::json RunConfig(const OptimizeOptions& o, const std::vector<Task>& task
           {"seed", s.seed},
           {"profile", o.profile},
           {"seeds", s.eval.seeds},
+          {"sanitize_best", s.sanitize_best},
           {"menu", o.menu}};
 }
 
@@ -391,6 +392,8 @@ void AddOptimizeCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run
                   "Counters for every candidate: none, default, deep (default: default with an "
                   "LLM, none without)")
       ->check(CLI::IsMember({"none", "default", "deep"}));
+  cmd->add_flag("!--no-sanitize", o->search.sanitize_best,
+                "Skip compute-sanitizer on each task's winner (by default a finding demotes it)");
   cmd->add_option("--seeds", o->search.eval.seeds, "Correctness seeds per size")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();

@@ -71,6 +71,15 @@ class FakeEvaluator : public Evaluator {
     r.speedup = CompareMedians(ref.event_ms, t.event_ms);
     if (Marker(request.source, "SUSPICIOUS", "") == "1")
       r.roofline = Roofline{0, 0, 0, 1.5, "memory", true};
+    if (request.options.sanitize) {
+      r.sanitizer = SanitizerReport{true, "", {{"memcheck", 0, 0, "", ""}}, 1.0};
+      if (Marker(request.source, "SANITIZER", "") == "error") {
+        r.sanitizer->tools[0].errors = 1;
+        r.status = EvalStatus::kWrongAnswer;
+        r.check = "sanitizer";
+        r.message = "fake memcheck finding for " + request.file;
+      }
+    }
     return r;
   }
 

@@ -191,7 +191,9 @@ TEST(SearchTest, CandidateBudgetStopsTheTask) {
   TaskOutcome out = search.Run({task})[0];
   EXPECT_EQ(out.candidates, 6);
   EXPECT_EQ(out.stop_reason, "candidate limit of 6");
-  EXPECT_EQ(evaluator.requests().size(), 6u);
+  int candidates = 0;  // the winner's second look, under the sanitizer, is no new candidate
+  for (const auto& r : evaluator.requests()) candidates += !r.options.sanitize;
+  EXPECT_EQ(candidates, 6);
 }
 
 TEST(SearchTest, RequestStopEndsEveryTask) {
@@ -223,6 +225,34 @@ TEST(SearchTest, SuspiciousResultsNeverWin) {
   EXPECT_NE(out.best->source.find("LAT=5"), std::string::npos);
 }
 
+TEST(SearchTest, AWinnerTheSanitizerDemotesGivesWayToTheNext) {
+  Task task = TinyTask(Kernel("// LAT=10"));
+  FakeEvaluator evaluator;
+  ScriptedProposer llm([](const ProposalContext& c) -> std::vector<std::string> {
+    if (c.iteration != 1) return {};
+    return {Kernel("// LAT=1 // SANITIZER=error"), Kernel("// LAT=5")};
+  });
+  Search search(SmallConfig(), evaluator, {&llm}, DeviceInfo{});
+  TaskOutcome out = search.Run({task})[0];
+  ASSERT_TRUE(out.best);
+  EXPECT_NE(out.best->source.find("LAT=5"), std::string::npos);
+  ASSERT_TRUE(out.best->result.sanitizer);
+  EXPECT_TRUE(out.best->result.sanitizer->clean());
+  int sanitized = 0;
+  for (const auto& r : evaluator.requests()) sanitized += r.options.sanitize;
+  EXPECT_EQ(sanitized, 2);                // the demoted winner, then the next
+  EXPECT_EQ(out.statuses["correct"], 3);  // the second looks are not new candidates
+}
+
+TEST(SearchTest, TheReferenceIsNeverSentToTheSanitizer) {
+  Task task = TinyTask(Kernel("// LAT=10"));
+  FakeEvaluator evaluator;
+  ScriptedProposer llm([](const ProposalContext&) -> std::vector<std::string> { return {}; });
+  Search search(SmallConfig(), evaluator, {&llm}, DeviceInfo{});
+  TaskOutcome out = search.Run({task})[0];
+  for (const auto& r : evaluator.requests()) EXPECT_FALSE(r.options.sanitize);
+}
+
 TEST(SearchTest, TuningAloneFindsTheFastestChoiceOfTheStarter) {
   // The starter gets faster with T; the reference has no tunables.
   Task task = TinyTask(Kernel("// LAT=10"),
@@ -236,9 +266,10 @@ TEST(SearchTest, TuningAloneFindsTheFastestChoiceOfTheStarter) {
   ASSERT_TRUE(out.best);
   EXPECT_EQ(out.best->tunables.at("T"), 6);
   EXPECT_EQ(out.best->provenance.proposer, "tune");
-  // No choice was evaluated twice.
+  // No choice was evaluated twice (the winner's sanitizer pass aside).
   std::set<std::string> keys;
   for (const auto& r : evaluator.requests()) {
+    if (r.options.sanitize) continue;
     EXPECT_TRUE(keys.insert(CandidateKey(r.source, r.tunables)).second) << r.file;
   }
   EXPECT_EQ(out.stop_reason, "nothing left to propose");
