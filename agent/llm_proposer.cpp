@@ -192,7 +192,9 @@ std::optional<Proposal> LlmProposer::Repair(const ProposalContext& context, cons
   rc.plan = failed.provenance.plan;
   rc.failed_code = failed.source;
   rc.status = std::string(EvalStatusName(result.status));
-  rc.report = result.message;
+  // The check that caught it tells the model what kind of fault to look for.
+  rc.report =
+      (result.check.empty() ? "" : "caught by the " + result.check + " check: ") + result.message;
   if (result.status == EvalStatus::kCompileError && result.message != result.compile.log) {
     rc.report += "\n" + result.compile.log;
   }

@@ -54,6 +54,11 @@ std::string InitText(const InitSpec& init) {
       return Printf("uniform in [%g, %g)", init.a, init.b);
     case InitDist::kRandint:
       return Printf("random integers in [%g, %g)", init.a, init.b);
+    case InitDist::kConstant:
+      return Printf("every element %g", init.a);
+    case InitDist::kSpike:
+      return Printf("%g at every %lld-th element, normal(0, %g) elsewhere", init.a,
+                    static_cast<long long>(init.every), init.b);
   }
   return "";
 }
@@ -115,6 +120,22 @@ std::string TaskSummary(const Task& task) {
   out += Printf("\nTolerance, per output element: |out - ref| <= %g + %g * |ref|",
                 task.tolerance.atol, task.tolerance.rtol);
   out += "; NaN and Inf must match the reference.\n";
+  // What the checks hold a kernel to beyond the default inputs and the named sizes.
+  if (!task.input_cases.empty()) {
+    out += "Also checked on these inputs (a kernel right only on the values above fails):\n";
+    for (const auto& c : task.input_cases) out += "- " + c.name + ": " + c.why + "\n";
+  }
+  if (!task.contract.ragged.empty()) {
+    out += "Sizes: every evaluation also checks a size it draws at random, so any value of ";
+    for (std::size_t i = 0; i < task.contract.ragged.size(); ++i) {
+      const auto& [symbol, alignment] = task.contract.ragged[i];
+      out += (i ? ", " : "") + symbol;
+      if (alignment > 1) out += Printf(" (a multiple of %lld)", static_cast<long long>(alignment));
+    }
+    out += " must work, tails included.\n";
+  }
+  if (!task.contract.precision.empty()) out += "Precision: " + task.contract.precision + ".\n";
+  if (!task.contract.ties.empty()) out += "Ties: " + task.contract.ties + ".\n";
   double flops = static_cast<double>(EvalExpr(task.flops, task.symbols));
   double bytes = static_cast<double>(EvalExpr(task.bytes, task.symbols));
   out += "Work at the timed size: ";

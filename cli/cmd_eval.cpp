@@ -89,6 +89,8 @@ void PrintTable(const Task& task, const std::string& file, const EvalResult& r) 
   Print("task       %s\ncandidate  %s\ndevice     %s\nstatus     %s\n", task.name.c_str(),
         file.c_str(), r.device.c_str(), std::string(EvalStatusName(r.status)).c_str());
   if (!r.message.empty()) Print("message    %s\n", r.message.c_str());
+  if (!r.check.empty())
+    Print("check      %s (evaluator/README.md lists the checks)\n", r.check.c_str());
   for (const auto& k : r.compile.kernels) {
     Print("kernel     %s: %d registers, %d B local, %d B static smem\n", k.kernel.c_str(),
           k.registers, k.local_bytes, k.static_smem_bytes);

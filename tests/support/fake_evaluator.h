@@ -56,6 +56,8 @@ class FakeEvaluator : public Evaluator {
     r.status = ParseEvalStatus(status).value_or(EvalStatus::kCrashed);
     if (r.status != EvalStatus::kCorrect) {
       r.message = "fake " + status + " for " + request.file;
+      r.check =
+          Marker(request.source, "CHECK", r.status == EvalStatus::kCompileError ? "compile" : "");
       return r;
     }
     double latency = std::stod(Marker(request.source, "LAT", "1.0"));

@@ -56,6 +56,7 @@ class ScriptedLlm : public Provider {
                           " // LAT=" + std::to_string(latency) + " // H=" + hash.substr(0, 6);
     if (request.purpose == "repair") {
       EXPECT_NE(prompt.find("fake compile_error"), std::string::npos);
+      EXPECT_NE(prompt.find("caught by the compile check"), std::string::npos);
       ++repairs;
     } else if (hash[1] % 4 == 0) {
       markers += " // STATUS=compile_error";

@@ -43,6 +43,14 @@ TEST(PromptFactsTest, TaskSummaryEvaluatesShapesAtTheTimedSize) {
             std::string::npos)
       << s;
   EXPECT_NE(s.find("Fast math: not allowed"), std::string::npos);
+  // The input cases and the contract, so a kernel is written to survive them.
+  EXPECT_NE(s.find("Also checked on these inputs (a kernel right only on the values above "
+                   "fails):\n- zero_rows: all-zero inputs"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("so any value of HIDDEN, ROWS must work, tails included"), std::string::npos)
+      << s;
+  EXPECT_NE(s.find("Precision: the sum of squares in fp32.\n"), std::string::npos) << s;
 }
 
 TEST(PromptFactsTest, TaskSummaryOfAPureCopySaysThereIsNoArithmetic) {
