@@ -37,21 +37,33 @@ std::int64_t Scan(std::span<const unsigned char> bytes, Word pattern, bool count
 
 std::int64_t ScanPoison(std::span<const unsigned char> bytes, const Poison& p, bool count_all,
                         std::size_t* count) {
+  std::uint64_t bits = PoisonElementBits(p);
   switch (DTypeSize(p.dtype)) {
-    case 8: {
-      std::uint64_t w = (static_cast<std::uint64_t>(p.word) << 32) | p.word;
-      return Scan<std::uint64_t>(bytes, w, count_all, count);
-    }
+    case 8:
+      return Scan<std::uint64_t>(bytes, bits, count_all, count);
     case 4:
-      return Scan<std::uint32_t>(bytes, p.word, count_all, count);
+      return Scan<std::uint32_t>(bytes, static_cast<std::uint32_t>(bits), count_all, count);
     case 2:
-      return Scan<std::uint16_t>(bytes, static_cast<std::uint16_t>(p.word), count_all, count);
+      return Scan<std::uint16_t>(bytes, static_cast<std::uint16_t>(bits), count_all, count);
     default:
-      return Scan<std::uint8_t>(bytes, static_cast<std::uint8_t>(p.word), count_all, count);
+      return Scan<std::uint8_t>(bytes, static_cast<std::uint8_t>(bits), count_all, count);
   }
 }
 
 }  // namespace
+
+std::uint64_t PoisonElementBits(const Poison& p) {
+  switch (DTypeSize(p.dtype)) {
+    case 8:
+      return (static_cast<std::uint64_t>(p.word) << 32) | p.word;
+    case 4:
+      return p.word;
+    case 2:
+      return p.word & 0xFFFFu;
+    default:
+      return p.word & 0xFFu;
+  }
+}
 
 Poison MakePoison(DType dtype, std::uint64_t salt) {
   std::uint64_t bits = Mix(salt ^ (static_cast<std::uint64_t>(dtype) + 1) * 0x9E3779B97F4A7C15ULL);

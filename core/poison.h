@@ -24,6 +24,9 @@ struct Poison {
 /// NaN a GPU computes, or a salted integer pattern. For 8-byte types both halves are equal.
 Poison MakePoison(DType dtype, std::uint64_t salt);
 
+/// One element's bits (the low DTypeSize bytes): what a device-side compare looks for.
+std::uint64_t PoisonElementBits(const Poison& poison);
+
 /// Elements of `bytes` (a tensor of `poison.dtype`) that still hold the poison.
 std::size_t CountPoisoned(std::span<const unsigned char> bytes, const Poison& poison);
 /// The flat index of the first poisoned element, or -1.

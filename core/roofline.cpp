@@ -26,10 +26,10 @@ std::optional<ComputeCeiling> ComputeCeilingFor(const Task& task, const DevicePe
                    kTensorOpClasses.end();
   ComputeCeiling ceiling;
   if (tensor_op && (bf16 || f16)) {
-    ceiling = bf16 ? ComputeCeiling{peaks.bf16_tflops, "bf16 tensor cores"}
-                   : ComputeCeiling{peaks.fp16_tflops, "fp16 tensor cores"};
+    ceiling = bf16 ? ComputeCeiling{peaks.bf16_tflops, "bf16 tensor cores", peaks.spec_bf16_tflops}
+                   : ComputeCeiling{peaks.fp16_tflops, "fp16 tensor cores", peaks.spec_fp16_tflops};
   } else {
-    ceiling = {peaks.fp32_tflops, "fp32 FMA"};
+    ceiling = {peaks.fp32_tflops, "fp32 FMA", peaks.spec_fp32_tflops};
   }
   if (ceiling.tflops <= 0) return std::nullopt;
   return ceiling;
@@ -77,12 +77,7 @@ std::optional<Roofline> ComputeRoofline(const Task& task, const TimingInfo& timi
   // Suspicious against the specification where it is known: faster than the clocks and units
   // allow. A ceiling that is only measured (a library's rate) would flag a kernel that beats
   // the library.
-  double spec_compute = 0;
-  if (ceiling) {
-    spec_compute = ceiling->name == "fp32 FMA"            ? peaks.spec_fp32_tflops
-                   : ceiling->name == "bf16 tensor cores" ? peaks.spec_bf16_tflops
-                                                          : peaks.spec_fp16_tflops;
-  }
+  double spec_compute = ceiling ? ceiling->spec_tflops : 0;
   double spec_memory_ms = peaks.spec_dram_gbps > 0 ? bytes / (peaks.spec_dram_gbps * 1e9) * 1e3 : 0;
   double spec_compute_ms = spec_compute > 0 ? flops / (spec_compute * 1e12) * 1e3 : 0;
   r.spec_floor_ms = std::max(spec_memory_ms, spec_compute_ms);

@@ -20,7 +20,8 @@ inline constexpr double kSuspiciousFraction = 1.05;
 
 struct ComputeCeiling {
   double tflops = 0;
-  std::string name;  // "fp32 FMA", "bf16 tensor cores", "fp16 tensor cores"
+  std::string name;        // "fp32 FMA", "bf16 tensor cores", "fp16 tensor cores"
+  double spec_tflops = 0;  // the same unit's rate by the specification (0: unknown)
 };
 
 /// Which compute peak bounds a task. GEMM-like op classes (gemm, conv, attention) with bf16 or

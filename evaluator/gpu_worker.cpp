@@ -27,20 +27,6 @@ constexpr std::size_t kReferenceCacheBytes = std::size_t{8} << 30;
 constexpr int kMaxTimingSets = 3;
 constexpr std::uint64_t kTimedSaltBase = 1ull << 40;  // timed samples' poisons, apart from checks'
 
-// The poison word as the verify kernel compares it: one element's bits.
-std::uint64_t ElementBits(const Poison& p) {
-  switch (DTypeSize(p.dtype)) {
-    case 8:
-      return (static_cast<std::uint64_t>(p.word) << 32) | p.word;
-    case 4:
-      return p.word;
-    case 2:
-      return p.word & 0xFFFFu;
-    default:
-      return p.word & 0xFFu;
-  }
-}
-
 // Outputs (or workspace) of one run, each with the poison it held before the run.
 struct PoisonedBuffers {
   std::vector<GuardedBuffer> buffers;
@@ -446,7 +432,7 @@ class Evaluation {
       CUfunction verify = w_.builtins_->Find("kopt_verify_" + std::string(DTypeName(poison.dtype)));
       CUdeviceptr actual = s.cand_outputs.buffers[o].ptr(), expected = s.expected[o].ptr();
       std::uint64_t n = s.cand_outputs.buffers[o].bytes() / DTypeSize(poison.dtype);
-      std::uint64_t bits = ElementBits(poison);
+      std::uint64_t bits = PoisonElementBits(poison);
       double rtol = task_.tolerance.rtol, atol = task_.tolerance.atol;
       CUdeviceptr slot = counters.ptr() + (static_cast<std::size_t>(sample) * outputs + o) * 2 *
                                               sizeof(std::uint64_t);

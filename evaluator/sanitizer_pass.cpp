@@ -2,6 +2,7 @@
 #include "evaluator/sanitizer_pass.h"
 
 #include "core/error.h"
+#include "core/json_fields.h"
 #include "evaluator/nvrtc_compiler.h"
 #include "evaluator/worker_process.h"
 
@@ -9,7 +10,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <regex>
 #include <sstream>
 #include <unistd.h>
@@ -33,13 +33,6 @@ std::vector<std::string> ToolEnvironment() {
   env.emplace_back("KOPT_NO_PEAKS=1");
   env.emplace_back("KOPT_EXACT_BUFFERS=1");  // no guard zones for an overrun to hide in
   return env;
-}
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 }  // namespace
@@ -132,7 +125,7 @@ SanitizerReport RunSanitizerPass(const std::vector<std::string>& worker, const n
     } catch (const Error& e) {
       note = e.what();
     }
-    result = ParseSanitizerLog(tool, ReadAll(path));
+    result = ParseSanitizerLog(tool, ReadFile(path));
     result.note = note;
     fs::remove(path);
     report.tools.push_back(result);
