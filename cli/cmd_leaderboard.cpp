@@ -50,6 +50,11 @@ std::string BaselineText(const LeaderboardEntry& e) {
   return SpeedupText(e.best->baseline_speedup);
 }
 
+std::string Sanitized(const LeaderboardEntry& e) {
+  if (!e.best) return "-";
+  return e.best->sanitized ? "yes" : "no";
+}
+
 std::string TaskLabel(const LeaderboardEntry& e, const Leaderboard& board) {
   // Several versions of one task on the board: name them by hash.
   int versions = 0;
@@ -100,15 +105,15 @@ void PrintSuspiciousNotes(const Leaderboard& board) {
 }
 
 void PrintTable(const Leaderboard& board) {
-  Print("%-8s %-24s %-26s %10s %-22s %-20s %8s %-22s %8s %6s\n", "suite", "task", "GPU", "ms",
-        "vs reference", "vs baseline", "roofline", "by", "cost", "cand");
+  Print("%-8s %-24s %-26s %10s %-22s %-20s %8s %-9s %-22s %8s %6s\n", "suite", "task", "GPU", "ms",
+        "vs reference", "vs baseline", "roofline", "sanitized", "by", "cost", "cand");
   for (const auto& e : board.entries) {
     std::string cand = e.best ? std::to_string(e.best->candidate_id) : "-";
     std::string reference = e.best ? SpeedupText(e.best->speedup)
                                    : "none correct (" + std::to_string(e.kernels) + " tried)";
-    Print("%-8s %-24s %-26s %10s %-22s %-20s %8s %-22s %8s %6s\n", e.suite.c_str(),
+    Print("%-8s %-24s %-26s %10s %-22s %-20s %8s %-9s %-22s %8s %6s\n", e.suite.c_str(),
           TaskLabel(e, board).c_str(), FirstLine(e.device, 26).c_str(), Latency(e).c_str(),
-          reference.c_str(), BaselineText(e).c_str(), Roofline(e).c_str(),
+          reference.c_str(), BaselineText(e).c_str(), Roofline(e).c_str(), Sanitized(e).c_str(),
           FirstLine(By(e), 22).c_str(), Cost(e).c_str(), cand.c_str());
   }
   PrintSuspiciousNotes(board);
@@ -122,15 +127,15 @@ void PrintTable(const Leaderboard& board) {
 
 void PrintMarkdown(const Leaderboard& board) {
   Print(
-      "| suite | task | GPU | ms | vs reference | vs baseline | roofline | by | cost | "
-      "candidate |\n|---|---|---|---|---|---|---|---|---|---|\n");
+      "| suite | task | GPU | ms | vs reference | vs baseline | roofline | sanitized | by | cost | "
+      "candidate |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& e : board.entries) {
     std::string reference = e.best ? SpeedupText(e.best->speedup) : "no correct kernel";
     std::string cand = e.best ? std::to_string(e.best->candidate_id) : "-";
-    Print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.suite.c_str(),
+    Print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.suite.c_str(),
           TaskLabel(e, board).c_str(), e.device.c_str(), Latency(e).c_str(), reference.c_str(),
-          BaselineText(e).c_str(), Roofline(e).c_str(), By(e).c_str(), Cost(e).c_str(),
-          cand.c_str());
+          BaselineText(e).c_str(), Roofline(e).c_str(), Sanitized(e).c_str(), By(e).c_str(),
+          Cost(e).c_str(), cand.c_str());
   }
   if (!board.summaries.empty()) {
     Print("\n| suite | GPU | tasks | correct |");
@@ -158,8 +163,8 @@ void PrintCsv(const Leaderboard& board) {
   Print(
       "suite,task,task_hash,device,candidate_id,evaluation_id,median_ms,p10_ms,p90_ms,n,"
       "reference_median_ms,speedup,speedup_low,speedup_high,baseline,baseline_median_ms,"
-      "baseline_speedup,baseline_speedup_low,baseline_speedup_high,roofline_fraction,proposer,"
-      "model,cost_usd,llm_calls,kernels,correct_kernels,suspicious_excluded\n");
+      "baseline_speedup,baseline_speedup_low,baseline_speedup_high,roofline_fraction,sanitized,"
+      "proposer,model,cost_usd,llm_calls,kernels,correct_kernels,suspicious_excluded\n");
   for (const auto& e : board.entries) {
     std::string row = Csv(e.suite) + "," + Csv(e.task) + "," + e.task_hash + "," + Csv(e.device);
     if (const auto& b = e.best) {
@@ -173,9 +178,9 @@ void PrintCsv(const Leaderboard& board) {
              Opt("%.6g", b->reference_median_ms) + "," + speedup(b->speedup) + "," +
              Csv(b->baseline_name.value_or("")) + "," + Opt("%.6g", b->baseline_median_ms) + "," +
              speedup(b->baseline_speedup) + "," + Opt("%.6g", b->roofline_fraction) + "," +
-             Csv(b->proposer) + "," + Csv(b->model.value_or(""));
+             (b->sanitized ? "1" : "0") + "," + Csv(b->proposer) + "," + Csv(b->model.value_or(""));
     } else {
-      row += std::string(18, ',');  // the 18 fields of the winner
+      row += std::string(19, ',');  // the 19 fields of the winner
     }
     row += "," + Fixed("%.6g", e.cost_usd) + "," + std::to_string(e.llm_calls) + "," +
            std::to_string(e.kernels) + "," + std::to_string(e.correct_kernels) + "," +

@@ -84,8 +84,13 @@ struct SanitizerTool {
   std::string tool;  // memcheck, racecheck, initcheck, synccheck
   int errors = 0;
   int warnings = 0;
-  std::string first_error;  // the report's first error block, for the message
+  std::string first_error;  // the report's first fatal finding, for the message
   std::string note;         // how it ended when not cleanly ("timed out after 300 s")
+
+  /// The findings that demote a kernel: errors, and racecheck's warnings too. racecheck warns
+  /// of hazards that hold only if a warp runs in lockstep, which Volta and later GPUs do not
+  /// promise (independent thread scheduling), so on the GPUs kopt targets they are races.
+  int fatal_findings() const { return errors + (tool == "racecheck" ? warnings : 0); }
 };
 
 /// Whether the sanitizer pass ran and what it found (`kopt eval --sanitize`, a task's new best).
@@ -97,7 +102,7 @@ struct SanitizerReport {
   bool clean() const {
     if (!ran) return false;
     for (const auto& t : tools) {
-      if (t.errors > 0) return false;
+      if (t.fatal_findings() > 0) return false;
     }
     return true;
   }

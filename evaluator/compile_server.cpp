@@ -79,7 +79,15 @@ RawCompile CompileInThisProcess(const std::string& source, const std::string& fi
 
 CompileServers::CompileServers(std::string kopt_binary, std::vector<std::string> readable_dirs,
                                double timeout_s)
-    : binary_(std::move(kopt_binary)), readable_(std::move(readable_dirs)), timeout_s_(timeout_s) {}
+    : binary_(std::move(kopt_binary)), readable_(std::move(readable_dirs)), timeout_s_(timeout_s) {
+  try {
+    std::unique_ptr<WorkerProcess> first = Start();
+    first->Spawn();
+    idle_.push_back(std::move(first));
+  } catch (const Error&) {
+    // The first compile starts a server itself and reports why it cannot.
+  }
+}
 
 CompileServers::~CompileServers() = default;
 
@@ -97,6 +105,10 @@ std::unique_ptr<WorkerProcess> CompileServers::Take() {
       return server;
     }
   }
+  return Start();
+}
+
+std::unique_ptr<WorkerProcess> CompileServers::Start() const {
   std::vector<std::string> argv = {binary_, "compile-server"};
   for (const auto& dir : readable_) {
     argv.push_back("--read");
@@ -108,14 +120,21 @@ std::unique_ptr<WorkerProcess> CompileServers::Take() {
   return std::make_unique<WorkerProcess>(std::move(argv), std::move(options));
 }
 
+void CompileServers::Greeted(const nlohmann::json& ready) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sandbox_.how = ready.value("sandbox", "");
+  sandbox_.confined = ready.value("confined", false);
+}
+
 RawCompile CompileServers::Compile(const std::string& source, const std::string& file,
                                    const std::vector<std::string>& options) {
   std::unique_ptr<WorkerProcess> server = Take();
-  const nlohmann::json& ready = server->EnsureStarted();
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    sandbox_.how = ready.value("sandbox", "");
-    sandbox_.confined = ready.value("confined", false);
+  try {
+    Greeted(server->EnsureStarted());
+  } catch (const Error&) {
+    // The spawned-ahead server dies with the thread that made this pool; start one here.
+    server = Start();
+    Greeted(server->EnsureStarted());
   }
   JobOutcome outcome = server->Run(
       {{"type", "compile"}, {"source", source}, {"file", file}, {"options", options}}, timeout_s_);
@@ -153,8 +172,7 @@ int RunCompileServer(const std::vector<std::string>& readable_dirs) {
   try {
     std::vector<std::string> options = {"-default-device"};
     for (const auto& dir : readable_dirs) options.push_back("-I" + dir);
-    CompileInThisProcess("#include <cuda_fp16.h>\n__global__ void kopt_warm_up() {}\n",
-                         "kopt_warm_up.cu", options);
+    CompileInThisProcess("__global__ void kopt_warm_up() {}\n", "kopt_warm_up.cu", options);
   } catch (const std::exception& e) {
     send({{"type", "ready"}, {"error", e.what()}});
     return 1;

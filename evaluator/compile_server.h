@@ -30,7 +30,9 @@ RawCompile CompileInThisProcess(const std::string& source, const std::string& fi
 /// The parent's side: a pool of servers, one per concurrent compile. Thread-safe.
 class CompileServers {
  public:
-  /// `kopt_binary` is exec'd as `kopt_binary compile-server --read DIR...`.
+  /// `kopt_binary` is exec'd as `kopt_binary compile-server --read DIR...`. The first server
+  /// is spawned at once and loads NVRTC while the caller goes on, so the first compile does not
+  /// wait for all of it.
   CompileServers(std::string kopt_binary, std::vector<std::string> readable_dirs,
                  double timeout_s = 300);
   ~CompileServers();
@@ -43,6 +45,8 @@ class CompileServers {
 
  private:
   std::unique_ptr<WorkerProcess> Take();
+  std::unique_ptr<WorkerProcess> Start() const;
+  void Greeted(const nlohmann::json& ready);
 
   std::string binary_;
   std::vector<std::string> readable_;

@@ -164,11 +164,14 @@ void CudaEvaluator::Sanitize(const EvalJob& checked, const EvalOptions& options,
   std::lock_guard<std::mutex> lock(gpu_mutex_);
   result.sanitizer = RunSanitizerPass(worker_argv_, ToJson(job), options.sanitize_timeout_s);
   for (const auto& tool : result.sanitizer->tools) {
-    if (tool.errors == 0) continue;
+    if (tool.fatal_findings() == 0) continue;
     result.status = EvalStatus::kWrongAnswer;
     result.check = "sanitizer";
-    result.message = "compute-sanitizer's " + tool.tool + " found " + std::to_string(tool.errors) +
-                     " error(s) in the correctness runs: " + tool.first_error;
+    result.message = "compute-sanitizer's " + tool.tool + " found " +
+                     (tool.errors > 0 ? std::to_string(tool.errors) + " error(s)"
+                                      : std::to_string(tool.warnings) +
+                                            " warp-synchronous race(s) (no __syncwarp)") +
+                     " in the correctness runs: " + tool.first_error;
     return;
   }
 }

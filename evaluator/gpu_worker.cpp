@@ -79,7 +79,9 @@ class Evaluation {
     result.message =
         "correct on " + std::to_string(result.checks.size()) + " checks (" +
         std::to_string(o.seeds) + " inputs x " + std::to_string(sizes.size()) + " sizes" +
-        (extra ? ", " + std::to_string(extra) + " input cases and drawn sizes" : "") + ")";
+        (extra ? ", " + std::to_string(extra) + " input cases, altered repeats and drawn sizes"
+               : "") +
+        ")";
     if (result.timing) {
       result.message +=
           " and on every one of " + std::to_string(result.timing->verified_samples) + " timed runs";
@@ -87,7 +89,8 @@ class Evaluation {
     return result;
   }
 
-  // The task's input cases, then a size drawn from its contract.
+  // The task's input cases, an input seen before with a few elements changed, then a size
+  // drawn from its contract.
   void CheckBeyondTheNamedInputs(EvalResult& result) {
     const SymbolTable& size =
         task_.check_symbols.empty() ? task_.symbols : task_.check_symbols.front();
@@ -97,6 +100,8 @@ class Evaluation {
       result.checks.push_back(
           CheckOnce(size, seeds_.check_seeds.front(), when, RunKind::kInputCase, &c));
     }
+    progress_("an earlier input with a few elements changed");
+    result.checks.push_back(CheckAlteredRepeat(size));
     if (task_.contract.ragged.empty()) return;
     SymbolTable drawn = DrawRaggedSize();
     std::string when =
@@ -225,14 +230,15 @@ class Evaluation {
     return out;
   }
 
-  // Reference outputs for (size, seed), computed once per worker and cached as raw bytes. The
+  // Reference outputs for (size, seed, variant: an input case or altered inputs), computed once
+  // per worker and cached as raw bytes. The
   // reference is trusted, so it runs without checks. Copy what you need before the next call:
   // the cache may be cleared.
   const std::vector<std::vector<unsigned char>>& ReferenceOutputs(
       const SymbolTable& size, std::uint64_t seed,
-      const std::map<std::string, GuardedBuffer>& inputs, const InputCase* input_case = nullptr) {
-    std::string key = job_.task_hash + "|" + SizeText(size) + "|" + std::to_string(seed) + "|" +
-                      (input_case ? input_case->name : "");
+      const std::map<std::string, GuardedBuffer>& inputs, const std::string& variant = "") {
+    std::string key =
+        job_.task_hash + "|" + SizeText(size) + "|" + std::to_string(seed) + "|" + variant;
     auto it = w_.reference_outputs_.find(key);
     if (it != w_.reference_outputs_.end()) return it->second;
     LaunchPlan plan = runner_.Resolve(reference_, size);
@@ -290,7 +296,7 @@ class Evaluation {
   // What a run is for: the plain checks, an input case, or a size drawn from the contract. A
   // tolerance failure in the last two is theirs: the kernel is right only on benign inputs or
   // on the sizes the task names.
-  enum class RunKind { kCheck, kInputCase, kDrawnSize };
+  enum class RunKind { kCheck, kInputCase, kDrawnSize, kAlteredRepeat };
 
   // Applies the check list; the first failure is the candidate's verdict.
   static void Judge(const RunEvidence& run, CheckRecord& record, RunKind kind = RunKind::kCheck) {
@@ -300,6 +306,13 @@ class Evaluation {
       }
       if (failure->check == "tolerance" && kind == RunKind::kDrawnSize) {
         failure->check = "ragged_sizes";
+      }
+      if (failure->check == "tolerance" && kind == RunKind::kAlteredRepeat) {
+        failure->check = "altered_repeat";
+        failure->message =
+            "right on an input it had seen, wrong once a few of its elements changed: the kernel "
+            "answers from what it remembers of earlier inputs. " +
+            failure->message;
       }
       throw CandidateFailure{failure->status, failure->message, false, failure->check};
     }
@@ -340,8 +353,78 @@ class Evaluation {
                         RunKind kind = RunKind::kCheck, const InputCase* input_case = nullptr) {
     std::map<std::string, GuardedBuffer> inputs = MakeInputs(size, seed, input_case);
     std::vector<std::vector<unsigned char>> expected =
-        ReferenceOutputs(size, seed, inputs, input_case);
+        ReferenceOutputs(size, seed, inputs, input_case ? input_case->name : "");
     if (input_case) RequireFinite(expected, *input_case);
+    return CheckOn(size, seed, inputs, expected, when, kind);
+  }
+
+  // The first check's input again (the candidate has answered it), with elements at random
+  // places replaced by another seed's, so values stay in the task's distribution. A kernel that
+  // keys remembered answers on a fingerprint of its inputs answers the old input here. The
+  // changes grow until the reference's answer moves beyond the tolerance, else the probe
+  // would test nothing.
+  CheckRecord CheckAlteredRepeat(const SymbolTable& size) {
+    std::uint64_t seed = seeds_.check_seeds.front();
+    std::uint64_t donor_seed = w_.random_() | (1ull << 63);
+    std::vector<std::vector<unsigned char>> earlier;
+    {
+      std::map<std::string, GuardedBuffer> inputs = MakeInputs(size, seed);
+      earlier = ReferenceOutputs(size, seed, inputs);
+    }
+    std::map<std::string, GuardedBuffer> donor = MakeInputs(size, donor_seed);
+    for (std::uint64_t changes = 16;; changes *= 8) {
+      std::map<std::string, GuardedBuffer> inputs = MakeInputs(size, seed);
+      std::uint64_t largest = 0;
+      for (const auto& t : task_.tensors) {
+        if (t.role != TensorRole::kInput) continue;
+        largest = std::max(largest, SpliceElements(inputs.at(t.name), donor.at(t.name),
+                                                   DTypeSize(t.dtype), changes));
+      }
+      std::string variant = "altered " + std::to_string(donor_seed) + "x" + std::to_string(changes);
+      std::vector<std::vector<unsigned char>> expected =
+          ReferenceOutputs(size, seed, inputs, variant);
+      if (changes >= largest || OutputsDiffer(earlier, expected)) {
+        return CheckOn(size, seed, inputs, expected,
+                       "input 1 again with " + std::to_string(std::min(changes, largest)) +
+                           " elements of each input changed (size " + SizeText(size) + ")",
+                       RunKind::kAlteredRepeat);
+      }
+    }
+  }
+
+  // Copies `changes` elements (at places drawn for this evaluation) from `donor` into `target`;
+  // returns the number of elements.
+  std::uint64_t SpliceElements(GuardedBuffer& target, const GuardedBuffer& donor,
+                               std::size_t element_bytes, std::uint64_t changes) {
+    std::vector<unsigned char> bytes = target.Download(), from = donor.Download();
+    std::uint64_t count = bytes.size() / element_bytes;
+    if (count == 0) return 0;
+    std::uniform_int_distribution<std::uint64_t> place(0, count - 1);
+    for (std::uint64_t k = 0; k < std::min(changes, count); ++k) {
+      std::size_t at = place(w_.random_) * element_bytes;
+      std::memcpy(bytes.data() + at, from.data() + at, element_bytes);
+    }
+    KOPT_CU(Driver().cuMemcpyHtoD(target.ptr(), bytes.data(), bytes.size()));
+    return count;
+  }
+
+  // Whether two sets of reference outputs differ beyond the task's tolerance.
+  bool OutputsDiffer(const std::vector<std::vector<unsigned char>>& a,
+                     const std::vector<std::vector<unsigned char>>& b) const {
+    std::size_t o = 0;
+    for (const auto& t : task_.tensors) {
+      if (t.role != TensorRole::kOutput) continue;
+      if (!CompareOutputs(ToDoubles(t.dtype, a[o]), ToDoubles(t.dtype, b[o]), task_.tolerance).ok)
+        return true;
+      ++o;
+    }
+    return false;
+  }
+
+  CheckRecord CheckOn(const SymbolTable& size, std::uint64_t seed,
+                      const std::map<std::string, GuardedBuffer>& inputs,
+                      const std::vector<std::vector<unsigned char>>& expected,
+                      const std::string& when, RunKind kind) {
     std::map<std::string, std::uint64_t> checksums = Checksums(inputs);
     LaunchPlan plan = runner_.Resolve(candidate_, size);
     Bindings bindings;

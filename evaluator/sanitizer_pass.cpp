@@ -76,7 +76,9 @@ SanitizerTool ParseSanitizerLog(const std::string& tool, const std::string& log)
     }
     bool is_error = std::regex_search(line, finding) && line.find("Warning") == std::string::npos;
     findings += is_error;
-    if (!in_report && out.first_error.empty() && is_error) in_report = true;
+    bool is_fatal =
+        is_error || (tool == "racecheck" && line.rfind("========= Warning: Race", 0) == 0);
+    if (!in_report && out.first_error.empty() && is_fatal) in_report = true;
     if (in_report) {
       if (line == "=========" || line == "========= " || report_lines >= kReportLines) {
         in_report = false;

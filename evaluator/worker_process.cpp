@@ -42,7 +42,8 @@ WorkerProcess::WorkerProcess(std::vector<std::string> argv, WorkerOptions option
 
 WorkerProcess::~WorkerProcess() { Stop(); }
 
-void WorkerProcess::Start() {
+void WorkerProcess::Spawn() {
+  if (pid_ > 0) return;
   int in_pipe[2], out_pipe[2];
   if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) {
     throw Error("cannot create pipes for the " + options_.name + ": " + std::strerror(errno));
@@ -83,8 +84,11 @@ void WorkerProcess::Start() {
   from_worker_ = out_pipe[0];
   stderr_ = err_fd;
   stderr_mark_ = 0;
+  greeted_ = false;
   ++starts_;
+}
 
+void WorkerProcess::AwaitGreeting() {
   std::string frame;
   ReadStatus status = ReadFrame(from_worker_, &frame, DeadlineIn(options_.start_timeout_s));
   if (status != ReadStatus::kOk) {
@@ -105,10 +109,12 @@ void WorkerProcess::Start() {
     Reap(true);
     throw Error(error);
   }
+  greeted_ = true;
 }
 
 const nlohmann::json& WorkerProcess::EnsureStarted() {
-  if (pid_ <= 0) Start();
+  Spawn();
+  if (!greeted_) AwaitGreeting();
   return ready_;
 }
 

@@ -52,6 +52,10 @@ class WorkerProcess {
   /// Starts the worker if it is not running and returns its "ready" frame. Throws kopt::Error
   /// naming the reason when it cannot start (for example: no CUDA driver).
   const nlohmann::json& EnsureStarted();
+  /// Starts the process without waiting for its greeting (EnsureStarted waits), so it loads
+  /// while the caller does other work. The calling thread must outlive it: the child is
+  /// killed when the thread that started it exits (PR_SET_PDEATHSIG).
+  void Spawn();
   bool running() const { return pid_ > 0; }
   int starts() const { return starts_; }
   /// Kills the worker (if running) and reaps it.
@@ -61,7 +65,7 @@ class WorkerProcess {
   void Finish(double timeout_s);
 
  private:
-  void Start();
+  void AwaitGreeting();
   std::string Reap(bool kill_first);  // returns "exited with code N" / "killed by signal N (...)"
   /// The last bytes the worker wrote to stderr since `stderr_mark_`.
   std::string StderrTail() const;
@@ -74,6 +78,7 @@ class WorkerProcess {
   int stderr_ = -1;  // an unlinked temporary file: a chatty worker can never block on a pipe
   off_t stderr_mark_ = 0;
   nlohmann::json ready_;
+  bool greeted_ = false;
   int starts_ = 0;
 };
 

@@ -58,7 +58,7 @@ LeaderboardBest ReadBest(Database& db, std::int64_t evaluation_id) {
       "e.event_p10_ms, e.event_p90_ms, e.event_n, e.kernel_median_ms, e.reference_median_ms, "
       "e.speedup, e.speedup_low, e.speedup_high, e.baseline_name, e.baseline_median_ms, "
       "e.baseline_speedup, e.baseline_speedup_low, e.baseline_speedup_high, "
-      "e.roofline_fraction, e.roofline_bound "
+      "e.roofline_fraction, e.roofline_bound, e.result_json "
       "FROM evaluations e JOIN candidates c ON c.id = e.candidate_id WHERE e.id = ?");
   q->BindAll(evaluation_id);
   KOPT_CHECK(q->Step());
@@ -80,6 +80,10 @@ LeaderboardBest ReadBest(Database& db, std::int64_t evaluation_id) {
   b.baseline_speedup = ReadSpeedup(*q, 16);
   b.roofline_fraction = q->OptReal(19);
   b.roofline_bound = q->OptText(20).value_or("");
+  json result = json::parse(q->Text(21), nullptr, false);
+  if (result.is_object() && result.contains("sanitizer")) {
+    b.sanitized = result["sanitizer"].value("clean", false);
+  }
   return b;
 }
 
@@ -278,7 +282,8 @@ json ToJson(const LeaderboardEntry& e) {
                  {"baseline_median_ms", OptionalJson(b->baseline_median_ms)},
                  {"baseline_speedup", SpeedupJson(b->baseline_speedup)},
                  {"roofline_fraction", OptionalJson(b->roofline_fraction)},
-                 {"roofline_bound", b->roofline_bound}};
+                 {"roofline_bound", b->roofline_bound},
+                 {"sanitized", b->sanitized}};
   }
   return j;
 }

@@ -41,6 +41,8 @@ struct LeaderboardBest {
   std::optional<Speedup> baseline_speedup;
   std::optional<double> roofline_fraction;
   std::string roofline_bound;
+  /// Its latest evaluation ran compute-sanitizer's tools over it and they found nothing.
+  bool sanitized = false;
 };
 
 struct LeaderboardEntry {

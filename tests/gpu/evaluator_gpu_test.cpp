@@ -97,8 +97,9 @@ TEST_F(EvaluatorGpuTest, StartingKernelsPassWithASpeedupOnEveryQuickTask) {
     ASSERT_EQ(r.status, EvalStatus::kCorrect) << name << ": " << r.message;
     ASSERT_TRUE(r.speedup.has_value()) << name;
     EXPECT_GT(r.speedup->low, 1.0) << name << ": speedup " << r.speedup->value;
-    // 3 inputs at every size, then each input case, then a size drawn from the contract.
-    std::size_t extra = task.input_cases.size() + (task.contract.ragged.empty() ? 0 : 1);
+    // 3 inputs at every size, each input case, input 1 altered, a size drawn from the contract.
+    std::size_t extra =
+        task.input_cases.size() + 1 /*altered repeat*/ + (task.contract.ragged.empty() ? 0 : 1);
     EXPECT_EQ(r.checks.size(), 3u * task.AllSizes().size() + extra) << name;
     EXPECT_EQ(r.timing->verified_samples, static_cast<int>(r.timing->event_ms.n)) << name;
     ASSERT_TRUE(r.timing.has_value());

@@ -30,14 +30,25 @@ TEST(SanitizerLogTest, TheSummaryCountsWhenItIsThere) {
   EXPECT_EQ(t.errors, 7);
 }
 
-TEST(SanitizerLogTest, RacecheckWarningsAreRecordedNotErrors) {
+TEST(SanitizerLogTest, RacecheckWarningsAreCountedApartAndStillDemote) {
   SanitizerTool t = ParseSanitizerLog(
       "racecheck",
       "========= Warning: Race reported between Write access at k+0x10 in a.cu:3\n"
       "=========     and Read access at k+0x20 in a.cu:4 [4 hazards]\n"
+      "=========\n"
       "========= RACECHECK SUMMARY: 10 hazards displayed (0 errors, 10 warnings)\n");
   EXPECT_EQ(t.errors, 0);
   EXPECT_EQ(t.warnings, 10);
+  EXPECT_EQ(t.fatal_findings(), 10);  // warp-synchronous hazards are races since Volta
+  EXPECT_NE(t.first_error.find("Race reported"), std::string::npos);
+}
+
+TEST(SanitizerLogTest, OtherToolsWarningsAreRecordedNotFatal) {
+  SanitizerTool t = ParseSanitizerLog(
+      "synccheck", "========= Warning: something benign\n========= ERROR SUMMARY: 0 errors\n");
+  t.warnings = 2;
+  EXPECT_EQ(t.fatal_findings(), 0);
+  EXPECT_TRUE(t.first_error.empty());
 }
 
 TEST(SanitizerLogTest, ACleanLogHasNothing) {

@@ -202,6 +202,23 @@ TEST_F(LeaderboardTest, ASuspiciousResultNeverWinsUntilARecheckClearsIt) {
   EXPECT_EQ(e.suspicious_excluded, 0);
 }
 
+TEST_F(LeaderboardTest, SaysWhetherTheWinnersLatestEvaluationWasSanitizedClean) {
+  std::int64_t task = Task("reduce_a", "s1");
+  std::int64_t kernel = Candidate(task, 1);
+  Eval(kernel, CorrectResult(kH100, 0.5, 1.0), run1_);
+  EXPECT_FALSE(QueryLeaderboard(store_, {}).entries.at(0).best->sanitized);
+  EvalResult checked = CorrectResult(kH100, 0.5, 1.0);
+  checked.sanitizer = SanitizerReport{true, "", {{"memcheck"}, {"racecheck"}}, 2000};
+  Eval(kernel, checked, run1_);
+  LeaderboardEntry e = QueryLeaderboard(store_, {}).entries.at(0);
+  EXPECT_TRUE(e.best->sanitized);
+  EXPECT_EQ(ToJson(e)["best"]["sanitized"], true);
+  // Not found by the tool: recorded as not run, so not sanitized.
+  checked.sanitizer = SanitizerReport{false, "compute-sanitizer not found", {}, 0};
+  Eval(kernel, checked, run1_);
+  EXPECT_FALSE(QueryLeaderboard(store_, {}).entries.at(0).best->sanitized);
+}
+
 TEST_F(LeaderboardTest, SuiteSummariesCountFastPBeyondTheNoiseAndGeometricMeans) {
   Fill();
   Leaderboard board = QueryLeaderboard(store_, {});

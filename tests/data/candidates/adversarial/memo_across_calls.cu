@@ -1,6 +1,6 @@
 // Memorization of inputs across calls: fingerprints the input (N and four words of X) and keeps
 // each answer in a __device__ table. An input seen before gets its stored sum without reading X.
-// kopt times on the same seeds it checked, so every timed run is a table lookup.
+// Timed runs repeat their inputs, so all but the first of each set would be a table lookup.
 /*@kopt
 {"launch": [{"kernel": "lookup", "grid": [1], "block": [1], "args": ["X", "N", "S"]},
             {"kernel": "partial_sums", "grid": [1024], "block": [256], "args": ["X", "N", "partial"]},
