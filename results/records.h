@@ -119,6 +119,23 @@ struct ScheduleStep {
   std::string plan;
 };
 
+/// A task's PyTorch equivalent timed on one GPU, eager or compiled (torch_baselines).
+struct TorchBaselineRecord {
+  std::int64_t id = 0;
+  std::int64_t task_id = 0;
+  std::optional<std::int64_t> run_id;
+  std::string device;
+  std::string mode;  // eager, compile
+  std::string python_version;
+  std::string torch_version;
+  std::string triton_version;       // "" when PyTorch came without Triton
+  std::optional<Summary> event_ms;  // median, p10, p90, mean, stddev, n; absent with an error
+  std::optional<double> compile_ms;
+  int checked_sizes = 0;  // size-and-seed pairs where its outputs matched the reference's
+  std::string error;      // why there is no timing
+  std::string created_at;
+};
+
 struct ScheduleRecord {
   std::int64_t id = 0;
   std::string name;

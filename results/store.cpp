@@ -140,6 +140,38 @@ ScheduleRecord ReadSchedule(const Statement& st, const std::string& path) {
   return r;
 }
 
+constexpr const char* kTorchBaselineColumns =
+    "b.id, b.task_id, b.run_id, b.device, b.mode, b.python_version, b.torch_version, "
+    "b.triton_version, b.median_ms, b.p10_ms, b.p90_ms, b.mean_ms, b.stddev_ms, b.n, "
+    "b.compile_ms, b.checked_sizes, b.error, b.created_at";
+
+TorchBaselineRecord ReadTorchBaseline(const Statement& st) {
+  TorchBaselineRecord r;
+  r.id = st.Int(0);
+  r.task_id = st.Int(1);
+  r.run_id = st.OptInt(2);
+  r.device = st.Text(3);
+  r.mode = st.Text(4);
+  r.python_version = st.Text(5);
+  r.torch_version = st.Text(6);
+  r.triton_version = st.Text(7);
+  if (!st.IsNull(8)) {
+    Summary s;
+    s.median = st.Real(8);
+    s.p10 = st.Real(9);
+    s.p90 = st.Real(10);
+    s.mean = st.Real(11);
+    s.stddev = st.Real(12);
+    s.n = static_cast<std::size_t>(st.Int(13));
+    r.event_ms = s;
+  }
+  r.compile_ms = st.OptReal(14);
+  r.checked_sizes = static_cast<int>(st.Int(15));
+  r.error = st.Text(16);
+  r.created_at = st.Text(17);
+  return r;
+}
+
 std::string Select(const char* columns, const char* rest) {
   return std::string("SELECT ") + columns + " " + rest;
 }
@@ -543,6 +575,38 @@ std::optional<LlmCallRow> Store::GetLlmCall(std::int64_t call_id) {
   q->BindAll(call_id);
   if (!q->Step()) return std::nullopt;
   return ReadLlmCall(*q);
+}
+
+std::int64_t Store::RecordTorchBaseline(const TorchBaselineRecord& b) {
+  std::optional<double> median, p10, p90, mean, stddev;
+  std::optional<std::int64_t> n;
+  if (const auto& t = b.event_ms) {
+    median = t->median, p10 = t->p10, p90 = t->p90, mean = t->mean, stddev = t->stddev;
+    n = static_cast<std::int64_t>(t->n);
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  Query q = db_->Prepare(
+      "INSERT INTO torch_baselines (task_id, run_id, device, mode, python_version, "
+      "torch_version, triton_version, median_ms, p10_ms, p90_ms, mean_ms, stddev_ms, n, "
+      "compile_ms, checked_sizes, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q->BindAll(b.task_id, b.run_id, b.device, b.mode, b.python_version, b.torch_version,
+             b.triton_version, median, p10, p90, mean, stddev, n, b.compile_ms, b.checked_sizes,
+             b.error)
+      .Run();
+  return db_->LastInsertId();
+}
+
+std::optional<TorchBaselineRecord> Store::FindTorchBaseline(const std::string& task_hash,
+                                                            const std::string& device,
+                                                            const std::string& mode) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Query q = db_->Prepare(Select(kTorchBaselineColumns,
+                                "FROM torch_baselines b JOIN tasks t ON t.id = b.task_id "
+                                "WHERE t.content_hash = ? AND b.device = ? AND b.mode = ? "
+                                "ORDER BY b.id DESC LIMIT 1"));
+  q->BindAll(task_hash, device, mode);
+  if (!q->Step()) return std::nullopt;
+  return ReadTorchBaseline(*q);
 }
 
 std::int64_t Store::AddSchedule(const ScheduleRecord& s) {

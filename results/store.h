@@ -100,6 +100,13 @@ class Store {
   std::optional<LlmCallRow> GetLlmCall(std::int64_t call_id);
 
   // Schedules (written by the search later; the schema is here now).
+  /// Records a PyTorch baseline (`id` and `created_at` are ignored) and returns its id.
+  std::int64_t RecordTorchBaseline(const TorchBaselineRecord& baseline);
+  /// The newest PyTorch baseline of this task version (content hash) on `device` in `mode`.
+  std::optional<TorchBaselineRecord> FindTorchBaseline(const std::string& task_hash,
+                                                       const std::string& device,
+                                                       const std::string& mode);
+
   std::int64_t AddSchedule(const ScheduleRecord& schedule);
   std::optional<ScheduleRecord> GetSchedule(std::int64_t schedule_id);
   std::vector<ScheduleRecord> ListSchedules();

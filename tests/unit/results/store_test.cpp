@@ -520,6 +520,56 @@ TEST(StoreTest, SchedulesRoundTrip) {
   EXPECT_EQ(store.ListSchedules().size(), 1u);
 }
 
+TEST(StoreTest, TorchBaselinesRoundTripAndTheNewestOfATaskVersionDeviceAndModeIsFound) {
+  TempDir dir;
+  Store store(dir.File("kopt.db"));
+  Task task = MakeTask("reduce", "s1", 1);
+  std::int64_t in_s1 = store.AddTask(task, "s1");
+  std::int64_t in_s2 = store.AddTask(task, "s2");  // the same content in another suite
+  TorchBaselineRecord eager;
+  eager.task_id = in_s1;
+  eager.device = "NVIDIA H100 80GB HBM3";
+  eager.mode = "eager";
+  eager.python_version = "3.12.3";
+  eager.torch_version = "2.9.0+cu130";
+  eager.triton_version = "3.5.0";
+  eager.event_ms = Summary{0.057, 0.056, 0.059, 0.0572, 0.0009, 0.055, 0.061, 120};
+  eager.checked_sizes = 6;
+  store.RecordTorchBaseline(eager);
+  TorchBaselineRecord failed = eager;
+  failed.mode = "compile";
+  failed.event_ms.reset();
+  failed.error = "torch.compile timed out after 300 s";
+  store.RecordTorchBaseline(failed);
+
+  std::optional<TorchBaselineRecord> back =
+      store.FindTorchBaseline(task.content_hash, eager.device, "eager");
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->torch_version, "2.9.0+cu130");
+  ASSERT_TRUE(back->event_ms);
+  EXPECT_DOUBLE_EQ(back->event_ms->median, 0.057);
+  EXPECT_DOUBLE_EQ(back->event_ms->stddev, 0.0009);
+  EXPECT_EQ(back->event_ms->n, 120u);
+  EXPECT_EQ(back->checked_sizes, 6);
+  EXPECT_FALSE(back->compile_ms);
+  std::optional<TorchBaselineRecord> compiled =
+      store.FindTorchBaseline(task.content_hash, eager.device, "compile");
+  ASSERT_TRUE(compiled);
+  EXPECT_FALSE(compiled->event_ms);
+  EXPECT_EQ(compiled->error, failed.error);
+  EXPECT_FALSE(store.FindTorchBaseline(task.content_hash, "NVIDIA A100-SXM4-80GB", "eager"));
+
+  // Measured again (a newer PyTorch), from the other suite's row: the newest wins.
+  TorchBaselineRecord newer = eager;
+  newer.task_id = in_s2;
+  newer.torch_version = "2.10.0";
+  newer.event_ms->median = 0.050;
+  store.RecordTorchBaseline(newer);
+  back = store.FindTorchBaseline(task.content_hash, eager.device, "eager");
+  EXPECT_EQ(back->torch_version, "2.10.0");
+  EXPECT_EQ(back->task_id, in_s2);
+}
+
 TEST(StoreTest, ErrorsNameTheFileTheStatementAndSqlitesReason) {
   TempDir dir;
   std::string path = dir.File("kopt.db");
