@@ -50,6 +50,23 @@ std::string BaselineText(const LeaderboardEntry& e) {
   return SpeedupText(e.best->baseline_speedup);
 }
 
+// The winner over the task's PyTorch equivalent, or why there is no figure.
+std::string TorchText(const LeaderboardEntry& e, const std::optional<TorchBaselineRecord>& torch,
+                      const std::optional<Speedup> LeaderboardBest::*speedup) {
+  if (!torch) return "-";
+  if (!torch->event_ms) return "error";
+  if (!e.best || !((*e.best).*speedup)) return "-";
+  return SpeedupText((*e.best).*speedup);
+}
+
+std::string EagerText(const LeaderboardEntry& e) {
+  return TorchText(e, e.torch_eager, &LeaderboardBest::eager_speedup);
+}
+
+std::string CompileText(const LeaderboardEntry& e) {
+  return TorchText(e, e.torch_compile, &LeaderboardBest::compile_speedup);
+}
+
 std::string Sanitized(const LeaderboardEntry& e) {
   if (!e.best) return "-";
   return e.best->sanitized ? "yes" : "no";
@@ -64,9 +81,9 @@ std::string TaskLabel(const LeaderboardEntry& e, const Leaderboard& board) {
   return versions > 1 ? e.task + "@" + e.task_hash.substr(0, 8) : e.task;
 }
 
-std::string FastPText(const SuiteSummary& s) {
+std::string FastPText(const std::vector<FastP>& fast_p) {
   std::string out;
-  for (const FastP& fp : s.fast_p) {
+  for (const FastP& fp : fast_p) {
     char buf[48];
     std::snprintf(buf, sizeof buf, "%sfast_%g %.2f", out.empty() ? "" : "  ", fp.p, fp.fraction);
     out += buf;
@@ -84,6 +101,14 @@ std::string GeoMeanText(const SuiteSummary& s) {
            std::to_string(s.geomean_baseline_tasks) + ")";
   }
   return out;
+}
+
+// "over PyTorch eager (3 tasks): fast_1 0.67 ... geomean 1.42x", or "" when none was measured.
+std::string TorchSummaryText(const char* what, const SpeedupSummary& s) {
+  if (s.tasks == 0) return "";
+  return std::string("  over ") + what + " (" + std::to_string(s.tasks) + " task" +
+         (s.tasks == 1 ? "" : "s") + "): " + FastPText(s.fast_p) + "  geomean " +
+         (s.geomean ? Fixed("%.2fx", *s.geomean) : std::string("-")) + "\n";
 }
 
 std::string Csv(const std::string& field) {
@@ -111,43 +136,51 @@ void PrintTable(const Leaderboard& board) {
     std::string cand = e.best ? std::to_string(e.best->candidate_id) : "-";
     std::string reference = e.best ? SpeedupText(e.best->speedup)
                                    : "none correct (" + std::to_string(e.kernels) + " tried)";
-    Print("%-8s %-24s %-26s %10s %-22s %-20s %8s %-9s %-22s %8s %6s\n", e.suite.c_str(),
+    Print("%-8s %-24s %-26s %10s %-22s %-20s %-20s %-20s %8s %-9s %-22s %8s %6s\n", e.suite.c_str(),
           TaskLabel(e, board).c_str(), FirstLine(e.device, 26).c_str(), Latency(e).c_str(),
-          reference.c_str(), BaselineText(e).c_str(), Roofline(e).c_str(), Sanitized(e).c_str(),
-          FirstLine(By(e), 22).c_str(), Cost(e).c_str(), cand.c_str());
+          reference.c_str(), BaselineText(e).c_str(), EagerText(e).c_str(), CompileText(e).c_str(),
+          Roofline(e).c_str(), Sanitized(e).c_str(), FirstLine(By(e), 22).c_str(), Cost(e).c_str(),
+          cand.c_str());
   }
   PrintSuspiciousNotes(board);
   for (const auto& s : board.summaries) {
     Print("\nsuite %s on %s: %d task%s, %d with a correct kernel\n  %s\n  geomean %s\n",
           s.suite.c_str(), s.device.c_str(), s.tasks, s.tasks == 1 ? "" : "s", s.correct,
-          FastPText(s).c_str(), GeoMeanText(s).c_str());
+          FastPText(s.fast_p).c_str(), GeoMeanText(s).c_str());
+    Print("%s%s", TorchSummaryText("PyTorch eager", s.over_eager).c_str(),
+          TorchSummaryText("torch.compile", s.over_compile).c_str());
     if (s.cost_usd > 0) Print("  LLM cost $%.2f\n", s.cost_usd);
   }
 }
 
 void PrintMarkdown(const Leaderboard& board) {
   Print(
-      "| suite | task | GPU | ms | vs reference | vs baseline | roofline | sanitized | by | cost | "
-      "candidate |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "| suite | task | GPU | ms | vs reference | vs baseline | vs torch eager | vs torch.compile "
+      "| roofline | sanitized | by | cost | candidate |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const auto& e : board.entries) {
     std::string reference = e.best ? SpeedupText(e.best->speedup) : "no correct kernel";
     std::string cand = e.best ? std::to_string(e.best->candidate_id) : "-";
-    Print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.suite.c_str(),
+    Print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.suite.c_str(),
           TaskLabel(e, board).c_str(), e.device.c_str(), Latency(e).c_str(), reference.c_str(),
-          BaselineText(e).c_str(), Roofline(e).c_str(), Sanitized(e).c_str(), By(e).c_str(),
-          Cost(e).c_str(), cand.c_str());
+          BaselineText(e).c_str(), EagerText(e).c_str(), CompileText(e).c_str(),
+          Roofline(e).c_str(), Sanitized(e).c_str(), By(e).c_str(), Cost(e).c_str(), cand.c_str());
   }
   if (!board.summaries.empty()) {
     Print("\n| suite | GPU | tasks | correct |");
     for (double p : kFastPThresholds) Print(" fast_%g |", p);
-    Print(" geomean vs reference | geomean vs baseline |\n|---|---|---|---|");
+    Print(
+        " geomean vs reference | geomean vs baseline | geomean vs torch eager | geomean vs "
+        "torch.compile |\n|---|---|---|---|");
     for (std::size_t i = 0; i < std::size(kFastPThresholds); ++i) Print("---|");
-    Print("---|---|\n");
+    Print("---|---|---|---|\n");
     for (const auto& s : board.summaries) {
       Print("| %s | %s | %d | %d |", s.suite.c_str(), s.device.c_str(), s.tasks, s.correct);
       for (const FastP& fp : s.fast_p) Print(" %.2f |", fp.fraction);
-      Print(" %s | %s |\n", Opt("%.2fx", s.geomean_speedup).c_str(),
-            Opt("%.2fx", s.geomean_baseline_speedup).c_str());
+      Print(" %s | %s | %s | %s |\n", Opt("%.2fx", s.geomean_speedup).c_str(),
+            Opt("%.2fx", s.geomean_baseline_speedup).c_str(),
+            Opt("%.2fx", s.over_eager.geomean).c_str(),
+            Opt("%.2fx", s.over_compile.geomean).c_str());
     }
   }
   for (const auto& e : board.entries) {
@@ -158,30 +191,43 @@ void PrintMarkdown(const Leaderboard& board) {
   }
 }
 
+std::string CsvSpeedup(const std::optional<Speedup>& s) {
+  if (!s) return ",,";
+  return Fixed("%.6g", s->value) + "," + Fixed("%.6g", s->low) + "," + Fixed("%.6g", s->high);
+}
+
+std::string CsvTorchMedian(const std::optional<TorchBaselineRecord>& torch) {
+  return torch && torch->event_ms ? Fixed("%.6g", torch->event_ms->median) : "";
+}
+
 // One row per task and GPU; the suite summaries are in the other formats.
 void PrintCsv(const Leaderboard& board) {
   Print(
       "suite,task,task_hash,device,candidate_id,evaluation_id,median_ms,p10_ms,p90_ms,n,"
       "reference_median_ms,speedup,speedup_low,speedup_high,baseline,baseline_median_ms,"
       "baseline_speedup,baseline_speedup_low,baseline_speedup_high,roofline_fraction,sanitized,"
-      "proposer,model,cost_usd,llm_calls,kernels,correct_kernels,suspicious_excluded\n");
+      "proposer,model,eager_median_ms,eager_speedup,eager_speedup_low,eager_speedup_high,"
+      "compile_median_ms,compile_speedup,compile_speedup_low,compile_speedup_high,torch_version,"
+      "cost_usd,llm_calls,kernels,correct_kernels,suspicious_excluded\n");
   for (const auto& e : board.entries) {
     std::string row = Csv(e.suite) + "," + Csv(e.task) + "," + e.task_hash + "," + Csv(e.device);
-    if (const auto& b = e.best) {
-      auto speedup = [](const std::optional<Speedup>& s) {
-        if (!s) return std::string(",,");
-        return Fixed("%.6g", s->value) + "," + Fixed("%.6g", s->low) + "," + Fixed("%.6g", s->high);
-      };
+    const auto& b = e.best;
+    if (b) {
       row += "," + std::to_string(b->candidate_id) + "," + std::to_string(b->evaluation_id) + "," +
              Fixed("%.6g", b->event_ms.median) + "," + Fixed("%.6g", b->event_ms.p10) + "," +
              Fixed("%.6g", b->event_ms.p90) + "," + std::to_string(b->event_ms.n) + "," +
-             Opt("%.6g", b->reference_median_ms) + "," + speedup(b->speedup) + "," +
+             Opt("%.6g", b->reference_median_ms) + "," + CsvSpeedup(b->speedup) + "," +
              Csv(b->baseline_name.value_or("")) + "," + Opt("%.6g", b->baseline_median_ms) + "," +
-             speedup(b->baseline_speedup) + "," + Opt("%.6g", b->roofline_fraction) + "," +
+             CsvSpeedup(b->baseline_speedup) + "," + Opt("%.6g", b->roofline_fraction) + "," +
              (b->sanitized ? "1" : "0") + "," + Csv(b->proposer) + "," + Csv(b->model.value_or(""));
     } else {
       row += std::string(19, ',');  // the 19 fields of the winner
     }
+    const auto& version = e.torch_eager ? e.torch_eager : e.torch_compile;
+    row += "," + CsvTorchMedian(e.torch_eager) + "," +
+           CsvSpeedup(b ? b->eager_speedup : std::nullopt) + "," + CsvTorchMedian(e.torch_compile) +
+           "," + CsvSpeedup(b ? b->compile_speedup : std::nullopt) + "," +
+           Csv(version ? version->torch_version : "");
     row += "," + Fixed("%.6g", e.cost_usd) + "," + std::to_string(e.llm_calls) + "," +
            std::to_string(e.kernels) + "," + std::to_string(e.correct_kernels) + "," +
            std::to_string(e.suspicious_excluded);

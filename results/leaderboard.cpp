@@ -84,6 +84,12 @@ LeaderboardBest ReadBest(Database& db, std::int64_t evaluation_id) {
   if (result.is_object() && result.contains("sanitizer")) {
     b.sanitized = result["sanitizer"].value("clean", false);
   }
+  // The spread, for comparisons with baselines measured apart (the columns keep no stddev).
+  if (result.is_object() && result.contains("timing")) {
+    const json& t = result["timing"]["event_ms"];
+    b.event_ms.mean = t.value("mean", 0.0);
+    b.event_ms.stddev = t.value("stddev", 0.0);
+  }
   return b;
 }
 
@@ -195,8 +201,52 @@ Leaderboard Compute(Database& db, const LeaderboardFilter& f) {
     return std::tie(a.suite, a.task, a.task_id, a.device) <
            std::tie(b.suite, b.task, b.task_id, b.device);
   });
-  board.summaries = SummarizeSuites(board.entries);
   return board;
+}
+
+double GeoMean(const std::vector<double>& values) {
+  double log_sum = 0;
+  for (double v : values) log_sum += std::log(v);
+  return std::exp(log_sum / static_cast<double>(values.size()));
+}
+
+// The newest PyTorch measurements of each entry's task and GPU, and the winner against them.
+void AddTorchBaselines(Store& store, Leaderboard& board) {
+  for (auto& e : board.entries) {
+    e.torch_eager = store.FindTorchBaseline(e.task_hash, e.device, "eager");
+    e.torch_compile = store.FindTorchBaseline(e.task_hash, e.device, "compile");
+    if (!e.best) continue;
+    if (e.torch_eager && e.torch_eager->event_ms) {
+      e.best->eager_speedup = CompareMedians(*e.torch_eager->event_ms, e.best->event_ms);
+    }
+    if (e.torch_compile && e.torch_compile->event_ms) {
+      e.best->compile_speedup = CompareMedians(*e.torch_compile->event_ms, e.best->event_ms);
+    }
+  }
+}
+
+// fast_p and the geometric mean over the tasks where `torch` was measured without error.
+SpeedupSummary SummarizeOver(const std::vector<const LeaderboardEntry*>& members,
+                             std::optional<TorchBaselineRecord> LeaderboardEntry::*torch,
+                             std::optional<Speedup> LeaderboardBest::*speedup) {
+  SpeedupSummary out;
+  for (double p : kFastPThresholds) out.fast_p.push_back({p, 0, 0});
+  std::vector<double> values;
+  for (const LeaderboardEntry* e : members) {
+    const auto& measured = e->*torch;
+    if (!measured || !measured->event_ms) continue;
+    ++out.tasks;
+    if (!e->best) continue;
+    const std::optional<Speedup>& sp = (*e->best).*speedup;
+    if (!sp || sp->value <= 0) continue;
+    values.push_back(sp->value);
+    for (FastP& fp : out.fast_p) fp.tasks += sp->low > fp.p ? 1 : 0;
+  }
+  for (FastP& fp : out.fast_p) {
+    fp.fraction = out.tasks > 0 ? static_cast<double>(fp.tasks) / out.tasks : 0;
+  }
+  if (!values.empty()) out.geomean = GeoMean(values);
+  return out;
 }
 
 json OptionalJson(const std::optional<double>& v) { return v ? json(*v) : json(); }
@@ -206,16 +256,42 @@ json SpeedupJson(const std::optional<Speedup>& s) {
   return {{"value", s->value}, {"low", s->low}, {"high", s->high}};
 }
 
-double GeoMean(const std::vector<double>& values) {
-  double log_sum = 0;
-  for (double v : values) log_sum += std::log(v);
-  return std::exp(log_sum / static_cast<double>(values.size()));
+json FastPJson(const std::vector<FastP>& fast_p) {
+  json fast = json::object();
+  for (const FastP& fp : fast_p) {
+    char name[32];
+    std::snprintf(name, sizeof name, "fast_%g", fp.p);
+    fast[name] = fp.fraction;
+  }
+  return fast;
+}
+
+json SpeedupSummaryJson(const SpeedupSummary& s) {
+  return {
+      {"fast_p", FastPJson(s.fast_p)}, {"geomean", OptionalJson(s.geomean)}, {"tasks", s.tasks}};
+}
+
+json TorchJson(const std::optional<TorchBaselineRecord>& b) {
+  if (!b) return json();
+  json j = {{"torch", b->torch_version},
+            {"triton", b->triton_version},
+            {"python", b->python_version},
+            {"median_ms", b->event_ms ? json(b->event_ms->median) : json()},
+            {"p10_ms", b->event_ms ? json(b->event_ms->p10) : json()},
+            {"p90_ms", b->event_ms ? json(b->event_ms->p90) : json()},
+            {"n", b->event_ms ? json(b->event_ms->n) : json()},
+            {"compile_ms", OptionalJson(b->compile_ms)},
+            {"error", b->error}};
+  return j;
 }
 
 }  // namespace
 
 Leaderboard QueryLeaderboard(Store& store, const LeaderboardFilter& filter) {
-  return store.WithDatabase([&](Database& db) { return Compute(db, filter); });
+  Leaderboard board = store.WithDatabase([&](Database& db) { return Compute(db, filter); });
+  AddTorchBaselines(store, board);
+  board.summaries = SummarizeSuites(board.entries);
+  return board;
 }
 
 std::vector<SuiteSummary> SummarizeSuites(const std::vector<LeaderboardEntry>& entries) {
@@ -247,6 +323,10 @@ std::vector<SuiteSummary> SummarizeSuites(const std::vector<LeaderboardEntry>& e
     s.geomean_speedup_tasks = static_cast<int>(speedups.size());
     if (!baseline_speedups.empty()) s.geomean_baseline_speedup = GeoMean(baseline_speedups);
     s.geomean_baseline_tasks = static_cast<int>(baseline_speedups.size());
+    s.over_eager =
+        SummarizeOver(members, &LeaderboardEntry::torch_eager, &LeaderboardBest::eager_speedup);
+    s.over_compile =
+        SummarizeOver(members, &LeaderboardEntry::torch_compile, &LeaderboardBest::compile_speedup);
     out.push_back(std::move(s));
   }
   return out;
@@ -264,6 +344,8 @@ json ToJson(const LeaderboardEntry& e) {
             {"cost_usd", e.cost_usd},
             {"llm_calls", e.llm_calls},
             {"unpriced_llm_calls", e.unpriced_llm_calls},
+            {"torch_eager", TorchJson(e.torch_eager)},
+            {"torch_compile", TorchJson(e.torch_compile)},
             {"best", nullptr}};
   if (const auto& b = e.best) {
     j["best"] = {{"candidate_id", b->candidate_id},
@@ -283,18 +365,15 @@ json ToJson(const LeaderboardEntry& e) {
                  {"baseline_speedup", SpeedupJson(b->baseline_speedup)},
                  {"roofline_fraction", OptionalJson(b->roofline_fraction)},
                  {"roofline_bound", b->roofline_bound},
-                 {"sanitized", b->sanitized}};
+                 {"sanitized", b->sanitized},
+                 {"eager_speedup", SpeedupJson(b->eager_speedup)},
+                 {"compile_speedup", SpeedupJson(b->compile_speedup)}};
   }
   return j;
 }
 
 json ToJson(const SuiteSummary& s) {
-  json fast = json::object();
-  for (const FastP& fp : s.fast_p) {
-    char name[32];
-    std::snprintf(name, sizeof name, "fast_%g", fp.p);
-    fast[name] = fp.fraction;
-  }
+  json fast = FastPJson(s.fast_p);
   return {{"suite", s.suite},
           {"device", s.device},
           {"tasks", s.tasks},
@@ -304,6 +383,8 @@ json ToJson(const SuiteSummary& s) {
           {"geomean_speedup_tasks", s.geomean_speedup_tasks},
           {"geomean_baseline_speedup", OptionalJson(s.geomean_baseline_speedup)},
           {"geomean_baseline_tasks", s.geomean_baseline_tasks},
+          {"over_eager", SpeedupSummaryJson(s.over_eager)},
+          {"over_compile", SpeedupSummaryJson(s.over_compile)},
           {"cost_usd", s.cost_usd}};
 }
 

@@ -43,6 +43,10 @@ struct LeaderboardBest {
   std::string roofline_bound;
   /// Its latest evaluation ran compute-sanitizer's tools over it and they found nothing.
   bool sanitized = false;
+  /// Over the task's PyTorch equivalent on this GPU, eager and torch.compile'd (absent when
+  /// not measured, or measured with an error).
+  std::optional<Speedup> eager_speedup;
+  std::optional<Speedup> compile_speedup;
 };
 
 struct LeaderboardEntry {
@@ -60,6 +64,9 @@ struct LeaderboardEntry {
   double cost_usd = 0;  // LLM calls recorded for this task version (in the run, if filtered)
   std::int64_t llm_calls = 0;
   std::int64_t unpriced_llm_calls = 0;  // calls whose model had no known price
+  /// The newest measurements of the task's PyTorch equivalent on this GPU (store.h).
+  std::optional<TorchBaselineRecord> torch_eager;
+  std::optional<TorchBaselineRecord> torch_compile;
 };
 
 /// fast_p: the share of tasks with a correct kernel faster than p x the reference beyond the
@@ -68,6 +75,14 @@ struct FastP {
   double p = 1;
   int tasks = 0;
   double fraction = 0;
+};
+
+/// fast_p and the geometric mean of the winners' speedups over one comparison point (PyTorch
+/// eager or torch.compile), over the tasks that have it measured.
+struct SpeedupSummary {
+  std::vector<FastP> fast_p;  // p = 1, 1.5, 2; fractions of the tasks that have the figure
+  std::optional<double> geomean;
+  int tasks = 0;
 };
 
 struct SuiteSummary {
@@ -81,6 +96,8 @@ struct SuiteSummary {
   int geomean_speedup_tasks = 0;
   std::optional<double> geomean_baseline_speedup;
   int geomean_baseline_tasks = 0;
+  SpeedupSummary over_eager;
+  SpeedupSummary over_compile;
   double cost_usd = 0;
 };
 

@@ -121,7 +121,7 @@ TEST_F(StoreCliTest, LeaderboardSpeaksJsonCsvAndMarkdownAndFilters) {
   std::string line;
   int rows = 0;
   while (std::getline(lines, line)) {
-    EXPECT_EQ(std::count(line.begin(), line.end(), ','), 27) << line;
+    EXPECT_EQ(std::count(line.begin(), line.end(), ','), 36) << line;
     ++rows;
   }
   EXPECT_EQ(rows, 4) << "a header and three entries";

@@ -219,6 +219,64 @@ TEST_F(LeaderboardTest, SaysWhetherTheWinnersLatestEvaluationWasSanitizedClean) 
   EXPECT_FALSE(QueryLeaderboard(store_, {}).entries.at(0).best->sanitized);
 }
 
+TEST_F(LeaderboardTest, WinnersAreComparedWithTheNewestPyTorchBaselinesOfTheirTaskAndGpu) {
+  std::int64_t a = Task("reduce_a", "s1");
+  std::int64_t b = Task("reduce_b", "s1");
+  std::int64_t c = Task("reduce_c", "s1");
+  Eval(Candidate(a, 1), CorrectResult(kH100, 0.5, 1.0), run1_);
+  Eval(Candidate(b, 1), CorrectResult(kH100, 0.5, 1.0), run1_);
+  Eval(Candidate(c, 1), FailedResult(kH100, EvalStatus::kWrongAnswer), run1_);
+  auto torch = [&](std::int64_t task, const std::string& mode, double median_ms) {
+    TorchBaselineRecord r;
+    r.task_id = task;
+    r.device = kH100;
+    r.mode = mode;
+    r.python_version = "3.12.3";
+    r.torch_version = "2.9.0";
+    r.triton_version = "3.5.0";
+    if (median_ms > 0) {
+      r.event_ms = kopt::Summary{median_ms,         median_ms * 0.99, median_ms * 1.01, median_ms,
+                                 median_ms * 0.005, median_ms * 0.98, median_ms * 1.02, 200};
+    } else {
+      r.error = "the expression raised ZeroDivisionError";
+    }
+    store_.RecordTorchBaseline(r);
+  };
+  torch(a, "eager", 2.0);    // the winner is 4x faster than eager
+  torch(a, "compile", 0.4);  // and slower than torch.compile
+  torch(b, "eager", 0.5);    // no faster than eager
+  torch(b, "compile", 0);    // torch.compile failed
+  torch(c, "eager", 1.0);    // nothing correct on c yet
+
+  Leaderboard board = QueryLeaderboard(store_, {});
+  const LeaderboardEntry& ea = Entry(board, "reduce_a", kH100);
+  ASSERT_TRUE(ea.best->eager_speedup && ea.best->compile_speedup);
+  EXPECT_NEAR(ea.best->eager_speedup->value, 4.0, 0.01);
+  EXPECT_GT(ea.best->eager_speedup->low, 3.9);
+  EXPECT_LT(ea.best->eager_speedup->low, 4.0) << "a noise band";
+  EXPECT_NEAR(ea.best->compile_speedup->value, 0.8, 0.01);
+  const LeaderboardEntry& eb = Entry(board, "reduce_b", kH100);
+  EXPECT_NEAR(eb.best->eager_speedup->value, 1.0, 0.01);
+  EXPECT_FALSE(eb.best->compile_speedup);
+  ASSERT_TRUE(eb.torch_compile);
+  EXPECT_FALSE(eb.torch_compile->error.empty());
+  const LeaderboardEntry& ec = Entry(board, "reduce_c", kH100);
+  EXPECT_FALSE(ec.best);
+  EXPECT_TRUE(ec.torch_eager);
+
+  const SuiteSummary& s1 = Summary(board, "s1", kH100);
+  EXPECT_EQ(s1.over_eager.tasks, 3) << "every task with eager measured, c included";
+  EXPECT_EQ(s1.over_eager.fast_p[0].tasks, 1) << "only a is beyond the noise";
+  EXPECT_DOUBLE_EQ(s1.over_eager.fast_p[0].fraction, 1.0 / 3);
+  EXPECT_NEAR(*s1.over_eager.geomean, std::sqrt(4.0 * 1.0), 0.02);
+  EXPECT_EQ(s1.over_compile.tasks, 1) << "b's torch.compile failed";
+  EXPECT_EQ(s1.over_compile.fast_p[0].tasks, 0);
+  EXPECT_NEAR(*s1.over_compile.geomean, 0.8, 0.01);
+  nlohmann::json j = ToJson(board);
+  EXPECT_EQ(j["entries"][0]["torch_eager"]["torch"], "2.9.0");
+  EXPECT_EQ(j["summaries"][0]["over_compile"]["tasks"], 1);
+}
+
 TEST_F(LeaderboardTest, SuiteSummariesCountFastPBeyondTheNoiseAndGeometricMeans) {
   Fill();
   Leaderboard board = QueryLeaderboard(store_, {});
