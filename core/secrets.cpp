@@ -71,18 +71,6 @@ bool EndsAuthority(char c) {
          c == '\\' || std::isspace(static_cast<unsigned char>(c));
 }
 
-bool HasSecretSuffix(std::string_view name) {
-  std::string upper(name);
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (std::string_view suffix : {"_API_KEY", "_TOKEN", "_SECRET", "_PASSWORD"}) {
-    if (upper.size() > suffix.size() &&
-        upper.compare(upper.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 void SecretSet::Add(std::string_view value) {
@@ -157,6 +145,18 @@ std::vector<std::string> UrlPasswords(std::string_view text) {
   return out;
 }
 
+bool HasSecretName(std::string_view name) {
+  std::string upper(name);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (std::string_view suffix : {"_API_KEY", "_TOKEN", "_SECRET", "_PASSWORD"}) {
+    if (upper.size() > suffix.size() &&
+        upper.compare(upper.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void AddEnvironmentSecrets(SecretSet& set, const std::vector<std::string>& variables,
                            const char* const* environment) {
   for (const char* const* entry = environment; entry && *entry; ++entry) {
@@ -165,13 +165,30 @@ void AddEnvironmentSecrets(SecretSet& set, const std::vector<std::string>& varia
     if (eq == std::string_view::npos) continue;
     std::string_view name = text.substr(0, eq), value = text.substr(eq + 1);
     bool named = std::find(variables.begin(), variables.end(), name) != variables.end();
-    if (named || (HasSecretSuffix(name) && value.size() >= kMinPatternSecretBytes)) {
+    if (named || (HasSecretName(name) && value.size() >= kMinPatternSecretBytes)) {
       set.Add(value);
     }
     for (const auto& password : UrlPasswords(value)) {
       if (password.size() >= kMinPatternSecretBytes) set.Add(password);
     }
   }
+}
+
+std::vector<std::string> EnvironmentWithoutSecrets(const char* const* environment,
+                                                   const SecretSet& known) {
+  std::vector<std::string> out;
+  for (const char* const* entry = environment; entry && *entry; ++entry) {
+    std::string text(*entry);
+    std::size_t eq = text.find('=');
+    if (eq == std::string::npos) continue;
+    std::string value = text.substr(eq + 1);
+    if (HasSecretName(std::string_view(text).substr(0, eq)) || !UrlPasswords(value).empty() ||
+        known.Redact(value) != value) {
+      continue;
+    }
+    out.push_back(std::move(text));
+  }
+  return out;
 }
 
 }  // namespace kopt

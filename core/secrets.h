@@ -51,4 +51,16 @@ void AddEnvironmentSecrets(SecretSet& set, const std::vector<std::string>& varia
 
 inline constexpr std::size_t kMinPatternSecretBytes = 8;
 
+/// Whether a variable's name says it holds a secret: it ends in _API_KEY, _TOKEN, _SECRET or
+/// _PASSWORD (any case).
+bool HasSecretName(std::string_view name);
+
+/// The entries of `environment` (a null-terminated `NAME=value` array) that hold no secret: what
+/// a child that needs kopt's environment but none of its keys inherits. Left out: a variable
+/// with a secret name (whatever its length), one whose value holds a URL with a password, and
+/// one whose value holds any value of `known` (ProcessSecrets(): the provider keys, the
+/// variable --api-key-env names).
+std::vector<std::string> EnvironmentWithoutSecrets(const char* const* environment,
+                                                   const SecretSet& known);
+
 }  // namespace kopt

@@ -128,5 +128,23 @@ TEST(AddEnvironmentSecretsTest, NamedVariablesAnyLengthPatternsFromEightBytes) {
   EXPECT_EQ(set.Redact("tiny"), "tiny") << "a password guessed from the environment has a minimum";
 }
 
+TEST(EnvironmentWithoutSecretsTest, LeavesOutSecretNamesKnownValuesAndUrlPasswords) {
+  const char* environment[] = {"PATH=/usr/bin",
+                               "MY_TOKEN=short",
+                               "anthropic_api_key=sk-ant-lower",
+                               "KOPT_KEY=named-value-1234",
+                               "COPY_OF_KEY=prefix-named-value-1234",
+                               "HTTPS_PROXY=http://me:tiny@proxy:3128",
+                               "HOME=/home/someone",
+                               "SHELL_NAME_TOKENS=not-a-suffix-match",
+                               "NOEQUALS",
+                               nullptr};
+  SecretSet known;
+  known.Add("named-value-1234");
+  std::vector<std::string> kept = EnvironmentWithoutSecrets(environment, known);
+  EXPECT_EQ(kept, (std::vector<std::string>{"PATH=/usr/bin", "HOME=/home/someone",
+                                            "SHELL_NAME_TOKENS=not-a-suffix-match"}));
+}
+
 }  // namespace
 }  // namespace kopt
