@@ -319,6 +319,18 @@ TEST(TaskTest, EveryTaskInTheRepositoryLoads) {
   EXPECT_GE(loaded, 5);
 }
 
+TEST(TaskTest, EveryShippedTaskStatesItsTorchEquivalent) {
+  fs::path root = fs::path(KOPT_SOURCE_DIR) / "tasks";
+  int checked = 0;
+  for (const char* suite : {"quick", "core"}) {
+    for (const auto& task : LoadSuite((root / suite).string())) {
+      EXPECT_FALSE(task.torch.empty()) << task.dir << ": task.json needs a \"torch\" field";
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 40);
+}
+
 }  // namespace
 }  // namespace kopt
 
