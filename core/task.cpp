@@ -190,6 +190,44 @@ void CheckBaseline(const Task& task, const JsonWhere& where) {
   }
 }
 
+// Every identifier-like word of Python source, those in comments and strings included: enough to
+// tell whether a name is mentioned, without parsing Python.
+std::set<std::string> PythonIdentifiers(const std::string& source) {
+  std::set<std::string> names;
+  auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (std::size_t i = 0; i < source.size();) {
+    if (!word_char(source[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < source.size() && word_char(source[end])) ++end;
+    // A run that starts with a digit is a number (1e5, 0x7F), not a name.
+    if (!std::isdigit(static_cast<unsigned char>(source[i])))
+      names.insert(source.substr(i, end - i));
+    i = end;
+  }
+  return names;
+}
+
+// The PyTorch equivalent is run by Python elsewhere; here it only has to be non-blank source that
+// reads at least one input tensor, which catches an empty field or one pasted from another task.
+std::string ParseTorch(const json& j, const Task& task, const JsonWhere& where) {
+  if (!j.is_string()) where.Fail("expected a string of Python source");
+  std::string source = j.get<std::string>();
+  bool blank = std::all_of(source.begin(), source.end(),
+                           [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+  if (blank) where.Fail("is empty");
+  std::set<std::string> names = PythonIdentifiers(source);
+  std::string inputs;
+  for (const auto& t : task.tensors) {
+    if (t.role != TensorRole::kInput) continue;
+    if (names.count(t.name)) return source;
+    inputs += (inputs.empty() ? "" : ", ") + t.name;
+  }
+  where.Fail("names none of the task's input tensors (" + inputs + ")");
+}
+
 }  // namespace
 
 const TensorSpec* Task::FindTensor(const std::string& tensor_name) const {
@@ -230,7 +268,7 @@ Task ParseTask(const std::string& task_json, const std::string& file) {
   RejectUnknownKeys(j, root,
                     {"schema_version", "name", "description", "op_class", "symbols",
                      "check_symbols", "tensors", "scalars", "tolerance", "flops", "bytes",
-                     "baseline", "fast_math", "input_cases", "contract"});
+                     "baseline", "fast_math", "input_cases", "contract", "torch"});
   Task task;
   task.task_json = task_json;
   std::int64_t version = RequiredInt(j, "schema_version", root);
@@ -371,6 +409,8 @@ Task ParseTask(const std::string& task_json, const std::string& file) {
       task.contract.precision = RequiredString(*it, "precision", where);
     if (it->contains("ties")) task.contract.ties = RequiredString(*it, "ties", where);
   }
+  if (auto it = j.find("torch"); it != j.end())
+    task.torch = ParseTorch(*it, task, root.Key("torch"));
 
   // Every shape and cost expression must evaluate on every size (the baseline check needs them).
   std::vector<SymbolTable> sizes = task.AllSizes();

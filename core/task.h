@@ -93,6 +93,8 @@ struct Task {
   bool fast_math = false;
   std::vector<InputCase> input_cases;
   TaskContract contract;
+  /// The task in PyTorch: Python source, run as tasks/README.md says; "" when absent.
+  std::string torch;
   std::string task_json;         // the file's text, as read
   std::string reference_source;  // reference.cu
   /// starter.cu (optional): a hand-written first kernel, often with tunables, that the search

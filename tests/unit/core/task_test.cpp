@@ -147,6 +147,21 @@ TEST(TaskTest, InputCasesAndTheContractAreRead) {
   EXPECT_EQ(task.contract.ties, "lowest index");
 }
 
+TEST(TaskTest, TheTorchEquivalentIsReadAsText) {
+  TaskDir without(GoodTask());
+  EXPECT_EQ(LoadTask(without.path()).torch, "");
+
+  json expression = GoodTask();
+  expression["torch"] = "2.0 * X";
+  TaskDir with_expression(expression);
+  EXPECT_EQ(LoadTask(with_expression.path()).torch, "2.0 * X");
+
+  json body = GoodTask();
+  body["torch"] = "y = X * 2.0\nreturn y";
+  TaskDir with_body(body);
+  EXPECT_EQ(LoadTask(with_body.path()).torch, "y = X * 2.0\nreturn y");
+}
+
 TEST(TaskTest, EveryRaggedContractIsOneTheLaunchBlocksCanRun) {
   // The worker draws ragged sizes from half to one and a half times the first check size: the
   // reference's and the starter's launch blocks must resolve on all of them.
@@ -258,6 +273,11 @@ TEST(TaskTest, BadFilesGiveErrorsNamingFileAndField) {
       {"bad flops", [](json& j) { j["flops"] = "2*N*Z"; }, "flops"},
       {"name mismatch", [](json& j) { j["name"] = "saxpy"; }, "must match the folder name"},
       {"shape not array", [](json& j) { j["tensors"][0]["shape"] = "N"; }, "expected an array"},
+      {"torch not a string", [](json& j) { j["torch"] = 3; }, "torch: expected a string"},
+      {"torch empty", [](json& j) { j["torch"] = " \n "; }, "torch: is empty"},
+      // Y is the output and X1 only contains the name: neither reads the input X.
+      {"torch reads no input", [](json& j) { j["torch"] = "torch.zeros_like(Y) + X1 + 1e5"; },
+       "torch: names none of the task's input tensors (X)"},
   };
   for (const auto& c : cases) {
     json task = GoodTask();
@@ -297,6 +317,18 @@ TEST(TaskTest, EveryTaskInTheRepositoryLoads) {
     }
   }
   EXPECT_GE(loaded, 5);
+}
+
+TEST(TaskTest, EveryShippedTaskStatesItsTorchEquivalent) {
+  fs::path root = fs::path(KOPT_SOURCE_DIR) / "tasks";
+  int checked = 0;
+  for (const char* suite : {"quick", "core"}) {
+    for (const auto& task : LoadSuite((root / suite).string())) {
+      EXPECT_FALSE(task.torch.empty()) << task.dir << ": task.json needs a \"torch\" field";
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 40);
 }
 
 }  // namespace
