@@ -6,6 +6,7 @@
 #include "cli/print.h"
 #include "cli/store_access.h"
 #include "cli/task_lookup.h"
+#include "cli/torch_baselines.h"
 #include "core/json_fields.h"
 #include "core/profile_text.h"
 #include "evaluator/cuda_evaluator.h"
@@ -23,6 +24,7 @@ struct EvalOptionsCli {
   std::string profile;  // "", "default" or "deep"
   std::vector<std::string> metrics;
   bool force = false;
+  TorchOptions torch;
 };
 
 void PrintTiming(const char* label, const TimingInfo& t) {
@@ -85,7 +87,44 @@ void PrintProfile(const Profile& p, const std::optional<Roofline>& roofline) {
   Print("summary    %s\n", ProfileText(p, roofline).c_str());
 }
 
-void PrintTable(const Task& task, const std::string& file, const EvalResult& r) {
+// One PyTorch baseline and this kernel against it, or why it has no timing.
+void PrintTorch(const char* label, const std::optional<TorchBaselineRecord>& b,
+                const EvalResult& r) {
+  if (!b) return;
+  if (!b->event_ms) {
+    Print("%-10s no timing: %s\n", label, b->error.c_str());
+    return;
+  }
+  Print("%-10s median %.4f ms  p10 %.4f  p90 %.4f  n %zu (PyTorch %s", label, b->event_ms->median,
+        b->event_ms->p10, b->event_ms->p90, b->event_ms->n, b->torch_version.c_str());
+  if (b->compile_ms) Print(", compiled in %.1f s", *b->compile_ms / 1000);
+  Print(")\n");
+  if (r.timing) {
+    Print(
+        "%-10s %s\n", "",
+        ("this kernel " + SpeedupText(CompareMedians(*b->event_ms, r.timing->event_ms)) + " faster")
+            .c_str());
+  }
+}
+
+nlohmann::json TorchJson(const std::optional<TorchBaselineRecord>& b, const EvalResult& r) {
+  if (!b) return nullptr;
+  nlohmann::json j = {{"torch", b->torch_version}, {"triton", b->triton_version},
+                      {"error", b->error},         {"compile_ms", nullptr},
+                      {"event_ms", nullptr},       {"speedup", nullptr}};
+  if (b->compile_ms) j["compile_ms"] = *b->compile_ms;
+  if (b->event_ms) {
+    j["event_ms"] = ToJson(*b->event_ms);
+    if (r.timing) {
+      Speedup s = CompareMedians(*b->event_ms, r.timing->event_ms);
+      j["speedup"] = {{"value", s.value}, {"low", s.low}, {"high", s.high}};
+    }
+  }
+  return j;
+}
+
+void PrintTable(const Task& task, const std::string& file, const EvalResult& r,
+                const StoredTorchBaselines& torch) {
   Print("task       %s\ncandidate  %s\ndevice     %s\nstatus     %s\n", task.name.c_str(),
         file.c_str(), r.device.c_str(), std::string(EvalStatusName(r.status)).c_str());
   if (!r.message.empty()) Print("message    %s\n", r.message.c_str());
@@ -119,6 +158,8 @@ void PrintTable(const Task& task, const std::string& file, const EvalResult& r) 
     Print("speedup    %.3fx over the reference (noise band %.3f-%.3f)\n", r.speedup->value,
           r.speedup->low, r.speedup->high);
   }
+  PrintTorch("torch", torch.eager, r);
+  PrintTorch("compiled", torch.compiled, r);
   if (r.roofline) PrintRoofline(*r.roofline);
   if (r.profile) PrintProfile(*r.profile, r.roofline);
   Print("wall       %.0f ms (compile %.0f ms%s)\n", r.wall_ms, r.compile.compile_ms,
@@ -162,6 +203,7 @@ int RunEval(EvalOptionsCli o, const GlobalOptions& global) {
   CudaEvaluatorConfig config;
   config.device = o.device;
   CudaEvaluator evaluator(config);
+  std::unique_ptr<TorchRunner> torch_runner = MakeTorchRunner(o.torch, o.device);
   // The GPU's name is part of the evaluation cache key. Without a driver this fails here,
   // before the store is touched.
   DeviceInfo device = evaluator.Device();
@@ -177,6 +219,11 @@ int RunEval(EvalOptionsCli o, const GlobalOptions& global) {
     throw;
   }
   const EvalResult& result = recorded.result;
+  StoredTorchBaselines torch;
+  if (result.timing) {
+    torch = EnsureTorchBaselines(store, run_id, recorded.task_id, task, device.name, evaluator,
+                                 torch_runner.get(), o.force);
+  }
   std::string outcome = "candidate " + std::to_string(recorded.candidate_id) + ": " +
                         std::string(EvalStatusName(result.status));
   if (recorded.from_store) {
@@ -191,6 +238,9 @@ int RunEval(EvalOptionsCli o, const GlobalOptions& global) {
     j["task"] = task.name;
     j["file"] = o.candidate.file;
     if (result.profile) j["profile_text"] = ProfileText(*result.profile, result.roofline);
+    j["torch_eager"] = TorchJson(torch.eager, result);
+    j["torch_compile"] = TorchJson(torch.compiled, result);
+    j["torch_runner"] = TorchRunnerText(torch_runner.get());
     j["store"] = {{"db", global.db_path},
                   {"run_id", run_id},
                   {"task_id", recorded.task_id},
@@ -199,7 +249,10 @@ int RunEval(EvalOptionsCli o, const GlobalOptions& global) {
                   {"from_store", recorded.from_store}};
     Print("%s\n", j.dump(2).c_str());
   } else {
-    PrintTable(task, o.candidate.file, result);
+    PrintTable(task, o.candidate.file, result, torch);
+    if (result.timing && !torch.eager && torch_runner) {
+      Print("torch      no baseline: %s\n", TorchRunnerText(torch_runner.get()).c_str());
+    }
     if (recorded.from_store) {
       Print(
           "from store evaluation %lld of candidate %lld, recorded %s in %s (the same kernel, "
@@ -253,7 +306,9 @@ void AddEvalCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
                   "Extra CUPTI metrics to collect (comma-separated; implies --profile)")
       ->delimiter(',');
   cmd->add_flag("--force", options->force,
-                "Evaluate even when the store has a result for this kernel, task and GPU");
+                "Evaluate even when the store has a result for this kernel, task and GPU (and "
+                "measure the PyTorch baselines again)");
+  AddTorchOptions(cmd, options->torch);
   cmd->callback(
       [&run, &global, options] { run = [&global, options] { return RunEval(*options, global); }; });
 }

@@ -32,6 +32,12 @@ class CudaEvaluator : public Evaluator {
   /// inputs of `seed`, and returns every tensor. Throws kopt::Error when the reference fails.
   std::vector<HostTensor> RunReference(const Task& task, const SymbolTable& symbols,
                                        std::uint64_t seed, double timeout_s = 60);
+  /// Runs `f` while no job runs on this GPU: for another process that times on it (PyTorch).
+  template <typename F>
+  decltype(auto) WithIdleGpu(F&& f) {
+    std::lock_guard<std::mutex> lock(gpu_mutex_);
+    return f();
+  }
   /// Starts the worker if needed; throws kopt::Error (e.g. NoDriverError's message) if it cannot.
   DeviceInfo Device();
   int worker_starts() const { return worker_.starts(); }

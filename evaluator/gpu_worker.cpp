@@ -9,6 +9,7 @@
 #include "evaluator/evaluation.h"
 #include "evaluator/nvrtc_compiler.h"
 #include "evaluator/peak_cache.h"
+#include "evaluator/sample_timer.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -26,9 +27,7 @@ GpuWorker::GpuWorker(int device_index, const std::string& cache_dir)
   CompileOutput out = compiler.Compile(request);
   if (!out.ok) throw CudaError("kopt's built-in kernels did not compile:\n" + out.info.log);
   builtins_ = std::make_unique<Module>(out.cubin);
-  std::size_t flush_bytes = std::max<std::size_t>(
-      2 * static_cast<std::size_t>(context_.device().l2_bytes), std::size_t{64} << 20);
-  flush_ = std::make_unique<GuardedBuffer>(flush_bytes);
+  flush_ = std::make_unique<GuardedBuffer>(L2FlushBytes(context_.device()));
   cupti_ = std::make_unique<CuptiKernelTimer>();
   if (!cupti_->available()) {
     std::fprintf(stderr, "kopt worker: kernel times from events only: %s\n", cupti_->why().c_str());

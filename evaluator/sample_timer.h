@@ -11,9 +11,18 @@
 
 #include <cuda.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <functional>
 
 namespace kopt {
+
+/// Bytes written before every timed sample to evict L2: twice the L2, at least 64 MiB. kopt's
+/// worker and the PyTorch runner flush alike.
+inline std::size_t L2FlushBytes(const DeviceInfo& device) {
+  return std::max<std::size_t>(2 * static_cast<std::size_t>(device.l2_bytes),
+                               std::size_t{64} << 20);
+}
 
 struct SampleConfig {
   double noise_target = 0.005;

@@ -108,6 +108,10 @@ def start(device):
         return ready
     torch.cuda.set_device(device)
     torch.set_grad_enabled(False)  # baselines are inference: no autograd graph is recorded
+    # fp32 stays fp32, as kopt asks of candidates unless a task's contract allows TF32
+    # (PyTorch's own default for matmul; cuDNN's convolutions would use TF32 otherwise).
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
     try:
         import triton
         triton_version = triton.__version__

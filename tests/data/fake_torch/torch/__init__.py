@@ -115,4 +115,8 @@ cuda = types.SimpleNamespace(
     empty_cache=lambda: None,
     Event=_Event,
 )
+backends = types.SimpleNamespace(
+    cuda=types.SimpleNamespace(matmul=types.SimpleNamespace(allow_tf32=False)),
+    cudnn=types.SimpleNamespace(allow_tf32=True),
+)
 nn = types.SimpleNamespace(functional=types.ModuleType("torch.nn.functional"))
