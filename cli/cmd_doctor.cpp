@@ -4,6 +4,7 @@
 // driver it says which commands need one.
 #include "cli/command.h"
 #include "cli/print.h"
+#include "cli/torch_baselines.h"
 #include "evaluator/cuda_evaluator.h"
 #include "evaluator/cupti_profiler.h"
 #include "evaluator/doctor.h"
@@ -53,9 +54,12 @@ int ListMetrics(const DoctorReport& r) {
   return r.devices.empty() ? kExitFailure : kExitOk;
 }
 
-int RunDoctorCommand(bool measure, const std::string& format, bool metrics) {
+int RunDoctorCommand(bool measure, const std::string& format, bool metrics,
+                     const TorchOptions& torch_options) {
   DoctorReport r = RunDoctor(measure, SelfExecutable());
   if (metrics) return ListMetrics(r);
+  std::unique_ptr<TorchRunner> torch = MakeTorchRunner(torch_options, 0);
+  std::string torch_text = TorchRunnerText(torch.get());
   if (format == "json") {
     nlohmann::json devices = nlohmann::json::array();
     for (const auto& d : r.devices) {
@@ -85,6 +89,13 @@ int RunDoctorCommand(bool measure, const std::string& format, bool metrics) {
         {"driver_error", r.driver_error},
         {"driver_version", r.driver_version},
         {"counter_permission", r.counter_permission},
+        {"torch",
+         {{"ok", torch && torch->info().ok()},
+          {"python", torch ? torch->info().python : ""},
+          {"python_version", torch ? torch->info().python_version : ""},
+          {"torch_version", torch ? torch->info().torch_version : ""},
+          {"triton_version", torch ? torch->info().triton_version : ""},
+          {"text", torch_text}}},
         {"devices", devices}};
     Print("%s\n", j.dump(2).c_str());
     return r.driver_ok && !r.devices.empty() ? kExitOk : kExitFailure;
@@ -96,6 +107,8 @@ int RunDoctorCommand(bool measure, const std::string& format, bool metrics) {
         r.compile_sandbox_confined ? "" : "NOT CONFINED: ", r.compile_sandbox.c_str());
   Print("CUPTI       API version %d, counters: %s\n", r.cupti_api_version,
         r.counter_permission.c_str());
+  Print("PyTorch     %s%s\n", torch_text.c_str(),
+        torch && torch->info().ok() ? "" : " (results have no eager or torch.compile baselines)");
   if (!r.driver_ok) {
     Print("driver      %s\n", r.driver_error.c_str());
     Print(
@@ -130,12 +143,14 @@ void AddDoctorCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
   auto quick = std::make_shared<bool>(false);
   auto format = std::make_shared<std::string>("table");
   auto metrics = std::make_shared<bool>(false);
+  auto torch = std::make_shared<TorchOptions>();
   cmd->add_flag("--quick", *quick, "Skip the bandwidth measurement");
+  AddTorchOptions(cmd, *torch);
   cmd->add_flag("--metrics", *metrics, "List the CUPTI base metrics of each GPU's chip");
   cmd->add_option("--format", *format, "table or json")->check(CLI::IsMember({"table", "json"}));
-  cmd->callback([&run, quick, format, metrics] {
-    run = [quick, format, metrics] {
-      return RunDoctorCommand(!*quick && !*metrics, *format, *metrics);
+  cmd->callback([&run, quick, format, metrics, torch] {
+    run = [quick, format, metrics, torch] {
+      return RunDoctorCommand(!*quick && !*metrics, *format, *metrics, *torch);
     };
   });
 }

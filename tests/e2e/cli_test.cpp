@@ -131,6 +131,26 @@ TEST(CliTest, GpuCommandsSayClearlyWhenThereIsNoDriver) {
   EXPECT_NE(eval.text.find("no CUDA driver"), std::string::npos) << eval.text;
 }
 
+TEST(CliTest, DoctorSaysWhichPyTorchGivesTheBaselinesOrWhyNone) {
+  // A stand-in interpreter: this machine's python3 with the test's fake torch on its path.
+  fs::path python = fs::temp_directory_path() / ("kopt_e2e_python_" + std::to_string(::getpid()));
+  std::ofstream(python) << "#!/bin/sh\nPYTHONPATH=" << kRoot
+                        << "/tests/data/fake_torch exec python3 \"$@\"\n";
+  fs::permissions(python, fs::perms::owner_all);
+  Output found = testing::RunKopt("doctor --quick --python " + python.string());
+  EXPECT_NE(found.text.find("PyTorch     PyTorch 0.0+fake (no Triton) in " + python.string()),
+            std::string::npos)
+      << found.text;
+  Output off = testing::RunKopt("doctor --quick --no-torch");
+  EXPECT_NE(off.text.find("PyTorch     off (--no-torch)"), std::string::npos) << off.text;
+  Output missing = testing::RunKopt("doctor --quick --python " + python.string() + ".missing");
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.text.find("--python " + python.string() + ".missing: not an executable"),
+            std::string::npos)
+      << missing.text;
+  fs::remove(python);
+}
+
 TEST(CliTest, ProfileFlagsAreCheckedBeforeAnyGpuWork) {
   std::string candidate = kRoot + "/tasks/quick/transpose_fp32/starter.cu";
   Output level = Kopt("eval transpose_fp32 " + candidate + " --profile=full");
