@@ -47,13 +47,14 @@ std::string CodeWithChoice(const SearchNode& node) {
   return "// measured with" + defines + "\n" + node.source;
 }
 
-ParentKernel ParentOf(const SearchNode& node) {
+ParentKernel ParentOf(const SearchNode& node, const std::optional<OutsideLatency>& compiled) {
   ParentKernel p;
   p.code = CodeWithChoice(node);
   const EvalResult& r = node.result;
   if (r.timing) p.latency_ms = r.timing->event_ms.median;
   p.speedup = r.speedup;
   p.baseline_speedup = r.baseline_speedup;
+  p.latency_to_beat = LatencyToBeat(r, compiled);
   if (r.profile) {
     p.profile = ProfileText(*r.profile, r.roofline);
   } else {
@@ -129,7 +130,11 @@ void LlmProposer::Propose(const ProposalContext& context, const Emit& emit) {
   TaskProviders& providers = For(task);
   std::vector<MenuEntry> entries =
       FilterMenu(menu_, {.op_class = task.op_class, .arch = context.device.arch});
-  ParentKernel parent = ParentOf(*context.parent);
+  std::optional<OutsideLatency> compiled;
+  if (auto it = config_.torch_compile.find(task.content_hash); it != config_.torch_compile.end()) {
+    compiled = it->second;
+  }
+  ParentKernel parent = ParentOf(*context.parent, compiled);
   std::string stem =
       task.name + ".i" + std::to_string(context.iteration) + ".m" + std::to_string(context.member);
 

@@ -12,6 +12,7 @@
 #include "agent/budget.h"
 #include "agent/menu.h"
 #include "agent/prices.h"
+#include "agent/prompt_facts.h"
 #include "agent/prompts.h"
 #include "agent/proposer.h"
 #include "agent/provider.h"
@@ -33,6 +34,8 @@ struct LlmProposerConfig {
   std::optional<double> temperature;
   std::int64_t max_tokens = 16384;
   std::string reasoning_effort;
+  /// torch.compile's latency on this GPU, by task content hash (absent: not measured).
+  std::map<std::string, OutsideLatency> torch_compile;
 };
 
 class LlmProposer : public Proposer {

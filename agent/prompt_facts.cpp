@@ -65,6 +65,15 @@ std::string InitText(const InitSpec& init) {
 
 }  // namespace
 
+std::string LatencyToBeat(const EvalResult& r, const std::optional<OutsideLatency>& compiled) {
+  std::optional<OutsideLatency> best = compiled;
+  if (r.baseline && (!best || r.baseline->timing.event_ms.median < best->median_ms)) {
+    best = OutsideLatency{r.baseline->timing.event_ms.median, r.baseline->name};
+  }
+  if (!best) return "";
+  return FormatLatency(best->median_ms) + " (" + best->what + ")";
+}
+
 std::string FormatLatency(double ms) {
   if (ms >= 1) return Printf("%.4g ms", ms);
   return Printf("%.3g us", ms * 1000);

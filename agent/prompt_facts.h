@@ -28,6 +28,16 @@ std::string DeviceFacts(const DeviceInfo& device,
 
 /// "0.261 ms" or "54.3 us".
 std::string FormatLatency(double ms);
+
+/// A latency measured apart from the search that a task's winner should beat.
+struct OutsideLatency {
+  double median_ms = 0;
+  std::string what;  // "torch.compile, PyTorch 2.9.0"
+};
+
+/// The faster of the vendor library (measured with `r`) and `compiled` (torch.compile's), as
+/// "0.0280 ms (torch.compile, PyTorch 2.9.0)"; "" when neither was measured.
+std::string LatencyToBeat(const EvalResult& r, const std::optional<OutsideLatency>& compiled);
 /// "1.67x (noise band 1.65x to 1.69x)"; three significant digits ("19.4x", "0.081x").
 std::string FormatSpeedup(const Speedup& speedup);
 /// "227 KiB", "50 MiB", "512 bytes".

@@ -129,8 +129,8 @@ std::string PromptLibrary::Render(std::string_view name, const TemplateVars& var
 
 TemplateSchema PlanPromptSchema() {
   TemplateSchema s = CommonSchema();
-  s.Text({"parent_code", "latency", "speedup", "baseline_speedup", "profile", "roofline",
-          "forced_id", "forced_title", "forced_text", "phase", "phases"});
+  s.Text({"parent_code", "latency", "speedup", "baseline_speedup", "latency_to_beat", "profile",
+          "roofline", "forced_id", "forced_title", "forced_text", "phase", "phases"});
   s.Flag({"choose", "forced", "invent", "first_phase", "last_phase", "has_history"});
   s.List("history", TemplateSchema().Text({"line"}));
   s.List("options", TemplateSchema().Text({"id", "title", "text"}));
@@ -161,6 +161,7 @@ std::string RenderPlanPrompt(const PromptLibrary& library, const PlanPromptConte
   v.Set("latency", p.latency_ms ? FormatLatency(*p.latency_ms) : "");
   v.Set("speedup", p.speedup ? FormatSpeedup(*p.speedup) : "");
   v.Set("baseline_speedup", p.baseline_speedup ? FormatSpeedup(*p.baseline_speedup) : "");
+  v.Set("latency_to_beat", p.latency_to_beat);
   v.Set("profile", Block(p.profile));
   v.Set("roofline", p.roofline);
   std::vector<TemplateVars> history;

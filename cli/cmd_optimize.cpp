@@ -13,6 +13,7 @@
 #include "cli/search_report.h"
 #include "cli/store_access.h"
 #include "cli/task_lookup.h"
+#include "cli/torch_baselines.h"
 #include "evaluator/cuda_evaluator.h"
 #include "results/llm_call_log.h"
 #include "results/recording_evaluator.h"
@@ -47,6 +48,7 @@ struct OptimizeOptions {
   std::int64_t budget_calls = 0, budget_tokens = 0;
   int device = 0;
   std::string format = "table";
+  TorchOptions torch;
 };
 
 struct ModelPair {
@@ -88,6 +90,7 @@ nlohmann::json RunConfig(const OptimizeOptions& o, const std::vector<Task>& task
           {"profile", o.profile},
           {"seeds", s.eval.seeds},
           {"sanitize_best", s.sanitize_best},
+          {"torch", o.torch.off ? "off" : o.torch.python},
           {"menu", o.menu}};
 }
 
@@ -187,6 +190,30 @@ int RunOptimize(OptimizeOptions o, const GlobalOptions& global) {
   rc.device = device.name;
   rc.run_id = run_id;
   RecordingEvaluator recording(store, gpu, rc);
+
+  // The PyTorch baselines first, a task at a time with the GPU to themselves (measured once per
+  // task version, GPU and PyTorch): the planner aims at torch.compile's latency, and the summary
+  // compares every winner with eager and compiled PyTorch.
+  std::unique_ptr<TorchRunner> torch_runner = MakeTorchRunner(o.torch, o.device);
+  std::map<std::string, StoredTorchBaselines> torch;
+  if (torch_runner && !torch_runner->info().ok()) {
+    Print("PyTorch baselines: %s\n", TorchRunnerText(torch_runner.get()).c_str());
+  }
+  for (const Task& task : tasks) {
+    if (!torch_runner || !torch_runner->info().ok()) break;
+    StoredTorchBaselines b = EnsureTorchBaselines(store, run_id, recording.AddTask(task).first,
+                                                  task, device.name, gpu, torch_runner.get(),
+                                                  /*force=*/false);
+    for (const auto& m : {b.eager, b.compiled}) {
+      if (m && !m->error.empty()) PrintError("kopt: %s (%s)\n", m->error.c_str(), m->mode.c_str());
+    }
+    if (b.compiled && b.compiled->event_ms) {
+      o.llm.torch_compile[task.content_hash] = {
+          b.compiled->event_ms->median, "torch.compile, PyTorch " + b.compiled->torch_version};
+    }
+    torch[task.content_hash] = std::move(b);
+  }
+  std::fflush(stdout);
 
   // One call log per task, so every call is stored against its run and task.
   std::map<std::string, std::unique_ptr<StoreLlmCallLog>> logs;
@@ -291,11 +318,19 @@ int RunOptimize(OptimizeOptions o, const GlobalOptions& global) {
                         {"llm_usd", usage.usd},
                         {"tasks", nlohmann::json::array()}};
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
-      j["tasks"].push_back(OutcomeJson(outcomes[i], spend(tasks[i])));
+      nlohmann::json task = OutcomeJson(outcomes[i], spend(tasks[i]));
+      auto median = [](const std::optional<TorchBaselineRecord>& b) {
+        return b && b->event_ms ? nlohmann::json(b->event_ms->median) : nlohmann::json();
+      };
+      if (auto it = torch.find(tasks[i].content_hash); it != torch.end()) {
+        task["torch_eager_ms"] = median(it->second.eager);
+        task["torch_compile_ms"] = median(it->second.compiled);
+      }
+      j["tasks"].push_back(std::move(task));
     }
     Print("%s\n", j.dump(2).c_str());
   } else {
-    PrintSummary(outcomes, tasks, spend);
+    PrintSummary(outcomes, tasks, spend, torch);
     Print("\n%d candidates in %.1f s (%.2f s each), GPU busy %.0f%% of the time (idle %.0f%%)",
           candidates, wall_s, candidates ? wall_s / candidates : 0.0, busy * 100, (1 - busy) * 100);
     if (!llms.empty()) {
@@ -394,6 +429,7 @@ void AddOptimizeCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run
       ->check(CLI::IsMember({"none", "default", "deep"}));
   cmd->add_flag("!--no-sanitize", o->search.sanitize_best,
                 "Skip compute-sanitizer on each task's winner (by default a finding demotes it)");
+  AddTorchOptions(cmd, o->torch);
   cmd->add_option("--seeds", o->search.eval.seeds, "Correctness seeds per size")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();

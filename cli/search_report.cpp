@@ -51,13 +51,24 @@ void ProgressView::Draw() {
   drawn_ = !all.empty();
 }
 
+// The winner over one PyTorch baseline, "error" when it has no timing, "-" when there is none.
+std::string OverTorch(const EvalResult& r, const std::optional<TorchBaselineRecord>& torch) {
+  if (!torch) return "-";
+  if (!torch->event_ms) return "error";
+  if (!r.timing) return "-";
+  return SpeedupText(CompareMedians(*torch->event_ms, r.timing->event_ms));
+}
+
 void PrintSummary(const std::vector<TaskOutcome>& outcomes, const std::vector<Task>& tasks,
-                  const std::function<double(const Task&)>& spend) {
-  Print("\n%-30s %-9s %10s %-22s %-18s %8s %9s %4s  %s\n", "task", "best by", "latency",
-        "vs reference", "vs vendor", "roofline", "correct", "its", "stopped");
+                  const std::function<double(const Task&)>& spend,
+                  const std::map<std::string, StoredTorchBaselines>& torch) {
+  Print("\n%-30s %-9s %10s %-22s %-18s %-18s %-18s %8s %9s %4s  %s\n", "task", "best by", "latency",
+        "vs reference", "vs vendor", "vs torch eager", "vs torch.compile", "roofline", "correct",
+        "its", "stopped");
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     const TaskOutcome& o = outcomes[i];
     std::string by = "-", latency = "-", vs_ref = "-", vs_vendor = "-", roof = "-";
+    std::string vs_eager = "-", vs_compile = "-";
     if (o.best) {
       const EvalResult& r = o.best->result;
       by = o.best->provenance.proposer;
@@ -68,6 +79,10 @@ void PrintSummary(const std::vector<TaskOutcome>& outcomes, const std::vector<Ta
       }
       vs_ref = SpeedupText(r.speedup);
       vs_vendor = SpeedupText(r.baseline_speedup);
+      if (auto it = torch.find(tasks[i].content_hash); it != torch.end()) {
+        vs_eager = OverTorch(r, it->second.eager);
+        vs_compile = OverTorch(r, it->second.compiled);
+      }
       if (r.roofline) {
         std::snprintf(buf, sizeof buf, "%.0f%%", r.roofline->fraction * 100);
         roof = buf;
@@ -77,9 +92,9 @@ void PrintSummary(const std::vector<TaskOutcome>& outcomes, const std::vector<Ta
     std::string stop = o.stop_reason;
     double usd = spend(tasks[i]);
     if (usd > 0) stop += ", " + Money(usd);
-    Print("%-30s %-9s %10s %-22s %-18s %8s %9s %4d  %s\n", o.task.c_str(), by.c_str(),
-          latency.c_str(), vs_ref.c_str(), vs_vendor.c_str(), roof.c_str(), correct.c_str(),
-          o.iterations_run, stop.c_str());
+    Print("%-30s %-9s %10s %-22s %-18s %-18s %-18s %8s %9s %4d  %s\n", o.task.c_str(), by.c_str(),
+          latency.c_str(), vs_ref.c_str(), vs_vendor.c_str(), vs_eager.c_str(), vs_compile.c_str(),
+          roof.c_str(), correct.c_str(), o.iterations_run, stop.c_str());
   }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "agent/search.h"
+#include "cli/torch_baselines.h"
 
 #include <nlohmann/json.hpp>
 
@@ -36,9 +37,12 @@ class ProgressView {
   bool drawn_ = false;
 };
 
-/// One line per task: its best kernel, speedups, roofline, counts, why it stopped, LLM spend.
+/// One line per task: its best kernel, speedups (over the reference, the vendor library and
+/// PyTorch eager and compiled, from `torch` by task content hash), roofline, counts, why it
+/// stopped, LLM spend.
 void PrintSummary(const std::vector<TaskOutcome>& outcomes, const std::vector<Task>& tasks,
-                  const std::function<double(const Task&)>& spend);
+                  const std::function<double(const Task&)>& spend,
+                  const std::map<std::string, StoredTorchBaselines>& torch);
 nlohmann::json OutcomeJson(const TaskOutcome& o, double usd);
 
 }  // namespace kopt::cli

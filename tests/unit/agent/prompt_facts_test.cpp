@@ -20,6 +20,20 @@ TEST(PromptFactsTest, FormatsLatenciesSpeedupsAndBytesWithUnits) {
   EXPECT_EQ(FormatBytes(50.0 * 1024 * 1024), "50 MiB");
 }
 
+TEST(PromptFactsTest, TheLatencyToBeatIsTheFasterOfTheVendorLibraryAndTorchCompile) {
+  EvalResult r;
+  EXPECT_EQ(LatencyToBeat(r, std::nullopt), "");
+  OutsideLatency compiled{0.028, "torch.compile, PyTorch 2.9.0"};
+  EXPECT_EQ(LatencyToBeat(r, compiled), "28 us (torch.compile, PyTorch 2.9.0)");
+  TimingInfo vendor;
+  vendor.event_ms.median = 0.0963;
+  r.baseline = BaselineTiming{"cuBLASLt bf16 GEMM", vendor};
+  EXPECT_EQ(LatencyToBeat(r, compiled), "28 us (torch.compile, PyTorch 2.9.0)");
+  EXPECT_EQ(LatencyToBeat(r, std::nullopt), "96.3 us (cuBLASLt bf16 GEMM)");
+  compiled.median_ms = 0.2;
+  EXPECT_EQ(LatencyToBeat(r, compiled), "96.3 us (cuBLASLt bf16 GEMM)");
+}
+
 TEST(PromptFactsTest, TaskSummaryEvaluatesShapesAtTheTimedSize) {
   Task task = LoadTask(std::string(KOPT_SOURCE_DIR) + "/tasks/quick/rmsnorm_bf16");
   std::string s = TaskSummary(task);
