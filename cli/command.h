@@ -28,6 +28,8 @@ void AddDoctorCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddTasksCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddCompileCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddEvalCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
+/// `kopt baselines`: every task's PyTorch equivalent, checked and timed.
+void AddBaselinesCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void AddMenusCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 /// `kopt llm test MODEL`: one request through the provider layer.
 void AddLlmCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);

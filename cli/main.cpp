@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   AddTasksCommand(app, global, run);
   AddCompileCommand(app, global, run);
   AddEvalCommand(app, global, run);
+  AddBaselinesCommand(app, global, run);
   AddMenusCommand(app, global, run);
   AddWorkerCommand(app, global, run);
   AddLlmCommand(app, global, run);
