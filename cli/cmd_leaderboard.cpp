@@ -130,8 +130,9 @@ void PrintSuspiciousNotes(const Leaderboard& board) {
 }
 
 void PrintTable(const Leaderboard& board) {
-  Print("%-8s %-24s %-26s %10s %-22s %-20s %8s %-9s %-22s %8s %6s\n", "suite", "task", "GPU", "ms",
-        "vs reference", "vs baseline", "roofline", "sanitized", "by", "cost", "cand");
+  Print("%-8s %-24s %-26s %10s %-22s %-20s %-20s %-20s %8s %-9s %-22s %8s %6s\n", "suite", "task",
+        "GPU", "ms", "vs reference", "vs baseline", "vs torch eager", "vs torch.compile",
+        "roofline", "sanitized", "by", "cost", "cand");
   for (const auto& e : board.entries) {
     std::string cand = e.best ? std::to_string(e.best->candidate_id) : "-";
     std::string reference = e.best ? SpeedupText(e.best->speedup)

@@ -4,6 +4,8 @@
 #include "cli/print.h"
 #include "cli/store_access.h"
 
+#include <map>
+
 namespace kopt::cli {
 namespace {
 
@@ -51,7 +53,28 @@ void PrintIndented(const std::string& text, std::size_t max_lines) {
   if (start < text.size()) Print("    ... (--format json has all of it)\n");
 }
 
-void PrintEvaluation(const EvaluationRecord& e) {
+// The task's newest PyTorch measurements on each GPU an evaluation ran on.
+struct TorchOnDevice {
+  std::optional<TorchBaselineRecord> eager, compiled;
+};
+
+void PrintOverTorch(const char* what, const std::optional<TorchBaselineRecord>& b,
+                    const EvalResult& r) {
+  if (!b || !b->event_ms || !r.timing) return;
+  Print("           %s over %s (%.4f ms, PyTorch %s)\n",
+        SpeedupText(CompareMedians(*b->event_ms, r.timing->event_ms)).c_str(), what,
+        b->event_ms->median, b->torch_version.c_str());
+}
+
+nlohmann::json OverTorchJson(const std::optional<TorchBaselineRecord>& b, const EvalResult& r) {
+  if (!b || !b->event_ms || !r.timing) return nullptr;
+  Speedup s = CompareMedians(*b->event_ms, r.timing->event_ms);
+  return {{"median_ms", b->event_ms->median},
+          {"torch", b->torch_version},
+          {"speedup", {{"value", s.value}, {"low", s.low}, {"high", s.high}}}};
+}
+
+void PrintEvaluation(const EvaluationRecord& e, const TorchOnDevice& torch) {
   const EvalResult& r = e.result;
   Print("  #%-6lld %s  %-26s %-13s", static_cast<long long>(e.id), ShortTime(e.created_at).c_str(),
         e.device.c_str(), std::string(EvalStatusName(r.status)).c_str());
@@ -66,6 +89,8 @@ void PrintEvaluation(const EvaluationRecord& e) {
     Print("           %s over %s\n", SpeedupText(r.baseline_speedup).c_str(),
           r.baseline ? r.baseline->name.c_str() : "the baseline");
   }
+  PrintOverTorch("PyTorch eager", torch.eager, r);
+  PrintOverTorch("torch.compile", torch.compiled, r);
   if (r.roofline) {
     Print("           %.1f%% of the roofline (%s bound)%s\n", r.roofline->fraction * 100,
           r.roofline->bound.c_str(),
@@ -85,6 +110,12 @@ int RunShow(const ShowOptions& o, const GlobalOptions& global) {
   KOPT_CHECK(task.has_value());
   std::vector<CandidateRecord> lineage = store->Lineage(o.id);
   std::vector<EvaluationRecord> evaluations = store->EvaluationsOf(o.id);
+  std::map<std::string, TorchOnDevice> torch;
+  for (const auto& e : evaluations) {
+    if (torch.count(e.device)) continue;
+    torch[e.device] = {store->FindTorchBaseline(task->content_hash, e.device, "eager"),
+                       store->FindTorchBaseline(task->content_hash, e.device, "compile")};
+  }
 
   if (o.format == "json") {
     nlohmann::json j = CandidateJson(*candidate);
@@ -97,13 +128,16 @@ int RunShow(const ShowOptions& o, const GlobalOptions& global) {
     for (const auto& c : lineage) j["lineage"].push_back(CandidateJson(c));
     j["evaluations"] = nlohmann::json::array();
     for (const auto& e : evaluations) {
-      j["evaluations"].push_back({{"id", e.id},
-                                  {"candidate_id", e.candidate_id},
-                                  {"run_id", OptJson(e.run_id)},
-                                  {"device", e.device},
-                                  {"timed", e.timed},
-                                  {"created_at", e.created_at},
-                                  {"result", ToJson(e.result)}});
+      j["evaluations"].push_back(
+          {{"id", e.id},
+           {"candidate_id", e.candidate_id},
+           {"run_id", OptJson(e.run_id)},
+           {"device", e.device},
+           {"timed", e.timed},
+           {"created_at", e.created_at},
+           {"over_torch_eager", OverTorchJson(torch[e.device].eager, e.result)},
+           {"over_torch_compile", OverTorchJson(torch[e.device].compiled, e.result)},
+           {"result", ToJson(e.result)}});
     }
     Print("%s\n", j.dump(2).c_str());
     return kExitOk;
@@ -132,7 +166,7 @@ int RunShow(const ShowOptions& o, const GlobalOptions& global) {
           menu.c_str(), plan.c_str());
   }
   Print("evaluations (%zu)\n", evaluations.size());
-  for (const auto& e : evaluations) PrintEvaluation(e);
+  for (const auto& e : evaluations) PrintEvaluation(e, torch[e.device]);
   Print("source\n%s", c.source.c_str());
   if (!c.source.empty() && c.source.back() != '\n') Print("\n");
   return kExitOk;

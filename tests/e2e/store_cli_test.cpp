@@ -82,6 +82,15 @@ class StoreCliTest : public ::testing::Test {
     call.model = "model-x";
     call.cost_usd = 0.125;
     store.RecordLlmCall(call, {run_, a, "plan"});
+    TorchBaselineRecord eager;  // reduce_a in PyTorch on the H100: 0.8 ms, so the winner is 2x
+    eager.task_id = a;
+    eager.device = kH100;
+    eager.mode = "eager";
+    eager.python_version = "3.12.3";
+    eager.torch_version = "2.9.0";
+    eager.triton_version = "3.5.0";
+    eager.event_ms = Summary{0.8, 0.79, 0.81, 0.8, 0.004, 0.78, 0.82, 100};
+    store.RecordTorchBaseline(eager);
     store.FinishRun(run_, "ok");
   }
 
@@ -104,6 +113,9 @@ TEST_F(StoreCliTest, LeaderboardTableShowsWinnersFailuresAndTheSuiteSummary) {
       << out.text;
   EXPECT_TRUE(Has(out.text, "fast_1 0.50  fast_1.5 0.50  fast_2 0.50")) << out.text;
   EXPECT_TRUE(Has(out.text, "geomean 2.50x over the reference (1)")) << out.text;
+  EXPECT_TRUE(Has(out.text, "vs torch eager")) << out.text;
+  EXPECT_TRUE(Has(out.text, "2.00x (1.98-2.02)")) << "over PyTorch eager\n" << out.text;
+  EXPECT_TRUE(Has(out.text, "over PyTorch eager (1 task): fast_1 1.00")) << out.text;
 }
 
 TEST_F(StoreCliTest, LeaderboardSpeaksJsonCsvAndMarkdownAndFilters) {
@@ -156,6 +168,7 @@ TEST_F(StoreCliTest, ShowPrintsPlanLineageEvaluationsAndSource) {
   EXPECT_TRUE(Has(out.text, kA100)) << out.text;
   EXPECT_TRUE(Has(out.text, "tunables   BS=256")) << out.text;
   EXPECT_TRUE(Has(out.text, "// variant 2")) << "the source\n" << out.text;
+  EXPECT_TRUE(Has(out.text, "over PyTorch eager (0.8000 ms, PyTorch 2.9.0)")) << out.text;
 
   nlohmann::json j = nlohmann::json::parse(
       Kopt("--db " + db_ + " show " + std::to_string(best_) + " --format json", false).text);
@@ -163,6 +176,8 @@ TEST_F(StoreCliTest, ShowPrintsPlanLineageEvaluationsAndSource) {
   EXPECT_EQ(j["lineage"][2]["proposer"], "reference");
   EXPECT_EQ(j["evaluations"].size(), 2u);
   EXPECT_EQ(j["evaluations"][0]["result"]["status"], "correct");
+  EXPECT_NEAR(j["evaluations"][0]["over_torch_eager"]["speedup"]["value"].get<double>(), 2.0, 0.01);
+  EXPECT_TRUE(j["evaluations"][1]["over_torch_eager"].is_null()) << "measured on the H100 only";
 
   Output missing = Kopt("--db " + db_ + " show 999");
   EXPECT_EQ(missing.code, 2);
