@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The beam search of DESIGN.md section 6 over a suite. For every task: evaluate the roots (the
+// The beam search over a suite (docs/design.md, Search). For every task: evaluate the roots (the
 // reference and, when the task has one, its starter kernel), then for each iteration ask every
 // proposer for children of every beam member, evaluate them as they arrive (a failed one may go
 // back once for repair), and keep the `beam_width` fastest kernels, a child entering only when it

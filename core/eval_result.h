@@ -56,7 +56,7 @@ struct TimingInfo {
   int verified_samples = 0;          // timed runs whose outputs were checked (0: not checked)
 };
 
-/// The vendor library's time for the same task (DESIGN.md section 3, `baseline`).
+/// The vendor library's time for the same task (task.json `baseline`, tasks/README.md).
 struct BaselineTiming {
   std::string name;  // "cuBLASLt gemm bf16 (gelu+bias)"
   TimingInfo timing;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Places a timed result on the device's roofline: achieved GB/s and TFLOP/s from the task's
 // byte and FLOP expressions, the floor time the measured ceilings allow, and the `suspicious`
-// flag for a result faster than that floor (DESIGN.md section 5, "Sanity flags").
+// flag for a result faster than that floor (docs/design.md, Evaluation: "Possible speed only").
 #pragma once
 
 #include "core/device_info.h"

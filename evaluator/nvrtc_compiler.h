@@ -31,7 +31,7 @@ struct CompileOutput {
 
 /// "13.0".
 std::string NvrtcVersion();
-/// The options every compile gets (DESIGN.md section 5), then `request.extra_options`.
+/// The options every compile gets (docs/design.md, Evaluation), then `request.extra_options`.
 std::vector<std::string> CompileOptions(const CompileRequest& request);
 /// Registers, spills and shared memory of each entry function in a ptxas -v log.
 std::vector<KernelResources> ParsePtxasLog(const std::string& log);
