@@ -2,6 +2,7 @@
 #include "agent/http_client.h"
 
 #include "core/error.h"
+#include "core/text.h"
 
 #include <curl/curl.h>
 
@@ -28,13 +29,6 @@ void GlobalInitOnce() {
     CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
     if (rc != CURLE_OK) throw Error(std::string("libcurl: ") + curl_easy_strerror(rc));
   });
-}
-
-std::string Trim(std::string s) {
-  auto not_space = [](unsigned char c) { return !std::isspace(c); };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
-  s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
-  return s;
 }
 
 bool StartsWithNoCase(const std::string& s, const char* prefix) {
@@ -74,7 +68,7 @@ HttpResponse::Failure FailureOf(CURLcode rc, bool too_large) {
 }  // namespace
 
 std::optional<double> ParseRetryAfter(const std::string& raw) {
-  std::string value = Trim(raw);
+  std::string value(Trim(raw));
   if (value.empty()) return std::nullopt;
   char* end = nullptr;
   double seconds = std::strtod(value.c_str(), &end);

@@ -2,6 +2,7 @@
 #include "agent/model_spec.h"
 
 #include "core/error.h"
+#include "core/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -12,13 +13,6 @@ namespace {
 constexpr const char* kForms =
     "expected openai:MODEL[@BASE_URL], anthropic:MODEL[@BASE_URL], openrouter:MODEL, "
     "cmd:COMMAND or replay:SPEC (for example openai:gpt-5-mini)";
-
-std::string Trim(const std::string& s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
-}
 
 [[noreturn]] void Fail(const std::string& flag, const std::string& text, const std::string& why) {
   throw ConfigError(flag + " '" + text + "': " + why);
@@ -42,13 +36,13 @@ std::string DefaultBaseUrl(ProviderKind kind) {
 }
 
 ModelSpec ParseModelSpec(const std::string& raw, const std::string& flag) {
-  std::string text = Trim(raw);
+  std::string text(Trim(raw));
   auto colon = text.find(':');
   if (colon == std::string::npos) Fail(flag, raw, kForms);
   std::string prefix = text.substr(0, colon);
   std::transform(prefix.begin(), prefix.end(), prefix.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::string rest = Trim(text.substr(colon + 1));
+  std::string rest(Trim(text.substr(colon + 1)));
 
   ModelSpec spec;
   spec.text = raw;
@@ -85,8 +79,8 @@ ModelSpec ParseModelSpec(const std::string& raw, const std::string& flag) {
   for (const char* scheme : {"@http://", "@https://"}) {
     auto at = rest.find(scheme);
     if (at != std::string::npos) {
-      model = Trim(rest.substr(0, at));
-      spec.base_url = Trim(rest.substr(at + 1));
+      model = std::string(Trim(rest.substr(0, at)));
+      spec.base_url = std::string(Trim(rest.substr(at + 1)));
       break;
     }
   }

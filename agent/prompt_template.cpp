@@ -2,6 +2,7 @@
 #include "agent/prompt_template.h"
 
 #include "core/error.h"
+#include "core/text.h"
 
 #include <cctype>
 #include <optional>
@@ -37,13 +38,6 @@ bool IsName(std::string_view s) {
 }
 
 bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r") == std::string_view::npos; }
-
-std::string_view Trim(std::string_view s) {
-  std::size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return {};
-  std::size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
-}
 
 class Parser {
  public:

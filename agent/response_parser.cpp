@@ -2,6 +2,7 @@
 #include "agent/response_parser.h"
 
 #include "core/error.h"
+#include "core/text.h"
 
 #include <algorithm>
 #include <array>
@@ -32,13 +33,6 @@ std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::string_view Trim(std::string_view s) {
-  std::size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  std::size_t e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
 }
 
 struct Fence {
