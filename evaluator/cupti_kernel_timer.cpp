@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/cupti_kernel_timer.h"
 
+#include "evaluator/cupti_status.h"
+
 #include <cupti.h>
 
 #include <algorithm>
@@ -39,12 +41,6 @@ void CUPTIAPI BufferCompleted(CUcontext, uint32_t, uint8_t* buffer, size_t, size
   std::free(buffer);
 }
 
-std::string CuptiText(CUptiResult result) {
-  const char* text = nullptr;
-  cuptiGetResultString(result, &text);
-  return text ? text : "unknown CUPTI error";
-}
-
 }  // namespace
 
 CuptiKernelTimer::CuptiKernelTimer() {
@@ -54,7 +50,7 @@ CuptiKernelTimer::CuptiKernelTimer() {
   }
   CUptiResult result = cuptiActivityRegisterCallbacks(BufferRequested, BufferCompleted);
   if (result != CUPTI_SUCCESS) {
-    why_ = "CUPTI activity API unavailable: " + CuptiText(result);
+    why_ = "CUPTI activity API unavailable: " + CuptiStatusText(result);
     return;
   }
   available_ = true;
@@ -75,7 +71,7 @@ void CuptiKernelTimer::Start() {
   CUptiResult result = cuptiActivityEnable(CUPTI_ACTIVITY_KIND_KERNEL);
   if (result != CUPTI_SUCCESS) {
     available_ = false;
-    why_ = "CUPTI kernel activity could not be enabled: " + CuptiText(result);
+    why_ = "CUPTI kernel activity could not be enabled: " + CuptiStatusText(result);
     return;
   }
   running_ = true;

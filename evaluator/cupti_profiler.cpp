@@ -2,6 +2,7 @@
 #include "evaluator/cupti_profiler.h"
 
 #include "evaluator/cuda_driver.h"
+#include "evaluator/cupti_status.h"
 
 #include <cupti.h>
 #include <cupti_profiler_host.h>
@@ -23,22 +24,12 @@ namespace {
 // Start/Stop rounds before giving up on "all passes submitted" (KernelReplay needs one).
 constexpr int kMaxRounds = 8;
 
-std::string StatusText(CUptiResult status) {
-  const char* name = nullptr;
-  const char* message = nullptr;
-  cuptiGetResultString(status, &name);
-  cuptiGetErrorMessage(status, &message);
-  std::string out = name ? name : "CUPTI error " + std::to_string(static_cast<int>(status));
-  if (message && *message && (!name || std::string(message) != name))
-    out += " (" + std::string(message) + ")";
-  return out;
-}
-
 // A failed CUPTI call, with the call's name and CUPTI's own words for the status.
 class CuptiFailure : public std::runtime_error {
  public:
   CuptiFailure(const std::string& call, CUptiResult status, const std::string& extra = "")
-      : std::runtime_error(call + " returned " + StatusText(status) + extra), status_(status) {}
+      : std::runtime_error(call + " returned " + CuptiStatusText(status) + extra),
+        status_(status) {}
   CUptiResult status() const { return status_; }
 
  private:
@@ -114,7 +105,7 @@ class HostConfig {
       p.pMetricName = m.c_str();
       CUptiResult status = cuptiProfilerHostGetMetricProperties(&p);
       if (status == CUPTI_ERROR_INVALID_METRIC_NAME) {
-        throw ConfigError("unknown metric '" + m + "' on " + chip + " (" + StatusText(status) +
+        throw ConfigError("unknown metric '" + m + "' on " + chip + " (" + CuptiStatusText(status) +
                           "); `kopt doctor --metrics` lists the chip's base metrics");
       }
       if (status != CUPTI_SUCCESS) {
@@ -197,13 +188,13 @@ class RangeSession {
       stop.pRangeProfilerObject = object_;
       CUptiResult status = cuptiRangeProfilerStop(&stop);
       if (status != CUPTI_SUCCESS)
-        *cleanup_ += "; cleanup: cuptiRangeProfilerStop returned " + StatusText(status);
+        *cleanup_ += "; cleanup: cuptiRangeProfilerStop returned " + CuptiStatusText(status);
     }
     CUpti_RangeProfiler_Disable_Params p{CUpti_RangeProfiler_Disable_Params_STRUCT_SIZE};
     p.pRangeProfilerObject = object_;
     CUptiResult status = cuptiRangeProfilerDisable(&p);
     if (status != CUPTI_SUCCESS)
-      *cleanup_ += "; cleanup: cuptiRangeProfilerDisable returned " + StatusText(status);
+      *cleanup_ += "; cleanup: cuptiRangeProfilerDisable returned " + CuptiStatusText(status);
   }
   RangeSession(const RangeSession&) = delete;
   RangeSession& operator=(const RangeSession&) = delete;
@@ -299,7 +290,7 @@ std::vector<std::string> SupportedChips() {
       CUpti_Profiler_Host_GetSupportedChips_Params_STRUCT_SIZE};
   CUptiResult status = cuptiProfilerHostGetSupportedChips(&p);
   if (status != CUPTI_SUCCESS) {
-    throw CudaError("cuptiProfilerHostGetSupportedChips returned " + StatusText(status));
+    throw CudaError("cuptiProfilerHostGetSupportedChips returned " + CuptiStatusText(status));
   }
   return std::vector<std::string>(p.ppChipNames, p.ppChipNames + p.numChips);
 }
