@@ -213,6 +213,7 @@ int RunOptimize(OptimizeOptions o, const GlobalOptions& global) {
     }
     torch[task.content_hash] = std::move(b);
   }
+  torch_runner.reset();  // its CUDA context would hold GPU memory through the whole search
   std::fflush(stdout);
 
   // One call log per task, so every call is stored against its run and task.
