@@ -67,8 +67,8 @@ CompletionResult ParseAnthropicAnswer(const nlohmann::json& answer) {
 
 AnthropicProvider::AnthropicProvider(std::string model, std::string base_url, ApiKey key,
                                      ProviderOptions options)
-    : HttpChatProvider("anthropic", std::move(model), base_url + "/v1/messages", std::move(key),
-                       std::move(options)) {}
+    : HttpChatProvider("anthropic", std::move(model), std::move(base_url) + "/v1/messages",
+                       std::move(key), std::move(options)) {}
 
 std::vector<std::string> AnthropicProvider::Headers(const ApiKey& key) const {
   std::vector<std::string> headers = {std::string("anthropic-version: ") + kApiVersion};

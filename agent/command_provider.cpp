@@ -208,7 +208,7 @@ CompletionResult CommandProvider::Complete(const CompletionRequest& request) {
             options_.max_response_bytes);
   }
   double latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  auto fail = [&](LlmErrorKind kind, std::string why) {
+  auto fail = [&](LlmErrorKind kind, const std::string& why) {
     LlmError e{kind, "command '" + command_ + "' " + why};
     std::string tail = Tail(r.err);
     if (!tail.empty()) e.message += "; its stderr ends: " + tail;

@@ -69,7 +69,7 @@ CompletionResult ParseOpenAiAnswer(const nlohmann::json& answer) {
   return c;
 }
 
-OpenAiProvider::OpenAiProvider(std::string name, std::string model, std::string base_url,
+OpenAiProvider::OpenAiProvider(std::string name, std::string model, const std::string& base_url,
                                ApiKey key, ProviderOptions options)
     : HttpChatProvider(std::move(name), std::move(model), base_url + "/chat/completions",
                        std::move(key), std::move(options)),

@@ -13,7 +13,7 @@ namespace kopt {
 class OpenAiProvider : public HttpChatProvider {
  public:
   /// `name` is "openai" or "openrouter"; `base_url` like "https://api.openai.com/v1".
-  OpenAiProvider(std::string name, std::string model, std::string base_url, ApiKey key,
+  OpenAiProvider(std::string name, std::string model, const std::string& base_url, ApiKey key,
                  ProviderOptions options);
 
  protected:

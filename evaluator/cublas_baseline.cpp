@@ -15,6 +15,8 @@ constexpr std::size_t kWorkspaceBytes = std::size_t{32} << 20;
 // cuBLASLt is loaded at run time, like libcuda: kopt starts (and every non-baseline command
 // works) on a machine without it, and the 0.5 GB library is mapped only by workers that need it.
 struct CublasLtApi {
+// `name` is an identifier, which ::(name) would not accept.
+// NOLINTNEXTLINE(bugprone-macro-parentheses)
 #define KOPT_LT_FN(name) decltype(&::name) name = nullptr
   KOPT_LT_FN(cublasLtCreate);
   KOPT_LT_FN(cublasLtDestroy);

@@ -60,6 +60,8 @@ namespace kopt {
   X(cuOccupancyMaxActiveBlocksPerMultiprocessor)
 
 struct DriverApi {
+// `name` is an identifier, which ::(name) would not accept.
+// NOLINTNEXTLINE(bugprone-macro-parentheses)
 #define KOPT_DECLARE_DRIVER_FUNCTION(name) decltype(&::name) name = nullptr;
   KOPT_DRIVER_FUNCTIONS(KOPT_DECLARE_DRIVER_FUNCTION)
 #undef KOPT_DECLARE_DRIVER_FUNCTION

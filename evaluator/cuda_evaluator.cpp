@@ -34,7 +34,7 @@ CompileRequest RequestFor(const Task& task, const std::string& arch, const std::
 
 std::string SelfExecutable() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
 
-CudaEvaluator::CudaEvaluator(CudaEvaluatorConfig config)
+CudaEvaluator::CudaEvaluator(const CudaEvaluatorConfig& config)
     : compiler_(config.cache_dir.empty() ? DefaultCacheDir() : config.cache_dir,
                 config.worker_binary.empty() ? SelfExecutable() : config.worker_binary),
       pool_(compiler_, config.compile_threads),

@@ -26,7 +26,7 @@ struct CudaEvaluatorConfig {
 
 class CudaEvaluator : public Evaluator {
  public:
-  explicit CudaEvaluator(CudaEvaluatorConfig config);
+  explicit CudaEvaluator(const CudaEvaluatorConfig& config);
   EvalResult Evaluate(const EvalRequest& request) override;
   /// Runs the task's reference alone at `symbols` (missing names take the task's values) on the
   /// inputs of `seed`, and returns every tensor. Throws kopt::Error when the reference fails.

@@ -256,7 +256,7 @@ KernelShape ShapeOf(const ProfiledLaunch& l, const std::vector<KernelResources>&
       max_threads_per_sm > 0) {
     s.blocks_per_sm = blocks;
     int warps = blocks * ((s.block_threads + 31) / 32);
-    s.theoretical_occupancy_pct = std::min(100.0, 100.0 * warps / (max_threads_per_sm / 32));
+    s.theoretical_occupancy_pct = std::min(100.0, 100.0 * warps / (max_threads_per_sm / 32.0));
   }
   for (const auto& r : resources) {
     if (r.kernel != l.kernel) continue;

@@ -99,7 +99,7 @@ std::vector<HostTensor> Evaluation::RunReferenceOnly(const SymbolTable& size, st
 void Evaluation::AddFunctionResources(std::vector<KernelResources>& resources) const {
   for (const auto& [name, f] : candidate_.functions) {
     auto it = std::find_if(resources.begin(), resources.end(),
-                           [&](const KernelResources& r) { return r.kernel == name; });
+                           [&name = name](const KernelResources& r) { return r.kernel == name; });
     if (it == resources.end()) {
       resources.push_back(KernelResources{name});
       it = std::prev(resources.end());

@@ -19,7 +19,7 @@ std::size_t RoundUp(std::size_t n, std::size_t to) { return (n + to - 1) / to * 
 
 // "GPU-8f3c0b1e-...", as nvidia-smi writes it.
 std::string UuidText(const CUuuid& uuid) {
-  static const char* kHex = "0123456789abcdef";
+  static constexpr const char* kHex = "0123456789abcdef";
   std::string out = "GPU-";
   for (int i = 0; i < 16; ++i) {
     if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';

@@ -2,13 +2,12 @@
 // The timed half of an evaluation: timing sets on seeds no check used, the reference, the vendor
 // baseline and the candidate timed alike, every candidate sample re-poisoned before and verified
 // on the device after, outside its events; then the roofline and the profile.
-#include "evaluator/evaluation.h"
-
 #include "core/roofline.h"
 #include "evaluator/builtin_kernels.h"
 #include "evaluator/cublas_baseline.h"
 #include "evaluator/cuda_driver.h"
 #include "evaluator/cupti_profiler.h"
+#include "evaluator/evaluation.h"
 
 #include <algorithm>
 #include <cstring>

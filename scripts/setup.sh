@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs kopt's Debian/Ubuntu build dependencies (when missing) and builds into ./build.
-# Needs the CUDA toolkit (NVRTC, CUPTI, headers) at /usr/local/cuda or $CUDA_HOME.
+# Needs the CUDA toolkit (NVRTC, CUPTI, headers) at /usr/local/cuda or $CUDA_HOME. With
+# --deps-only it installs and checks only, and builds nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(cmake g++ make libcurl4-openssl-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev
@@ -20,5 +21,6 @@ if [ ! -f "$cuda/include/nvrtc.h" ]; then
   echo "setup: the CUDA toolkit was not found at $cuda (set CUDA_HOME)" >&2
   exit 2
 fi
+[ "${1:-}" = "--deps-only" ] && exit 0
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCUDAToolkit_ROOT="$cuda" >/dev/null
 cmake --build build -j"$(nproc)"
