@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt llm test MODEL`: one short request through the provider layer, printing latency, tokens
 // and cost, for checking a configuration (key, base URL, model name, price).
-#include "agent/cached_provider.h"
-#include "agent/provider_factory.h"
 #include "cli/command.h"
 #include "cli/print.h"
 #include "core/error.h"
+#include "llm/cached_provider.h"
+#include "llm/provider_factory.h"
 #include "results/llm_call_log.h"
 
 #include <nlohmann/json.hpp>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt menus [--menu FILE] [--op-class C] [--arch A] [--bound B] [--format table|json]`: lists
 // and validates optimization menus.
-#include "agent/menu.h"
 #include "cli/command.h"
 #include "cli/print.h"
 #include "cli/task_lookup.h"
+#include "prompts/menu.h"
 
 #include <nlohmann/json.hpp>
 

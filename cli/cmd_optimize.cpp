@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// `kopt optimize --suite S`: the search over a suite (agent/search.h). Wires the parts together:
+// `kopt optimize --suite S`: the search over a suite (search/search.h). Wires the parts together:
 // the GPU evaluator under the store's recording evaluator, the tune proposer and, when a model
 // is configured, the llm proposer over cached and budgeted providers; shows progress; prints a
 // summary. Re-running the same command after a kill resumes its run: the LLM calls and
 // evaluations it had finished are answered from the store.
-#include "agent/llm_proposer.h"
-#include "agent/provider_factory.h"
-#include "agent/search.h"
-#include "agent/tune_proposer.h"
 #include "cli/command.h"
 #include "cli/print.h"
 #include "cli/search_report.h"
@@ -15,8 +11,12 @@
 #include "cli/task_lookup.h"
 #include "cli/torch_baselines.h"
 #include "evaluator/cuda_evaluator.h"
+#include "llm/provider_factory.h"
 #include "results/llm_call_log.h"
 #include "results/recording_evaluator.h"
+#include "search/llm_proposer.h"
+#include "search/search.h"
+#include "search/tune_proposer.h"
 
 #include <atomic>
 #include <chrono>

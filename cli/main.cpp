@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // kopt's entry point: builds the command table, runs the chosen command, maps errors to exit codes.
-#include "agent/provider_factory.h"
 #include "cli/command.h"
 #include "cli/print.h"
 #include "core/error.h"
 #include "core/secrets.h"
+#include "llm/provider_factory.h"
 
 #include <sstream>
 #include <sys/prctl.h>

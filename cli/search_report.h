@@ -3,8 +3,8 @@
 // terminal, a line per iteration otherwise) and the summary of every task at the end.
 #pragma once
 
-#include "agent/search.h"
 #include "cli/torch_baselines.h"
+#include "search/search.h"
 
 #include <nlohmann/json.hpp>
 

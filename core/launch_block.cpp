@@ -258,7 +258,7 @@ TunableChoice ChooseTunables(const LaunchBlock& block, const TunableChoice& over
   for (const auto& [name, values] : block.tunables) choice[name] = values.front();
   for (const auto& [name, value] : overrides) {
     auto it = std::find_if(block.tunables.begin(), block.tunables.end(),
-                           [&](const auto& t) { return t.first == name; });
+                           [&name = name](const auto& t) { return t.first == name; });
     if (it == block.tunables.end())
       throw ConfigError("tunable '" + name + "' is not in the launch block");
     if (std::find(it->second.begin(), it->second.end(), value) == it->second.end()) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // One call to an LLM as it is recorded: what was asked, what came back, what it cost. Shared by
-// agent/ (which makes calls) and results/ (which stores them); the cache key makes re-runs free.
+// llm/ (which makes calls) and results/ (which stores them); the cache key makes re-runs free.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +25,7 @@ struct LlmCallRecord {
   std::string purpose;             // what the call was for: "plan", "code", "repair", "test"
 };
 
-/// Where calls are recorded and found again by cache key: the seam between agent/ (which makes
+/// Where calls are recorded and found again by cache key: the seam between llm/ (which makes
 /// calls) and results/ (which stores them). Implementations are safe to call from many threads.
 class LlmCallLog {
  public:

@@ -2,7 +2,7 @@
 // Provider-layer benchmark against the fake LLM server on loopback: requests per second with
 // many in flight, and the client's CPU time per request (the server is another process, so
 // getrusage of this one excludes it). Target: < 1 ms CPU per request. Run by scripts/bench_llm.sh.
-#include "agent/provider_factory.h"
+#include "llm/provider_factory.h"
 #include "tests/support/fake_llm_server_process.h"
 
 #include <algorithm>

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // The providers against the fake LLM server over real HTTP on loopback: every fault mode, the
 // key never leaking, concurrency, budgets, scripted answers, cache and replay.
-#include "agent/budgeted_provider.h"
-#include "agent/cached_provider.h"
-#include "agent/provider_factory.h"
 #include "core/error.h"
+#include "llm/budgeted_provider.h"
+#include "llm/cached_provider.h"
+#include "llm/provider_factory.h"
 #include "tests/support/fake_llm_server_process.h"
 #include "tests/support/memory_call_log.h"
 

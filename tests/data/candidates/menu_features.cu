@@ -1,5 +1,5 @@
 // Compile-only check (tests/e2e/menus_cli_test.cpp): every device header, intrinsic and PTX
-// instruction that agent/prompts/rules.md and menus/cuda.json tell a model to use compiles with
+// instruction that prompts/templates/rules.md and menus/cuda.json tell a model to use compiles with
 // NVRTC for sm_90a. The code is not meant to run.
 /*@kopt
 {"launch": [{"kernel": "features", "grid": [2], "block": [384], "cluster": [2, 1, 1], "smem": "65536", "args": ["X", "N", "S"]}]}

@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "search/search.h"
+
+#include "core/seed_mix.h"
+#include "search/beam.h"
+#include "search/work_pool.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <numeric>
+#include <set>
+
+namespace kopt {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::string FirstLine(const std::string& text, std::size_t max_chars) {
+  std::string line = text.substr(0, text.find('\n'));
+  if (line.size() > max_chars) line = line.substr(0, max_chars - 3) + "...";
+  return line;
+}
+
+}  // namespace
+
+// One task's search: its beam, the children of the current iteration, its counters.
+class Search::TaskSearch {
+ public:
+  TaskSearch(Search& search, const Task& task, WorkPool& proposer_pool, WorkPool& eval_pool,
+             const ProgressFn& progress)
+      : s_(search),
+        task_(task),
+        proposer_pool_(proposer_pool),
+        eval_pool_(eval_pool),
+        progress_(progress) {
+    outcome_.task = task.name;
+  }
+
+  TaskOutcome Run() {
+    start_ = Clock::now();
+    const SearchConfig& config = s_.config_;
+    Report("roots");
+    std::vector<SearchNode> roots;
+    for (auto [source, proposer] : {std::pair{&task_.reference_source, "reference"},
+                                    std::pair{&task_.starter_source, "starter"}}) {
+      if (source->empty()) continue;
+      Proposal p;
+      p.source = *source;
+      p.provenance.proposer = proposer;
+      p.file = task_.dir + "/" + proposer + ".cu";
+      ClaimEvaluation();
+      submitted_.insert(CandidateKey(p.source, ResolveTunables(p.source, p.tunables)));
+      SearchNode node = EvaluateNow(p);
+      if (node.provenance.proposer == "reference") outcome_.reference = node;
+      if (node.result.ok() && node.result.timing) roots.push_back(std::move(node));
+    }
+    if (!outcome_.reference || !outcome_.reference->result.ok()) {
+      return Finish(outcome_.reference
+                        ? "the reference kernel failed: " + outcome_.reference->result.message
+                        : "no reference");
+    }
+    std::sort(roots.begin(), roots.end(), [](const SearchNode& a, const SearchNode& b) {
+      return a.latency_ms() < b.latency_ms();
+    });
+    if (static_cast<int>(roots.size()) > config.beam_width) roots.resize(config.beam_width);
+    beam_ = std::move(roots);
+
+    int stale = 0;
+    for (int it = 1; it <= config.iterations; ++it) {
+      if (std::string why = LimitReached(); !why.empty()) return Finish(why);
+      iteration_ = it;
+      Report("iteration");
+      RunIteration(it);
+      ++outcome_.iterations_run;
+      std::vector<std::size_t> order(children_.size());
+      std::iota(order.begin(), order.end(), 0);
+      // The same children in any arrival order give the same beam, provenance included.
+      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return std::tie(children_[a].key, parents_[a]->key) <
+               std::tie(children_[b].key, parents_[b]->key);
+      });
+      std::vector<SearchNode> children;
+      std::vector<const SearchNode*> parents;
+      for (std::size_t i : order) {
+        children.push_back(std::move(children_[i]));
+        parents.push_back(parents_[i]);
+      }
+      std::size_t proposed = proposed_;
+      BeamUpdate update = UpdateBeam(beam_, children, parents, config.beam_width);
+      beam_ = std::move(update.beam);
+      children_.clear();
+      parents_.clear();
+      proposed_ = 0;
+      stale = update.improved ? 0 : stale + 1;
+      Report("iteration");
+      // A spent budget explains an empty iteration better than "nothing left to propose".
+      if (std::string why = LimitReached(); !why.empty()) return Finish(why);
+      if (proposed == 0) return Finish("nothing left to propose");
+      const SearchNode& best = beam_.front();
+      if (config.roofline_stop > 0 && best.result.roofline &&
+          best.result.roofline->fraction >= config.roofline_stop) {
+        return Finish("at " +
+                      std::to_string(static_cast<int>(best.result.roofline->fraction * 100)) +
+                      "% of the roofline");
+      }
+      if (stale >= config.patience) {
+        return Finish("no faster kernel in " + std::to_string(stale) + " iterations");
+      }
+    }
+    return Finish("iteration limit");
+  }
+
+ private:
+  void RunIteration(int it) {
+    const SearchConfig& config = s_.config_;
+    WorkGroup group;
+    for (std::size_t m = 0; m < beam_.size(); ++m) {
+      for (Proposer* proposer : s_.proposers_) {
+        ProposalContext context;
+        context.task = &task_;
+        context.parent = &beam_[m];
+        context.device = s_.device_;
+        context.iteration = it;
+        context.iterations = config.iterations;
+        context.member = static_cast<int>(m);
+        context.seed =
+            PromptSeed(config.seed, task_.name + "/" + std::string(proposer->name()) + "/" +
+                                        std::to_string(it) + "/" + std::to_string(m));
+        group.Run(proposer_pool_, [this, &group, context, proposer] {
+          if (s_.stop_) return;
+          proposer->Propose(context, [this, &group, context, proposer](Proposal p) {
+            Submit(group, context, *proposer, std::move(p));
+          });
+        });
+      }
+    }
+    group.Wait();
+  }
+
+  // Queues the evaluation of `p`; a failure goes back to its proposer once for repair.
+  // A kernel proposed again (two samples of one prompt agreeing, a plan repeated in a later
+  // iteration) is not evaluated again: it is a duplicate, not news.
+  void Submit(WorkGroup& group, const ProposalContext& context, Proposer& proposer, Proposal p) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!submitted_.insert(CandidateKey(p.source, ResolveTunables(p.source, p.tunables)))
+               .second) {
+        ++outcome_.duplicates;
+        return;
+      }
+      ++proposed_;
+    }
+    group.Run(eval_pool_, [this, &group, context, &proposer, p = std::move(p)]() mutable {
+      if (s_.stop_ || !LimitReached().empty() || !ClaimEvaluation()) return;
+      p.provenance.iteration = context.iteration;
+      SearchNode node = EvaluateNow(p);
+      const SearchNode& parent = *context.parent;
+      if (node.result.ok() && node.result.timing && parent.result.timing) {
+        Speedup step = CompareMedians(parent.result.timing->event_ms, node.result.timing->event_ms);
+        char line[200];
+        std::snprintf(line, sizeof line, "%s: %s (%.2fx over its parent)",
+                      p.provenance.menu_option.empty() ? p.provenance.proposer.c_str()
+                                                       : p.provenance.menu_option.c_str(),
+                      FirstLine(p.provenance.plan, 120).c_str(), step.value);
+        node.history = parent.history;
+        node.history.push_back(line);
+        std::lock_guard<std::mutex> lock(mutex_);
+        children_.push_back(std::move(node));
+        parents_.push_back(&parent);
+        return;
+      }
+      if (node.result.ok() || p.repairs >= s_.config_.max_repairs || s_.stop_) return;
+      EvalResult failure = node.result;
+      group.Run(proposer_pool_,
+                [this, &group, context, &proposer, p = std::move(p), failure = std::move(failure)] {
+                  if (s_.stop_) return;
+                  std::optional<Proposal> fixed = proposer.Repair(context, p, failure);
+                  if (!fixed) return;
+                  fixed->repairs = p.repairs + 1;
+                  Submit(group, context, proposer, std::move(*fixed));
+                });
+    });
+  }
+
+  SearchNode EvaluateNow(const Proposal& p) { return EvaluateNow(p, s_.config_.eval, true); }
+
+  // `counted`: a new candidate; the sanitizer's second look at a winner is not one.
+  SearchNode EvaluateNow(const Proposal& p, const EvalOptions& options, bool counted) {
+    EvalRequest request;
+    request.task = &task_;
+    request.source = p.source;
+    request.file =
+        p.file.empty()
+            ? task_.name + "-" + CandidateKey(p.source, request.tunables).substr(0, 12) + ".cu"
+            : p.file;
+    request.tunables = ResolveTunables(p.source, p.tunables);
+    request.options = options;
+    request.provenance = p.provenance;
+    request.provenance.run_id = s_.config_.run_id;
+    auto start = Clock::now();
+    EvalResult result = s_.evaluator_.Evaluate(request);
+    SearchNode node;
+    node.key = CandidateKey(p.source, request.tunables);
+    node.source = p.source;
+    node.tunables = request.tunables;
+    node.provenance = request.provenance;
+    node.result = std::move(result);
+    if (counted) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++outcome_.candidates;
+      ++outcome_.statuses[std::string(EvalStatusName(node.result.status))];
+      if (node.result.ok()) ++outcome_.correct;
+      outcome_.eval_s += SecondsSince(start);
+    }
+    Report(iteration_ == 0 ? "roots" : "iteration");
+    return node;
+  }
+
+  std::string LimitReached() {
+    const SearchConfig& config = s_.config_;
+    if (s_.stop_) {
+      std::lock_guard<std::mutex> lock(s_.stop_mutex_);
+      return s_.stop_reason_;
+    }
+    for (Proposer* proposer : s_.proposers_) {
+      if (std::string why = proposer->StopReason(task_); !why.empty()) return why;
+    }
+    if (config.max_task_s > 0 && SecondsSince(start_) >= config.max_task_s) {
+      return "time limit of " + std::to_string(static_cast<int>(config.max_task_s)) + " s";
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (config.max_task_candidates > 0 && claimed_ >= config.max_task_candidates) {
+      return "candidate limit of " + std::to_string(config.max_task_candidates);
+    }
+    return "";
+  }
+
+  // Takes one of the task's evaluations, so concurrent evaluations cannot overshoot the limit.
+  bool ClaimEvaluation() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    int limit = s_.config_.max_task_candidates;
+    if (limit > 0 && claimed_ >= limit) return false;
+    ++claimed_;
+    return true;
+  }
+
+  // The winner must also pass the sanitizer: a kernel that reads past an input or races in
+  // shared memory can still give right answers. A demoted member leaves the beam (its
+  // evaluation, stored, names the finding); the reference is trusted and ends the walk.
+  void SanitizeWinner() {
+    while (!beam_.empty() && !s_.stop_ && beam_.front().provenance.proposer != "reference") {
+      const SearchNode& best = beam_.front();
+      if (best.result.sanitizer && best.result.sanitizer->ran) return;
+      Proposal p;
+      p.source = best.source;
+      p.tunables = best.tunables;
+      p.provenance = best.provenance;
+      EvalOptions options = s_.config_.eval;
+      options.sanitize = true;
+      SearchNode checked = EvaluateNow(p, options, /*counted=*/false);
+      if (checked.result.ok()) {
+        checked.history = best.history;
+        beam_.front() = std::move(checked);
+        return;
+      }
+      Report("winner demoted by the sanitizer");
+      beam_.erase(beam_.begin());
+    }
+  }
+
+  TaskOutcome Finish(const std::string& why) {
+    if (s_.config_.sanitize_best) SanitizeWinner();
+    outcome_.stop_reason = why;
+    if (!beam_.empty()) outcome_.best = beam_.front();
+    outcome_.wall_s = SecondsSince(start_);
+    Report("done: " + why);
+    return outcome_;
+  }
+
+  void Report(const std::string& state) {
+    if (!progress_) return;
+    TaskProgress p;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      p.task = task_.name;
+      p.iteration = iteration_;
+      p.iterations = s_.config_.iterations;
+      p.candidates = outcome_.candidates;
+      p.correct = outcome_.correct;
+      p.state = state;
+      if (!beam_.empty()) p.best_speedup = beam_.front().result.speedup;
+    }
+    std::lock_guard<std::mutex> lock(s_.progress_mutex_);
+    progress_(p);
+  }
+
+  Search& s_;
+  const Task& task_;
+  WorkPool& proposer_pool_;
+  WorkPool& eval_pool_;
+  const ProgressFn& progress_;
+  Clock::time_point start_;
+  std::mutex mutex_;  // guards what evaluation threads touch: counters, children
+  TaskOutcome outcome_;
+  std::vector<SearchNode> beam_;  // read-only while an iteration runs
+  std::vector<SearchNode> children_;
+  std::vector<const SearchNode*> parents_;
+  std::size_t proposed_ = 0;
+  std::set<std::string> submitted_;  // candidate keys handed to evaluation, across iterations
+  int claimed_ = 0;                  // evaluations started, roots included
+  int iteration_ = 0;
+};
+
+Search::Search(SearchConfig config, Evaluator& evaluator, std::vector<Proposer*> proposers,
+               DeviceInfo device)
+    : config_(std::move(config)),
+      evaluator_(evaluator),
+      proposers_(std::move(proposers)),
+      device_(std::move(device)) {
+  for (Proposer* p : proposers_) KOPT_CHECK(p != nullptr);
+}
+
+void Search::RequestStop(const std::string& why) {
+  std::lock_guard<std::mutex> lock(stop_mutex_);
+  if (!stop_) stop_reason_ = why;
+  stop_ = true;
+}
+
+std::vector<TaskOutcome> Search::Run(const std::vector<Task>& tasks, const ProgressFn& progress) {
+  std::vector<TaskOutcome> outcomes(tasks.size());
+  WorkPool proposer_pool(config_.proposer_threads);
+  WorkPool eval_pool(config_.eval_threads);
+  {
+    WorkPool task_pool(std::min<int>(config_.parallel_tasks, static_cast<int>(tasks.size())));
+    WorkGroup group;
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+      group.Run(task_pool, [&, i] {
+        try {
+          outcomes[i] = TaskSearch(*this, tasks[i], proposer_pool, eval_pool, progress).Run();
+        } catch (const Error& e) {
+          // kopt's own failure on this task (its reference does not compile, the GPU is gone):
+          // the other tasks carry on.
+          outcomes[i].task = tasks[i].name;
+          outcomes[i].stop_reason = std::string("error: ") + e.what();
+        }
+      });
+    }
+    group.Wait();
+  }
+  return outcomes;
+}
+
+}  // namespace kopt

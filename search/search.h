@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+// The beam search over a suite (docs/design.md, Search). For every task: evaluate the roots (the
+// reference and, when the task has one, its starter kernel), then for each iteration ask every
+// proposer for children of every beam member, evaluate them as they arrive (a failed one may go
+// back once for repair), and keep the `beam_width` fastest kernels, a child entering only when it
+// beats its parent beyond the noise band. Stops at the iteration limit, after `patience`
+// iterations without a faster kernel, near the roofline, or when a budget runs out.
+//
+// Proposals and evaluations overlap: proposers run on one pool and evaluations on another, and
+// several tasks are searched at once, so the GPU has work while an LLM thinks. Every choice is
+// seeded and order-independent, so re-running a killed search replays it from the caches (LLM
+// calls and evaluations) and carries on where it stopped.
+#pragma once
+
+#include "search/proposer.h"
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kopt {
+
+struct SearchConfig {
+  int beam_width = 4;  // B
+  int iterations = 8;  // T
+  int patience = 3;    // iterations without a faster kernel before a task stops
+  /// A task stops once its best kernel reaches this fraction of the roofline (0 never stops).
+  double roofline_stop = 0.9;
+  int max_repairs = 1;  // repair rounds for one failed proposal
+  int parallel_tasks = 2;
+  int proposer_threads = 16;  // LLM calls in flight across tasks (providers limit further)
+  int eval_threads = 2;       // one compiles while another holds the GPU
+  std::uint64_t seed = 1;
+  double max_task_s = 0;        // wall time per task, 0 = no limit
+  int max_task_candidates = 0;  // evaluations per task, 0 = no limit
+  EvalOptions eval;
+  std::string run_id;
+  /// A task's winner goes through the sanitizer pass (compute-sanitizer) before it is reported;
+  /// a finding demotes it, and the next member of the beam is tried.
+  bool sanitize_best = true;
+};
+
+/// What a terminal shows about one task while it runs.
+struct TaskProgress {
+  std::string task;
+  int iteration = 0;
+  int iterations = 0;
+  std::optional<Speedup> best_speedup;  // over the reference
+  int candidates = 0;                   // evaluated so far
+  int correct = 0;
+  std::string state;  // "roots", "iteration", "done: stagnated", ...
+};
+
+struct TaskOutcome {
+  std::string task;
+  std::optional<SearchNode> best;
+  std::optional<SearchNode> reference;
+  int candidates = 0;
+  int correct = 0;
+  std::map<std::string, int> statuses;  // evaluations by status name
+  int duplicates = 0;  // proposals of a kernel already evaluated, not evaluated again
+  int iterations_run = 0;
+  std::string stop_reason;
+  double wall_s = 0;
+  double eval_s = 0;  // summed evaluation wall time
+};
+
+class Search {
+ public:
+  using ProgressFn = std::function<void(const TaskProgress&)>;
+
+  /// `proposers` are asked in order for every beam member; none may be null.
+  Search(SearchConfig config, Evaluator& evaluator, std::vector<Proposer*> proposers,
+         DeviceInfo device);
+
+  /// Searches every task; `progress` (optional) is called from worker threads, serialized.
+  std::vector<TaskOutcome> Run(const std::vector<Task>& tasks, const ProgressFn& progress = {});
+  /// Lets running evaluations finish, then stops every task (a budget is spent, Ctrl-C).
+  void RequestStop(const std::string& why);
+
+ private:
+  class TaskSearch;
+
+  SearchConfig config_;
+  Evaluator& evaluator_;
+  std::vector<Proposer*> proposers_;
+  DeviceInfo device_;
+  std::atomic<bool> stop_{false};
+  std::mutex stop_mutex_;
+  std::string stop_reason_;
+  std::mutex progress_mutex_;
+};
+
+}  // namespace kopt

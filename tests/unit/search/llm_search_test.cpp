@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: Apache-2.0
+// The llm proposer inside the search, with a scripted provider and the in-memory call log at
+// the seams: plan then code prompts, repairs that carry the failure, and a search killed midway
+// that, run again, makes no call and no evaluation twice and ends where an unbroken run ends.
+#include "core/sha256.h"
+#include "search/llm_proposer.h"
+#include "search/search.h"
+#include "tests/support/fake_evaluator.h"
+#include "tests/support/memory_call_log.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+
+namespace kopt {
+namespace {
+
+std::string Kernel(const std::string& markers) {
+  return "/*@kopt\n{\"launch\": [{\"kernel\": \"k\", \"grid\": [\"cdiv(N,32)\"], \"block\": [32], "
+         "\"args\": [\"X\", \"Y\", \"N\"]}]}\n@kopt*/\n" +
+         markers + "\nextern \"C\" __global__ void k(const float* x, float* y, int n) {}\n";
+}
+
+Task TinyTask() { return testing::TinyTask(Kernel("// DEPTH=0 // LAT=10")); }
+
+int Depth(const std::string& text) {
+  std::size_t at = text.rfind("// DEPTH=");
+  return at == std::string::npos ? 0 : std::stoi(text.substr(at + 9));
+}
+
+// Answers plan prompts with one option and code prompts with a kernel one step deeper (and
+// faster) than the parent in the prompt; one code answer in four fails to compile, and its
+// repair works. Every answer is a function of the prompt, as a cached LLM's is.
+class ScriptedLlm : public Provider {
+ public:
+  CompletionResult Complete(const CompletionRequest& request) override {
+    ++calls;
+    const std::string& prompt = request.messages.back().content;
+    Completion c;
+    c.input_tokens = 100;
+    c.output_tokens = 50;
+    c.cost_usd = 0.001;
+    c.finish_reason = "stop";
+    if (request.purpose == "plan") {
+      c.text = "Option: mem.vectorized_loads\nPlan: load float4 (variant " +
+               std::to_string(request.sample_index) + ")";
+      return c;
+    }
+    std::string hash = Sha256Hex(prompt);
+    int depth = Depth(prompt) + (request.purpose == "repair" ? 0 : 1);
+    double latency = 10.0 / (1 + depth) * (1 + (hash[0] % 7) * 0.01);
+    std::string markers = "// DEPTH=" + std::to_string(depth) +
+                          " // LAT=" + std::to_string(latency) + " // H=" + hash.substr(0, 6);
+    if (request.purpose == "repair") {
+      EXPECT_NE(prompt.find("fake compile_error"), std::string::npos);
+      EXPECT_NE(prompt.find("caught by the compile check"), std::string::npos);
+      ++repairs;
+    } else if (hash[1] % 4 == 0) {
+      markers += " // STATUS=compile_error";
+    }
+    c.text = "Here is the kernel.\n```cuda\n" + Kernel(markers) + "```\n";
+    return c;
+  }
+  const std::string& name() const override { return name_; }
+  const std::string& model() const override { return model_; }
+  std::atomic<int> calls{0};
+  std::atomic<int> repairs{0};
+
+ private:
+  std::string name_ = "fake", model_ = "m";
+};
+
+// The store's part in a resume: an evaluation of a candidate already measured is answered
+// from the record; `stop_after` simulates a kill by stopping the search after that many.
+class RecordingFake : public Evaluator {
+ public:
+  EvalResult Evaluate(const EvalRequest& request) override {
+    std::string key = CandidateKey(request.source, request.tunables);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (auto it = records_.find(key); it != records_.end()) return it->second;
+    }
+    EvalResult r = inner_.Evaluate(request);
+    std::lock_guard<std::mutex> lock(mutex_);
+    records_.emplace(key, r);
+    ++evaluations;
+    if (search && stop_after > 0 && evaluations == stop_after) search->RequestStop("killed");
+    return r;
+  }
+  int evaluations = 0;
+  int stop_after = 0;
+  Search* search = nullptr;
+
+ private:
+  testing::FakeEvaluator inner_;
+  std::mutex mutex_;
+  std::map<std::string, EvalResult> records_;
+};
+
+struct RunResult {
+  std::string best_key;
+  std::optional<Speedup> speedup;
+  std::string stop_reason;
+};
+
+Menu TestMenu() {
+  return ParseMenu(R"({"schema_version": 1, "name": "t", "description": "test menu",
+    "entries": [
+      {"id": "mem.vectorized_loads", "title": "Vectorized loads", "text": "Use 16-byte loads.",
+       "op_classes": ["all"], "archs": ["all"], "bound": "memory"},
+      {"id": "invent", "title": "Invent", "text": "Something new.",
+       "op_classes": ["all"], "archs": ["all"], "bound": "any"}]})",
+                   "test.json");
+}
+
+RunResult SearchOnce(ScriptedLlm& llm, LlmCallLog& log, RecordingFake& evaluator, int stop_after,
+                     TaskBudgets* budgets = nullptr) {
+  Task task = TinyTask();
+  Menu menu = TestMenu();
+  PromptLibrary prompts;
+  LlmProposerConfig lc;
+  lc.plans = 2;
+  lc.impls = 2;
+  LlmProposer proposer(
+      lc, llm, llm, menu, prompts, [&](const Task&) { return &log; }, budgets);
+  SearchConfig config;
+  config.beam_width = 2;
+  config.iterations = 3;
+  config.eval_threads = 2;
+  DeviceInfo device;
+  device.name = "Fake GPU";
+  device.arch = "sm_90a";
+  Search search(config, evaluator, {&proposer}, device);
+  evaluator.search = &search;
+  evaluator.stop_after = stop_after;
+  TaskOutcome out = search.Run({task})[0];
+  evaluator.search = nullptr;
+  return {out.best ? out.best->key : "", out.best ? out.best->result.speedup : std::nullopt,
+          out.stop_reason};
+}
+
+TEST(LlmSearchTest, PlansThenCodeAndRepairsCarryTheFailure) {
+  ScriptedLlm llm;
+  testing::MemoryCallLog log;
+  RecordingFake evaluator;
+  RunResult run = SearchOnce(llm, log, evaluator, 0);
+  EXPECT_EQ(run.stop_reason, "iteration limit");
+  ASSERT_TRUE(run.speedup);
+  EXPECT_GT(run.speedup->value, 2.5);  // three steps deeper: about 10 / 4 ms
+  EXPECT_GT(llm.repairs, 0);
+  std::map<std::string, int> purposes;
+  for (const auto& r : log.records()) {
+    EXPECT_NE(r.request_json.find("\"purpose\""), std::string::npos);
+    for (const char* p : {"\"plan\"", "\"code\"", "\"repair\""}) {
+      if (r.request_json.find(p) != std::string::npos) ++purposes[p];
+    }
+  }
+  EXPECT_GT(purposes["\"plan\""], 0);
+  EXPECT_EQ(purposes["\"code\""], 2 * purposes["\"plan\""]);  // K = 2 per plan
+}
+
+TEST(LlmSearchTest, AKilledSearchResumesWithoutRepeatingACallOrAnEvaluation) {
+  ScriptedLlm full_llm;
+  testing::MemoryCallLog full_log;
+  RecordingFake full_eval;
+  RunResult full = SearchOnce(full_llm, full_log, full_eval, 0);
+
+  ScriptedLlm llm;
+  testing::MemoryCallLog log;
+  RecordingFake evaluator;
+  RunResult killed = SearchOnce(llm, log, evaluator, 5);
+  EXPECT_EQ(killed.stop_reason, "killed");
+  int calls_before = llm.calls;
+  RunResult resumed = SearchOnce(llm, log, evaluator, 0);
+  EXPECT_EQ(resumed.best_key, full.best_key);
+  EXPECT_EQ(resumed.stop_reason, full.stop_reason);
+  // Every call and evaluation was made once, across the two runs.
+  EXPECT_EQ(llm.calls, full_llm.calls);
+  EXPECT_LT(calls_before, full_llm.calls);
+  EXPECT_EQ(evaluator.evaluations, full_eval.evaluations);
+  // And a third run is free.
+  int calls = llm.calls, evaluations = evaluator.evaluations;
+  SearchOnce(llm, log, evaluator, 0);
+  EXPECT_EQ(llm.calls, calls);
+  EXPECT_EQ(evaluator.evaluations, evaluations);
+}
+
+TEST(LlmSearchTest, ASpentTaskBudgetStopsTheTaskAndSaysWhichLimit) {
+  ScriptedLlm llm;
+  testing::MemoryCallLog log;
+  RecordingFake evaluator;
+  BudgetLimits per_task;
+  per_task.calls = 7;
+  Budget run("run", {});
+  TaskBudgets budgets(per_task, &run);
+  RunResult out = SearchOnce(llm, log, evaluator, 0, &budgets);
+  EXPECT_EQ(llm.calls, 7) << "no call past the limit reaches the provider";
+  EXPECT_NE(out.stop_reason.find("call"), std::string::npos) << "[" << out.stop_reason << "]";
+  EXPECT_NE(out.stop_reason.find("tiny"), std::string::npos) << out.stop_reason;
+  EXPECT_EQ(run.Usage().calls, 7) << "the run's budget saw every call";
+}
+
+// The plan prompts of one search, as cache keys.
+std::set<std::string> PlanKeys(const testing::MemoryCallLog& log) {
+  std::set<std::string> keys;
+  for (const auto& r : log.records()) {
+    if (r.purpose == "plan") keys.insert(r.cache_key);
+  }
+  return keys;
+}
+
+TEST(LlmSearchTest, ModelsSplittingThePlansAskWhatOneModelAskingAllWouldAsk) {
+  Task task = TinyTask();
+  Menu menu = TestMenu();
+  PromptLibrary prompts;
+  SearchConfig config;
+  config.iterations = 1;
+  DeviceInfo device;
+  device.arch = "sm_90a";
+  auto run = [&](std::vector<LlmProposerConfig> shares) {
+    ScriptedLlm llm;
+    testing::MemoryCallLog log;
+    RecordingFake evaluator;
+    std::vector<std::unique_ptr<LlmProposer>> owned;
+    std::vector<Proposer*> proposers;
+    for (const auto& share : shares) {
+      owned.push_back(std::make_unique<LlmProposer>(
+          share, llm, llm, menu, prompts, [&](const Task&) { return &log; }, nullptr));
+      proposers.push_back(owned.back().get());
+    }
+    Search(config, evaluator, proposers, device).Run({task});
+    return PlanKeys(log);
+  };
+  LlmProposerConfig all;
+  all.plans = 3;
+  LlmProposerConfig first = all, second = all;
+  first.plans = 2;
+  second.plans = 1;
+  second.first_plan = 2;
+  std::set<std::string> one = run({all});
+  EXPECT_EQ(one.size(), 3u);
+  EXPECT_EQ(run({first, second}), one);
+}
+
+TEST(LlmSearchTest, TheSameInputsGiveTheSameCallsAndTheSameWinner) {
+  // Two samples of one prompt may agree (as here, where answers ignore the sample index): the
+  // duplicate is not evaluated, and a failure's repair prompt does not depend on which
+  // duplicate came first, so concurrency cannot change the search.
+  ScriptedLlm a_llm, b_llm;
+  testing::MemoryCallLog a_log, b_log;
+  RecordingFake a_eval, b_eval;
+  RunResult a = SearchOnce(a_llm, a_log, a_eval, 0);
+  RunResult b = SearchOnce(b_llm, b_log, b_eval, 0);
+  EXPECT_EQ(a.best_key, b.best_key);
+  EXPECT_EQ(a_llm.calls, b_llm.calls);
+  EXPECT_EQ(a_eval.evaluations, b_eval.evaluations);
+  std::set<std::string> keys;
+  for (const auto& r : a_log.records()) EXPECT_TRUE(keys.insert(r.cache_key).second);
+}
+
+}  // namespace
+}  // namespace kopt

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: Apache-2.0
+// The beam search with a fake evaluator and scripted proposers: which kernels join the beam,
+// when a task stops, repairs, and that a search is a pure function of its inputs and seed.
+#include "search/search.h"
+
+#include "core/sha256.h"
+#include "search/beam.h"
+#include "search/tune_proposer.h"
+#include "tests/support/fake_evaluator.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <set>
+
+namespace kopt {
+namespace {
+
+using testing::FakeEvaluator;
+using testing::TinyTask;
+
+std::string Kernel(const std::string& markers, const std::string& tunables = "") {
+  std::string block = R"({"launch": [{"kernel": "k", "grid": [1], "block": [32], "args": []}])";
+  if (!tunables.empty()) block += R"(, "tunables": )" + tunables;
+  return "/*@kopt\n" + block + "}\n@kopt*/\n" + markers + "\n";
+}
+
+// Proposes what a test function returns for each parent; repairs with another function.
+class ScriptedProposer : public Proposer {
+ public:
+  using Script = std::function<std::vector<std::string>(const ProposalContext&)>;
+  using Fix = std::function<std::optional<std::string>(const Proposal&, const EvalResult&)>;
+  explicit ScriptedProposer(Script script, Fix fix = {})
+      : script_(std::move(script)), fix_(std::move(fix)) {}
+  std::string_view name() const override { return "llm"; }
+  void Propose(const ProposalContext& context, const Emit& emit) override {
+    for (const auto& source : script_(context)) {
+      Proposal p;
+      p.source = source;
+      p.provenance.parent_key = context.parent->key;
+      p.provenance.proposer = "llm";
+      p.provenance.plan = "plan";
+      p.provenance.menu_option = "mem.test";
+      emit(std::move(p));
+    }
+  }
+  std::optional<Proposal> Repair(const ProposalContext&, const Proposal& failed,
+                                 const EvalResult& result) override {
+    ++repairs;
+    if (!fix_) return std::nullopt;
+    std::optional<std::string> source = fix_(failed, result);
+    if (!source) return std::nullopt;
+    Proposal p = failed;
+    p.source = *source;
+    return p;
+  }
+  std::atomic<int> repairs{0};
+
+ private:
+  Script script_;
+  Fix fix_;
+};
+
+SearchConfig SmallConfig() {
+  SearchConfig c;
+  c.beam_width = 2;
+  c.iterations = 3;
+  c.patience = 5;
+  c.parallel_tasks = 1;
+  c.proposer_threads = 4;
+  c.eval_threads = 2;
+  return c;
+}
+
+SearchNode Node(const std::string& key, double latency_ms, bool suspicious = false) {
+  SearchNode n;
+  n.key = key;
+  n.result.status = EvalStatus::kCorrect;
+  n.result.timing = testing::QuietTiming(latency_ms);
+  if (suspicious) n.result.roofline = Roofline{0, 0, 0, 1.4, "memory", true};
+  return n;
+}
+
+TEST(BeamTest, ChildWithinTheNoiseBandDoesNotReplaceItsParent) {
+  SearchNode parent = Node("p", 1.0);
+  EXPECT_NE(BeamRejection(parent, Node("c", 0.995)), "");  // 0.5%: inside the 1% floor
+  EXPECT_EQ(BeamRejection(parent, Node("c", 0.95)), "");
+  EXPECT_NE(BeamRejection(parent, Node("c", 0.5, /*suspicious=*/true)).find("suspicious"),
+            std::string::npos);
+  SearchNode wrong = Node("w", 0.1);
+  wrong.result.status = EvalStatus::kWrongAnswer;
+  EXPECT_EQ(BeamRejection(parent, wrong), "wrong_answer");
+}
+
+TEST(BeamTest, KeepsTheFastestWidthDeduplicatedAndIgnoresArrivalOrder) {
+  std::vector<SearchNode> beam = {Node("a", 1.0), Node("b", 2.0)};
+  std::vector<SearchNode> children = {Node("c", 0.5), Node("d", 1.9), Node("c", 0.5),
+                                      Node("e", 0.999)};
+  std::vector<const SearchNode*> parents = {&beam[0], &beam[1], &beam[1], &beam[0]};
+  BeamUpdate u = UpdateBeam(beam, children, parents, 2);
+  ASSERT_EQ(u.beam.size(), 2u);
+  EXPECT_EQ(u.beam[0].key, "c");
+  EXPECT_EQ(u.beam[1].key, "a");  // e is within noise of a; d beat b but is slower than a
+  EXPECT_TRUE(u.improved);
+  EXPECT_EQ(u.admitted, 2);  // c once, d
+  std::reverse(children.begin(), children.end());
+  std::reverse(parents.begin(), parents.end());
+  BeamUpdate again = UpdateBeam(beam, children, parents, 2);
+  EXPECT_EQ(again.beam[0].key, "c");
+  EXPECT_EQ(again.beam[1].key, "a");
+  EXPECT_FALSE(UpdateBeam(beam, {}, {}, 2).improved);
+}
+
+TEST(SearchTest, TheFasterKernelWinsAndFailuresAreRecordedWithTheirStatus) {
+  Task task = TinyTask(Kernel("// LAT=10"));
+  FakeEvaluator evaluator;
+  ScriptedProposer llm([](const ProposalContext& c) -> std::vector<std::string> {
+    if (c.iteration != 1) return {};
+    return {Kernel("// STATUS=compile_error"), Kernel("// STATUS=wrong_answer // LAT=0.1"),
+            Kernel("// LAT=4")};
+  });
+  Search search(SmallConfig(), evaluator, {&llm}, DeviceInfo{});
+  std::vector<TaskOutcome> out = search.Run({task});
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(out[0].best);
+  EXPECT_NE(out[0].best->source.find("LAT=4"), std::string::npos);
+  EXPECT_EQ(out[0].best->provenance.parent_key, out[0].reference->key);
+  EXPECT_EQ(out[0].statuses["compile_error"], 1);
+  EXPECT_EQ(out[0].statuses["wrong_answer"], 1);
+  EXPECT_EQ(out[0].statuses["correct"], 2);  // the reference and the winner
+  EXPECT_EQ(out[0].stop_reason, "nothing left to propose");
+  ASSERT_EQ(out[0].best->history.size(), 1u);
+  EXPECT_NE(out[0].best->history[0].find("2.50x"), std::string::npos) << out[0].best->history[0];
+  EXPECT_EQ(llm.repairs, 2);  // both failures were offered for repair; this proposer had no fix
+}
+
+TEST(SearchTest, AFailedProposalIsRepairedOnceAndTheRepairIsEvaluated) {
+  Task task = TinyTask(Kernel("// LAT=10"));
+  FakeEvaluator evaluator;
+  ScriptedProposer llm(
+      [](const ProposalContext& c) -> std::vector<std::string> {
+        if (c.iteration != 1) return {};
+        return {Kernel("// STATUS=compile_error // ATTEMPT=0")};
+      },
+      [](const Proposal& failed, const EvalResult& r) -> std::optional<std::string> {
+        EXPECT_NE(r.message.find("compile_error"), std::string::npos);
+        // The first repair fails again; it must not be repaired a second time.
+        if (failed.repairs == 0) return Kernel("// STATUS=compile_error // ATTEMPT=1");
+        return Kernel("// LAT=2 // ATTEMPT=2");
+      });
+  SearchConfig config = SmallConfig();
+  config.max_repairs = 1;
+  Search search(config, evaluator, {&llm}, DeviceInfo{});
+  std::vector<TaskOutcome> out = search.Run({task});
+  EXPECT_EQ(llm.repairs, 1);
+  EXPECT_EQ(out[0].statuses["compile_error"], 2);
+  EXPECT_EQ(out[0].candidates, 3);  // reference, the proposal, its one repair
+  EXPECT_NE(out[0].best->source.find("LAT=10"), std::string::npos);
+}
+
+TEST(SearchTest, StopsAfterPatienceIterationsWithoutAFasterKernel) {
+  Task task = TinyTask(Kernel("// LAT=10"));
+  FakeEvaluator evaluator;
+  ScriptedProposer llm([](const ProposalContext& c) -> std::vector<std::string> {
+    // A new, never faster kernel every iteration (0.5% slower than the reference: noise).
+    return {Kernel("// LAT=10.05 // I=" + std::to_string(c.iteration))};
+  });
+  SearchConfig config = SmallConfig();
+  config.iterations = 10;
+  config.patience = 2;
+  Search search(config, evaluator, {&llm}, DeviceInfo{});
+  TaskOutcome out = search.Run({task})[0];
+  EXPECT_EQ(out.iterations_run, 2);
+  EXPECT_EQ(out.stop_reason, "no faster kernel in 2 iterations");
+}
+
+TEST(SearchTest, CandidateBudgetStopsTheTask) {
+  Task task = TinyTask(Kernel("// LAT=10"));
+  FakeEvaluator evaluator;
+  ScriptedProposer llm([](const ProposalContext& c) -> std::vector<std::string> {
+    std::vector<std::string> out;
+    for (int k = 0; k < 4; ++k) {
+      out.push_back(Kernel("// LAT=" + std::to_string(9.0 - c.iteration - 0.1 * k)));
+    }
+    return out;
+  });
+  SearchConfig config = SmallConfig();
+  config.iterations = 8;
+  config.max_task_candidates = 6;
+  Search search(config, evaluator, {&llm}, DeviceInfo{});
+  TaskOutcome out = search.Run({task})[0];
+  EXPECT_EQ(out.candidates, 6);
+  EXPECT_EQ(out.stop_reason, "candidate limit of 6");
+  int candidates = 0;  // the winner's second look, under the sanitizer, is no new candidate
+  for (const auto& r : evaluator.requests()) candidates += !r.options.sanitize;
+  EXPECT_EQ(candidates, 6);
+}
+
+TEST(SearchTest, RequestStopEndsEveryTask) {
+  Task task = TinyTask(Kernel("// LAT=10"));
+  FakeEvaluator evaluator;
+  Search* running = nullptr;
+  ScriptedProposer llm([&](const ProposalContext& c) -> std::vector<std::string> {
+    if (c.iteration == 2) running->RequestStop("budget of $1.00 spent");
+    return {Kernel("// LAT=" + std::to_string(9.0 - c.iteration))};
+  });
+  SearchConfig config = SmallConfig();
+  config.iterations = 8;
+  Search search(config, evaluator, {&llm}, DeviceInfo{});
+  running = &search;
+  TaskOutcome out = search.Run({task})[0];
+  EXPECT_EQ(out.stop_reason, "budget of $1.00 spent");
+  EXPECT_LE(out.iterations_run, 2);
+}
+
+TEST(SearchTest, SuspiciousResultsNeverWin) {
+  Task task = TinyTask(Kernel("// LAT=10"));
+  FakeEvaluator evaluator;
+  ScriptedProposer llm([](const ProposalContext& c) -> std::vector<std::string> {
+    if (c.iteration != 1) return {};
+    return {Kernel("// LAT=0.01 // SUSPICIOUS=1"), Kernel("// LAT=5")};
+  });
+  Search search(SmallConfig(), evaluator, {&llm}, DeviceInfo{});
+  TaskOutcome out = search.Run({task})[0];
+  EXPECT_NE(out.best->source.find("LAT=5"), std::string::npos);
+}
+
+TEST(SearchTest, AWinnerTheSanitizerDemotesGivesWayToTheNext) {
+  Task task = TinyTask(Kernel("// LAT=10"));
+  FakeEvaluator evaluator;
+  ScriptedProposer llm([](const ProposalContext& c) -> std::vector<std::string> {
+    if (c.iteration != 1) return {};
+    return {Kernel("// LAT=1 // SANITIZER=error"), Kernel("// LAT=5")};
+  });
+  Search search(SmallConfig(), evaluator, {&llm}, DeviceInfo{});
+  TaskOutcome out = search.Run({task})[0];
+  ASSERT_TRUE(out.best);
+  EXPECT_NE(out.best->source.find("LAT=5"), std::string::npos);
+  ASSERT_TRUE(out.best->result.sanitizer);
+  EXPECT_TRUE(out.best->result.sanitizer->clean());
+  int sanitized = 0;
+  for (const auto& r : evaluator.requests()) sanitized += r.options.sanitize;
+  EXPECT_EQ(sanitized, 2);                // the demoted winner, then the next
+  EXPECT_EQ(out.statuses["correct"], 3);  // the second looks are not new candidates
+}
+
+TEST(SearchTest, TheReferenceIsNeverSentToTheSanitizer) {
+  Task task = TinyTask(Kernel("// LAT=10"));
+  FakeEvaluator evaluator;
+  ScriptedProposer llm([](const ProposalContext&) -> std::vector<std::string> { return {}; });
+  Search search(SmallConfig(), evaluator, {&llm}, DeviceInfo{});
+  TaskOutcome out = search.Run({task})[0];
+  for (const auto& r : evaluator.requests()) EXPECT_FALSE(r.options.sanitize);
+}
+
+TEST(SearchTest, TuningAloneFindsTheFastestChoiceOfTheStarter) {
+  // The starter gets faster with T; the reference has no tunables.
+  Task task = TinyTask(Kernel("// LAT=10"),
+                       Kernel("// LAT=5 // FASTER_WITH=T", R"({"T": [1, 2, 3, 4, 5, 6]})"));
+  FakeEvaluator evaluator;
+  TuneProposer tune(2);
+  SearchConfig config = SmallConfig();
+  config.iterations = 8;
+  Search search(config, evaluator, {&tune}, DeviceInfo{});
+  TaskOutcome out = search.Run({task})[0];
+  ASSERT_TRUE(out.best);
+  EXPECT_EQ(out.best->tunables.at("T"), 6);
+  EXPECT_EQ(out.best->provenance.proposer, "tune");
+  // No choice was evaluated twice (the winner's sanitizer pass aside).
+  std::set<std::string> keys;
+  for (const auto& r : evaluator.requests()) {
+    if (r.options.sanitize) continue;
+    EXPECT_TRUE(keys.insert(CandidateKey(r.source, r.tunables)).second) << r.file;
+  }
+  EXPECT_EQ(out.stop_reason, "nothing left to propose");
+}
+
+TEST(SearchTest, TheSameInputsAndSeedGiveTheSameSearch) {
+  auto run = [] {
+    Task task = TinyTask(Kernel("// LAT=10"),
+                         Kernel("// LAT=5 // FASTER_WITH=T", R"({"T": [1, 2, 3, 4, 5, 6, 7]})"));
+    FakeEvaluator evaluator;
+    TuneProposer tune(2);
+    SearchConfig config = SmallConfig();
+    config.eval_threads = 3;
+    config.iterations = 2;
+    Search search(config, evaluator, {&tune}, DeviceInfo{});
+    TaskOutcome out = search.Run({task})[0];
+    std::multiset<std::string> keys;
+    for (const auto& r : evaluator.requests()) keys.insert(CandidateKey(r.source, r.tunables));
+    return std::pair{out.best->key, keys};
+  };
+  EXPECT_EQ(run(), run());
+}
+
+TEST(TuneProposerTest, NeighboursFirstNeverTwiceAndWithinBudget) {
+  Task task = TinyTask(Kernel("// LAT=10"));
+  TuneProposer tune(3);
+  SearchNode parent;
+  parent.source = Kernel("// x", R"({"A": [1, 2, 3], "B": [10, 20]})");
+  parent.tunables = {{"A", 1}, {"B", 10}};
+  parent.key = CandidateKey(parent.source, parent.tunables);
+  ProposalContext context;
+  context.task = &task;
+  context.parent = &parent;
+  std::vector<Proposal> got;
+  tune.Propose(context, [&](Proposal p) { got.push_back(std::move(p)); });
+  ASSERT_EQ(got.size(), 3u);
+  std::set<std::string> keys;
+  for (const auto& p : got) {
+    int changed = (p.tunables.at("A") != 1) + (p.tunables.at("B") != 10);
+    EXPECT_EQ(changed, 1) << p.provenance.plan;  // the three one-step neighbours
+    EXPECT_EQ(p.provenance.parent_key, parent.key);
+    keys.insert(CandidateKey(p.source, p.tunables));
+  }
+  // The rest of the product (6 points, minus the parent and 3 neighbours), then nothing.
+  std::vector<Proposal> more;
+  tune.Propose(context, [&](Proposal p) { more.push_back(std::move(p)); });
+  tune.Propose(context, [&](Proposal p) { more.push_back(std::move(p)); });
+  EXPECT_EQ(more.size(), 2u);
+  for (const auto& p : more) EXPECT_TRUE(keys.insert(CandidateKey(p.source, p.tunables)).second);
+}
+
+}  // namespace
+}  // namespace kopt
