@@ -10,6 +10,8 @@
 #include "cli/task_lookup.h"
 #include "cli/torch_baselines.h"
 
+#include <algorithm>
+
 namespace kopt::cli {
 namespace {
 
@@ -75,6 +77,26 @@ int RunBaselines(BaselinesOptions o, const GlobalOptions& global) {
       o.suite.empty() ? std::vector<std::string>{"quick", "core"} : std::vector{o.suite};
   std::vector<std::pair<std::string, std::vector<Task>>> loaded;
   for (const auto& s : suites) loaded.emplace_back(s, LoadSuite(SuiteDir(s)));
+  // --task takes a task's name or suite/name, as the progress lines print it.
+  auto named = [&](const std::string& spec, const std::string& suite, const Task& task) {
+    return spec == task.name || spec == suite + "/" + task.name;
+  };
+  auto wanted = [&](const std::string& suite, const Task& task) {
+    return o.tasks.empty() || std::any_of(o.tasks.begin(), o.tasks.end(), [&](const auto& spec) {
+             return named(spec, suite, task);
+           });
+  };
+  for (const auto& spec : o.tasks) {
+    bool found = false;
+    for (const auto& [suite, tasks] : loaded) {
+      for (const Task& task : tasks) found = found || named(spec, suite, task);
+    }
+    if (!found) {
+      std::string where;
+      for (const auto& s : suites) where += (where.empty() ? "" : ", ") + s;
+      throw kopt::ConfigError("--task: no task '" + spec + "' in suite(s) " + where);
+    }
+  }
   o.torch.off = false;
   std::unique_ptr<TorchRunner> runner = MakeTorchRunner(o.torch, o.device);
   if (!runner->info().ok()) throw kopt::Error("no PyTorch baselines: " + runner->info().error);
@@ -89,10 +111,7 @@ int RunBaselines(BaselinesOptions o, const GlobalOptions& global) {
   std::vector<Row> rows;
   for (const auto& [suite, tasks] : loaded) {
     for (const Task& task : tasks) {
-      if (!o.tasks.empty() &&
-          std::find(o.tasks.begin(), o.tasks.end(), task.name) == o.tasks.end()) {
-        continue;
-      }
+      if (!wanted(suite, task)) continue;
       if (o.format == "table") PrintError("kopt: %s/%s ...\n", suite.c_str(), task.name.c_str());
       std::int64_t task_id = store.AddTask(task, suite);
       rows.push_back({suite, &task,

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/cuda_evaluator.h"
 
+#include "core/error.h"
 #include "evaluator/eval_job.h"
 #include "evaluator/sanitizer_pass.h"
 #include "evaluator/signature_check.h"
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <unistd.h>
 
@@ -29,6 +32,25 @@ CompileRequest RequestFor(const Task& task, const std::string& arch, const std::
   if (task.fast_math) c.extra_options.push_back("--use_fast_math");
   return c;
 }
+
+// A private folder (0700) for the tensors of one reference run, removed with everything in it.
+struct TensorFolder {
+  std::string path;
+  TensorFolder() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "kopt-tensors-XXXXXX").string();
+    if (!::mkdtemp(pattern.data())) {
+      throw Error("cannot create a folder for a reference run's tensors in " +
+                  std::filesystem::temp_directory_path().string() + ": " + std::strerror(errno));
+    }
+    path = pattern;
+  }
+  ~TensorFolder() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  TensorFolder(const TensorFolder&) = delete;
+  TensorFolder& operator=(const TensorFolder&) = delete;
+};
 
 }  // namespace
 
@@ -196,6 +218,8 @@ std::vector<HostTensor> CudaEvaluator::RunReference(const Task& task, const Symb
   job.symbols = task.symbols;
   for (const auto& [name, value] : symbols) job.symbols[name] = value;
   job.seed = seed;
+  TensorFolder folder;
+  job.tensor_dir = folder.path;
   JobOutcome outcome = RunOnGpu(ToJson(job), timeout_s);
   std::string what = "running the reference of " + task.name;
   if (outcome.kind == JobOutcome::Kind::kTimeout)
@@ -204,7 +228,7 @@ std::vector<HostTensor> CudaEvaluator::RunReference(const Task& task, const Symb
   if (outcome.reply.contains("error")) {
     throw Error(what + ": " + outcome.reply["error"].get<std::string>());
   }
-  return HostTensorsFromJson(outcome.reply.at("tensors"));
+  return HostTensorsFromJson(outcome.reply.at("tensors"), folder.path);
 }
 
 }  // namespace kopt

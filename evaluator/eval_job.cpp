@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/eval_job.h"
 
+#include "core/error.h"
+#include "core/json_fields.h"
 #include "evaluator/protocol.h"
+
+#include <fstream>
 
 namespace kopt {
 namespace {
@@ -79,6 +83,7 @@ json ToJson(const ReferenceRunJob& job) {
   j["reference"] = ToJson(job.reference);
   j["symbols"] = job.symbols;
   j["seed"] = job.seed;
+  if (!job.tensor_dir.empty()) j["tensor_dir"] = job.tensor_dir;
   return j;
 }
 
@@ -90,22 +95,34 @@ ReferenceRunJob ReferenceRunJobFromJson(const json& j) {
   job.reference = KernelFromJson(j.at("reference"));
   for (const auto& [name, value] : j.at("symbols").items()) job.symbols[name] = value;
   job.seed = j.at("seed");
+  job.tensor_dir = j.value("tensor_dir", "");
   return job;
 }
 
-json ToJson(const std::vector<HostTensor>& tensors) {
+json ToJson(const std::vector<HostTensor>& tensors, const std::string& dir) {
   json out = json::array();
-  for (const auto& t : tensors) {
-    out.push_back({{"name", t.name},
-                   {"dtype", DTypeName(t.dtype)},
-                   {"role", t.role == TensorRole::kInput ? "input" : "output"},
-                   {"shape", t.shape},
-                   {"data", Base64Encode(t.bytes)}});
+  for (std::size_t i = 0; i < tensors.size(); ++i) {
+    const HostTensor& t = tensors[i];
+    json entry = {{"name", t.name},
+                  {"dtype", DTypeName(t.dtype)},
+                  {"role", t.role == TensorRole::kInput ? "input" : "output"},
+                  {"shape", t.shape}};
+    if (dir.empty()) {
+      entry["data"] = Base64Encode(t.bytes);
+    } else {
+      std::string file = "tensor" + std::to_string(i) + ".bin";
+      std::ofstream f(dir + "/" + file, std::ios::binary | std::ios::trunc);
+      f.write(t.bytes.data(), static_cast<std::streamsize>(t.bytes.size()));
+      if (!f.flush()) throw Error("cannot write tensor " + t.name + " to " + dir + "/" + file);
+      entry["file"] = file;
+      entry["size"] = t.bytes.size();
+    }
+    out.push_back(std::move(entry));
   }
   return out;
 }
 
-std::vector<HostTensor> HostTensorsFromJson(const json& j) {
+std::vector<HostTensor> HostTensorsFromJson(const json& j, const std::string& dir) {
   std::vector<HostTensor> out;
   for (const auto& t : j) {
     HostTensor h;
@@ -113,7 +130,20 @@ std::vector<HostTensor> HostTensorsFromJson(const json& j) {
     h.dtype = ParseDType(t.at("dtype").get<std::string>()).value();
     h.role = t.at("role") == "input" ? TensorRole::kInput : TensorRole::kOutput;
     h.shape = t.at("shape").get<std::vector<std::int64_t>>();
-    h.bytes = Base64Decode(t.at("data").get<std::string>());
+    if (t.contains("file")) {
+      std::string file = t.at("file");
+      std::size_t size = t.at("size");
+      if (dir.empty() || file.empty() || file.find('/') != std::string::npos || file[0] == '.') {
+        throw Error("tensor " + h.name + " names the file '" + file + "' outside its folder");
+      }
+      h.bytes = ReadFile(dir + "/" + file);
+      if (h.bytes.size() != size) {
+        throw Error("tensor " + h.name + ": " + dir + "/" + file + " holds " +
+                    std::to_string(h.bytes.size()) + " bytes, not " + std::to_string(size));
+      }
+    } else {
+      h.bytes = Base64Decode(t.at("data").get<std::string>());
+    }
     out.push_back(std::move(h));
   }
   return out;

@@ -41,6 +41,11 @@ struct ReferenceRunJob {
   KernelBinary reference;
   SymbolTable symbols;  // the size to run at
   std::uint64_t seed = 0;
+  /// A private folder of the parent's where the worker writes each tensor's bytes (one file per
+  /// tensor), so a reply never carries a tensor inside a protocol frame; a task's inputs can
+  /// exceed a gigabyte (an embedding table of 128256 x 4096 bf16) and the frame limit with it.
+  /// Empty: the bytes travel inside the reply, base64-encoded (small tensors, tests).
+  std::string tensor_dir;
 };
 
 /// A tensor's raw bytes on the host, row-major.
@@ -54,7 +59,11 @@ struct HostTensor {
 
 nlohmann::json ToJson(const ReferenceRunJob& job);
 ReferenceRunJob ReferenceRunJobFromJson(const nlohmann::json& j);
-nlohmann::json ToJson(const std::vector<HostTensor>& tensors);
-std::vector<HostTensor> HostTensorsFromJson(const nlohmann::json& j);
+/// The tensors of a reply: each one's bytes written to `dir`/tensor<i>.bin when `dir` is given
+/// (throws Error when a file cannot be written), else inline.
+nlohmann::json ToJson(const std::vector<HostTensor>& tensors, const std::string& dir = "");
+/// Reads them back, from `dir` for the ones written there; a missing file, a file name with a
+/// path in it, or a size other than the one announced throws Error.
+std::vector<HostTensor> HostTensorsFromJson(const nlohmann::json& j, const std::string& dir = "");
 
 }  // namespace kopt

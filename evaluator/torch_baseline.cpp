@@ -2,6 +2,7 @@
 #include "evaluator/torch_baseline.h"
 
 #include "core/compare.h"
+#include "core/error.h"
 #include "core/host_values.h"
 
 #include <span>
@@ -70,9 +71,16 @@ TorchBaselines MeasureTorchBaselines(CudaEvaluator& gpu, TorchRunner& runner, co
     const SymbolTable& size = sizes[k];
     int seeds = k == 0 && sizes.size() > 1 ? 1 : options.seeds;
     for (int seed = 1; seed <= seeds; ++seed) {
-      Split ref = ByRole(gpu.RunReference(task, size, static_cast<std::uint64_t>(seed)));
-      TorchRun run = runner.Run(task.torch, size, ref.inputs, ref.outputs, options.timeout_s);
       std::string where = "size " + SizeText(size) + ", seed " + std::to_string(seed);
+      Split ref;
+      try {
+        ref = ByRole(gpu.RunReference(task, size, static_cast<std::uint64_t>(seed)));
+      } catch (const Error& e) {
+        // The task's own reference failed here: an error of this task, not of the command.
+        FailBoth(b, "no reference outputs to check PyTorch against (" + where + "): " + e.what());
+        return b;
+      }
+      TorchRun run = runner.Run(task.torch, size, ref.inputs, ref.outputs, options.timeout_s);
       if (!run.ok()) {
         FailBoth(b, "the PyTorch expression of task " + task.name + " failed (" + where +
                         "): " + run.error);

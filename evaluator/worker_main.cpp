@@ -41,8 +41,11 @@ int RunWorker(int device_index) {
     }
     if (type == "reference_run") {
       ReferenceRunReply reply;
+      std::string tensor_dir;
       try {
-        reply = worker->RunReference(ReferenceRunJobFromJson(job), [&](const std::string& stage) {
+        ReferenceRunJob run = ReferenceRunJobFromJson(job);
+        tensor_dir = run.tensor_dir;
+        reply = worker->RunReference(run, [&](const std::string& stage) {
           send({{"type", "progress"}, {"stage", stage}});
         });
       } catch (const std::exception& e) {
@@ -50,7 +53,11 @@ int RunWorker(int device_index) {
       }
       nlohmann::json message = {{"type", "result"}, {"restart", reply.restart}};
       if (reply.error.empty()) {
-        message["tensors"] = ToJson(reply.tensors);
+        try {
+          message["tensors"] = ToJson(reply.tensors, tensor_dir);
+        } catch (const std::exception& e) {
+          message["error"] = e.what();
+        }
       } else {
         message["error"] = reply.error;
       }

@@ -103,6 +103,14 @@ TEST(CliTest, ConfigurationErrorsExitWithTwoAndNameTheProblem) {
       Kopt("compile gemm_fp32 " + kRoot + "/tasks/quick/gemm_fp32/starter.cu -D BM=96");
   EXPECT_EQ(bad_define.code, 2);
   EXPECT_NE(bad_define.text.find("BM=96 is not one of its values"), std::string::npos);
+  // A task named as the progress lines print it works; one that no suite holds is named back.
+  Output unknown_baseline = Kopt("baselines --suite core --task core/reduce_sum --task nope");
+  EXPECT_EQ(unknown_baseline.code, 2);
+  EXPECT_NE(unknown_baseline.text.find("--task: no task 'nope' in suite(s) core"),
+            std::string::npos)
+      << unknown_baseline.text;
+  EXPECT_EQ(unknown_baseline.text.find("core/reduce_sum"), std::string::npos)
+      << unknown_baseline.text;
   Output bad_flag = Kopt("eval --seeds 0 gemm_fp32 x.cu");
   EXPECT_EQ(bad_flag.code, 2);
   Output no_command = Kopt("");
