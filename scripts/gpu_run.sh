@@ -5,6 +5,10 @@
 # /work/main), then runs the PLAN's steps in priority order, each within what is left of BUDGET
 # seconds, so one call's time limit never loses the summary. Logs under $OUT; summary last.
 #   PLAN=trust      the evaluator's checks: GPU tests, adversarial set, benchmark
+#   PLAN=before_after  the adversarial set and the evaluator benchmark with this tree's kopt and with
+#                   an older one (scripts/gpu_pack.sh with BEFORE=), on the same card in one call;
+#                   the old kopt reads its own tasks (.gpu/before, laid out at the path it was built
+#                   in, /work/wt-before)
 #   PLAN=baselines  PyTorch eager and torch.compile for every quick and core task. Their store is
 #                   .gpu/torch.db, copied to $OUT after each step: when a call runs out of
 #                   time, put the returned torch.db (and any torch.db-wal) back in .gpu/ and run again; the
@@ -42,6 +46,27 @@ case ${PLAN:-trust} in
     step store_eval_gpu_test 60 env KOPT_REQUIRE_GPU=1 build/tests/gpu/store_eval_gpu_test
     step task_reference_gpu_test 150 env KOPT_REQUIRE_GPU=1 build/tests/gpu/task_reference_gpu_test
     ;;
+  before_after)
+    ln -sfn "$PWD/.gpu/before" /work/wt-before
+    step bench_after 100 build/tests/evaluator_bench
+    step bench_before 100 /work/wt-before/build/tests/evaluator_bench
+    # Three shards at once on the card: classification, not timing, is what is compared here.
+    shards=('^(oob|uninit|misaligned|race|stale|call|timer|counter|memo)_'
+      '^(gemm|reduce|softmax|rmsnorm|argmax|topk|ragged|sig)_'
+      '^(block|dyn|too|huge|hang|leak|gemv|histogram)_')
+    for side in after before; do
+      build=build data=$PWD
+      [[ $side == before ]] && build=/work/wt-before/build data=/work/wt-before
+      for i in 0 1 2; do
+        mkdir -p "/tmp/adv_$side$i"
+        OUT=/tmp/adv_$side$i ADV_FILTER=${shards[$i]} ADV_WALL=60 KOPT_DATA_DIR=$data \
+          timeout 240 scripts/adversarial.sh "$build" > "/tmp/adv_$side$i/summary.txt" 2>&1 &
+      done
+      wait
+      cat /tmp/adv_"$side"?/results.tsv > "$out/adversarial_$side.tsv" 2>/dev/null
+    done
+    tar czf "$out/adversarial_logs.tgz" -C /tmp $(cd /tmp && ls -d adv_*)
+    ;;
   baselines)
     db=.gpu/torch.db
     step baselines_quick 240 build/cli/kopt --db "$db" baselines --suite quick
@@ -62,6 +87,13 @@ esac
     echo "== adversarial"
     grep -vE "^\[(adversarial|legit)\]" "$out/adversarial.txt" | tail -60
   }
+  for side in after before; do
+    [[ -f $out/bench_$side.txt ]] && { echo "== bench ($side)"; tail -12 "$out/bench_$side.txt"; }
+    [[ -f $out/adversarial_$side.tsv ]] && {
+      echo "== adversarial ($side): file, expected, got, check, verdict"
+      cut -f1,4,5,6,7 "$out/adversarial_$side.tsv"
+    }
+  done
   for t in baselines_quick baselines_core; do
     [[ -f $out/$t.txt ]] && { echo "== $t"; tail -45 "$out/$t.txt"; }
   done
