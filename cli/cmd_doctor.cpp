@@ -138,8 +138,7 @@ int RunDoctorCommand(bool measure, const std::string& format, bool metrics,
 
 }  // namespace
 
-void AddDoctorCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("doctor", "Check the driver, GPUs, NVRTC, CUPTI and bandwidth");
+CommandRunner SetupDoctor(CLI::App* cmd, GlobalOptions&) {
   auto quick = std::make_shared<bool>(false);
   auto format = std::make_shared<std::string>("table");
   auto metrics = std::make_shared<bool>(false);
@@ -148,11 +147,9 @@ void AddDoctorCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
   AddTorchOptions(cmd, *torch);
   cmd->add_flag("--metrics", *metrics, "List the CUPTI base metrics of each GPU's chip");
   cmd->add_option("--format", *format, "table or json")->check(CLI::IsMember({"table", "json"}));
-  cmd->callback([&run, quick, format, metrics, torch] {
-    run = [quick, format, metrics, torch] {
-      return RunDoctorCommand(!*quick && !*metrics, *format, *metrics, *torch);
-    };
-  });
+  return [quick, format, metrics, torch] {
+    return RunDoctorCommand(!*quick && !*metrics, *format, *metrics, *torch);
+  };
 }
 
 }  // namespace kopt::cli

@@ -256,8 +256,7 @@ int RunLeaderboard(LeaderboardOptions o, const GlobalOptions& global) {
 
 }  // namespace
 
-void AddLeaderboardCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("leaderboard", "Best correct kernel per task and GPU");
+CommandRunner SetupLeaderboard(CLI::App* cmd, GlobalOptions& global) {
   auto options = std::make_shared<LeaderboardOptions>();
   cmd->add_option("--suite", options->filter.suite, "Only this suite");
   cmd->add_option("--task", options->filter.task, "Only this task (a name or a hash prefix)");
@@ -266,9 +265,7 @@ void AddLeaderboardCommand(CLI::App& app, GlobalOptions& global, CommandRunner& 
       ->check(CLI::PositiveNumber);
   cmd->add_option("--format", options->format, "table, json, csv or markdown")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown"}));
-  cmd->callback([&run, &global, options] {
-    run = [&global, options] { return RunLeaderboard(*options, global); };
-  });
+  return [&global, options] { return RunLeaderboard(*options, global); };
 }
 
 }  // namespace kopt::cli

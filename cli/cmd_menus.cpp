@@ -77,8 +77,7 @@ int RunMenus(const MenusOptions& o) {
 
 }  // namespace
 
-void AddMenusCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("menus", "List and validate optimization menus");
+CommandRunner SetupMenus(CLI::App* cmd, GlobalOptions&) {
   auto options = std::make_shared<MenusOptions>();
   cmd->add_option("--menu", options->menu,
                   "Only this menu (a file, or a name under the data folder's menus/)");
@@ -88,7 +87,7 @@ void AddMenusCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
       ->check(CLI::IsMember({"memory", "compute", "latency"}));
   cmd->add_option("--format", options->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
-  cmd->callback([&run, options] { run = [options] { return RunMenus(*options); }; });
+  return [options] { return RunMenus(*options); };
 }
 
 }  // namespace kopt::cli

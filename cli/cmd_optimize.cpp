@@ -349,8 +349,7 @@ int RunOptimize(OptimizeOptions o, const GlobalOptions& global) {
 
 }  // namespace
 
-void AddOptimizeCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("optimize", "Search for faster kernels for every task of a suite");
+CommandRunner SetupOptimize(CLI::App* cmd, GlobalOptions& global) {
   auto o = std::make_shared<OptimizeOptions>();
   cmd->add_option("--suite", o->suite, "Task suite (a name under tasks/ or a folder)")
       ->capture_default_str();
@@ -440,7 +439,7 @@ void AddOptimizeCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run
       ->capture_default_str();
   cmd->add_option("--device", o->device, "GPU index")->capture_default_str();
   cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
-  cmd->callback([&run, &global, o] { run = [&global, o] { return RunOptimize(*o, global); }; });
+  return [&global, o] { return RunOptimize(*o, global); };
 }
 
 }  // namespace kopt::cli

@@ -83,14 +83,12 @@ int RunRuns(const RunsOptions& o, const GlobalOptions& global) {
 
 }  // namespace
 
-void AddRunsCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("runs", "Recorded runs of kopt, newest first");
+CommandRunner SetupRuns(CLI::App* cmd, GlobalOptions& global) {
   auto options = std::make_shared<RunsOptions>();
   cmd->add_option("--limit", options->limit, "How many (0: all)")->capture_default_str();
   cmd->add_option("--format", options->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
-  cmd->callback(
-      [&run, &global, options] { run = [&global, options] { return RunRuns(*options, global); }; });
+  return [&global, options] { return RunRuns(*options, global); };
 }
 
 }  // namespace kopt::cli

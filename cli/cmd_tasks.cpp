@@ -90,13 +90,12 @@ int RunTasks(const TasksOptions& o) {
 
 }  // namespace
 
-void AddTasksCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("tasks", "List and validate task suites");
+CommandRunner SetupTasks(CLI::App* cmd, GlobalOptions&) {
   auto options = std::make_shared<TasksOptions>();
   cmd->add_option("--suite", options->suite, "Only this suite (a name under tasks/ or a folder)");
   cmd->add_option("--format", options->format, "table, json or markdown")
       ->check(CLI::IsMember({"table", "json", "markdown"}));
-  cmd->callback([&run, options] { run = [options] { return RunTasks(*options); }; });
+  return [options] { return RunTasks(*options); };
 }
 
 }  // namespace kopt::cli
