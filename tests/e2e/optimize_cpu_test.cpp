@@ -13,9 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <regex>
 #include <sstream>
 
 namespace kopt {
@@ -56,6 +59,28 @@ bool Has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
+// The row of the winner in a leaderboard without its candidate and evaluation ids, which depend
+// on the order in which concurrent evaluations were stored: each digit of them becomes '#'.
+std::string MaskIds(const std::string& text) {
+  static const std::regex kLastField("( )([0-9]+)( \\|)?$");  // table and Markdown: the candidate
+  static const std::regex kCsvIds("^([^,]*,[^,]*,[^,]*,[^,]*,)([0-9]+),([0-9]+),");
+  std::istringstream lines(text);
+  std::string out;
+  for (std::string line; std::getline(lines, line);) {
+    if (Has(line, "copy_chunked")) {
+      std::smatch m;
+      if (std::regex_search(line, m, kCsvIds)) {
+        line = m[1].str() + std::string(m[2].length(), '#') + "," +
+               std::string(m[3].length(), '#') + "," + m.suffix().str();
+      } else if (std::regex_search(line, m, kLastField)) {
+        line = m.prefix().str() + " " + std::string(m[2].length(), '#') + m[3].str();
+      }
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
 class OptimizeCpuTest : public ::testing::Test {
  protected:
   OptimizeCpuTest() {
@@ -69,46 +94,53 @@ class OptimizeCpuTest : public ::testing::Test {
                       "KOPT_FAKE_EVALUATIONS=" + evaluations().string());
   }
   fs::path evaluations() const { return dir_ / "evaluations.log"; }
+  fs::path requests() const { return dir_ / "requests.jsonl"; }
   std::string db() const { return (dir_ / "kopt.db").string(); }
   std::string suite() const { return std::string(KOPT_SOURCE_DIR) + "/tests/data/suites/tiny"; }
 
+  // Starts the fake LLM server with the script of the search: a plan, then the three kernels in
+  // the order the code prompts arrive, then the repair of the one that does not compile. Returns
+  // the optimize command line that uses it.
+  std::string StartScriptedServer() {
+    nlohmann::json script = {
+        {"responses",
+         {{{"match", "In this step you plan one optimization"},
+           {"text",
+            "Option: mem.coalescing\nPlan: make consecutive threads copy consecutive "
+            "elements with a grid-stride loop."},
+           {"times", 0}},
+          {{"match", "failed kopt's evaluation"},
+           {"text", Fenced(Kernel("copy_repaired", "// LAT=0.8"))},
+           {"times", 0}},
+          {{"match", "Write the new version of the kernel"},
+           {"text", Fenced(Kernel("copy_wrong", "// STATUS=wrong_answer"))}},
+          {{"match", "Write the new version of the kernel"},
+           {"text", Fenced(Kernel("copy_broken", "// STATUS=compile_error"))}},
+          {{"match", "Write the new version of the kernel"},
+           {"text", Fenced(Kernel("copy_fast", "// LAT=0.25"))}}}}};
+    std::ofstream(dir_ / "script.json") << script.dump(2);
+    server_ = std::make_unique<FakeLlmServer>(
+        KOPT_FAKE_LLM_SERVER, std::vector<std::string>{"--script", (dir_ / "script.json").string(),
+                                                       "--request-log", requests().string()});
+    return "--db " + db() + " optimize --suite " + suite() + " --model openai:scripted@" +
+           server_->openai_url() +
+           " --beam 1 --plans 1 --impls 3 --iterations 1 --tune 0 --no-torch";
+  }
+
   fs::path dir_;
+  std::unique_ptr<FakeLlmServer> server_;
 };
 
 TEST_F(OptimizeCpuTest, TheFastKernelWinsAndTheSameCommandAgainIsAnsweredFromTheStore) {
   ASSERT_FALSE(dir_.empty());
-  // A plan, then the three kernels in the order the code prompts arrive, then the repair of the
-  // one that does not compile.
-  nlohmann::json script = {
-      {"responses",
-       {{{"match", "In this step you plan one optimization"},
-         {"text",
-          "Option: mem.coalescing\nPlan: make consecutive threads copy consecutive "
-          "elements with a grid-stride loop."},
-         {"times", 0}},
-        {{"match", "failed kopt's evaluation"},
-         {"text", Fenced(Kernel("copy_repaired", "// LAT=0.8"))},
-         {"times", 0}},
-        {{"match", "Write the new version of the kernel"},
-         {"text", Fenced(Kernel("copy_wrong", "// STATUS=wrong_answer"))}},
-        {{"match", "Write the new version of the kernel"},
-         {"text", Fenced(Kernel("copy_broken", "// STATUS=compile_error"))}},
-        {{"match", "Write the new version of the kernel"},
-         {"text", Fenced(Kernel("copy_fast", "// LAT=0.25"))}}}}};
-  std::ofstream(dir_ / "script.json") << script.dump(2);
-  fs::path requests = dir_ / "requests.jsonl";
-  FakeLlmServer server(KOPT_FAKE_LLM_SERVER, {"--script", (dir_ / "script.json").string(),
-                                              "--request-log", requests.string()});
-  std::string command = "--db " + db() + " optimize --suite " + suite() +
-                        " --model openai:scripted@" + server.openai_url() +
-                        " --beam 1 --plans 1 --impls 3 --iterations 1 --tune 0 --no-torch";
+  std::string command = StartScriptedServer();
   Output out = FakeGpuKopt(command);
   ASSERT_EQ(out.code, 0) << out.text;
 
   // What the command printed: the run, the models, the summary with the winner.
   EXPECT_TRUE(Has(out.text, "kopt optimize: 1 task of suite " + suite() + " on Fake GPU, run 1\n"))
       << out.text;
-  EXPECT_TRUE(Has(out.text, "plans by openai:scripted@" + server.openai_url())) << out.text;
+  EXPECT_TRUE(Has(out.text, "plans by openai:scripted@" + server_->openai_url())) << out.text;
   EXPECT_TRUE(Has(out.text, "task                           best by      latency")) << out.text;
   std::istringstream lines(out.text);
   std::string summary_row;
@@ -162,18 +194,53 @@ TEST_F(OptimizeCpuTest, TheFastKernelWinsAndTheSameCommandAgainIsAnsweredFromThe
   }
 
   // The same command again: a new run, every LLM call and evaluation answered from the store.
-  std::size_t requests_before = Lines(requests);
+  std::size_t requests_before = Lines(requests());
   std::size_t evaluations_before = Lines(evaluations());
   EXPECT_GE(requests_before, 5u);     // a plan, three kernels, a repair
   EXPECT_GE(evaluations_before, 5u);  // the reference, four kernels (and the winner's sanitizer)
   Output again = FakeGpuKopt(command);
   ASSERT_EQ(again.code, 0) << again.text;
   EXPECT_TRUE(Has(again.text, "\nrun 2 ok;")) << again.text;
-  EXPECT_EQ(Lines(requests), requests_before) << "an LLM call was made again";
+  EXPECT_EQ(Lines(requests()), requests_before) << "an LLM call was made again";
   EXPECT_EQ(Lines(evaluations()), evaluations_before) << "a kernel was evaluated again";
   Output board_again = RunKopt("--db " + db() + " leaderboard --format json", "2>/dev/null");
   EXPECT_EQ(nlohmann::json::parse(board_again.text)["entries"][0]["best"]["candidate_id"],
             best["candidate_id"]);
+}
+
+// The search's summary table and the leaderboard in every text format, as golden files in
+// tests/data/golden/cli/. After changing one on purpose, regenerate them with
+//   KOPT_UPDATE_GOLDEN=1 build/tests/e2e/optimize_cpu_e2e_test --gtest_filter='*Golden*'
+// and review the diff like code.
+TEST_F(OptimizeCpuTest, TheSummaryAndTheLeaderboardMatchTheirGoldenFiles) {
+  ASSERT_FALSE(dir_.empty());
+  Output out = FakeGpuKopt(StartScriptedServer());
+  ASSERT_EQ(out.code, 0) << out.text;
+  // The summary's table: from its header to the blank line after it (the wall time varies).
+  std::size_t from = out.text.find("\ntask ");
+  ASSERT_NE(from, std::string::npos) << out.text;
+  std::size_t to = out.text.find("\n\n", from + 1);
+  std::map<std::string, std::string> outputs = {
+      {"optimize_summary.txt", out.text.substr(from + 1, to - from)}};
+  for (const auto& [format, file] :
+       std::map<std::string, std::string>{{"table", "leaderboard.txt"},
+                                          {"markdown", "leaderboard.md"},
+                                          {"csv", "leaderboard.csv"}}) {
+    Output board = RunKopt("--db " + db() + " leaderboard --format " + format, "2>&1");
+    ASSERT_EQ(board.code, 0) << board.text;
+    outputs[file] = MaskIds(board.text);
+  }
+  const std::string golden = std::string(KOPT_SOURCE_DIR) + "/tests/data/golden/cli/";
+  for (const auto& [file, text] : outputs) {
+    if (std::getenv("KOPT_UPDATE_GOLDEN")) {
+      fs::create_directories(golden);
+      std::ofstream(golden + file, std::ios::binary) << text;
+      continue;
+    }
+    ASSERT_TRUE(fs::exists(golden + file)) << file << " is missing; run with KOPT_UPDATE_GOLDEN=1";
+    EXPECT_EQ(text, ReadAll(golden + file))
+        << file << " changed; if on purpose, regenerate (see this test's comment)";
+  }
 }
 
 TEST_F(OptimizeCpuTest, TheJsonSummaryNamesTheWinner) {
