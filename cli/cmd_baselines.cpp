@@ -118,7 +118,7 @@ int RunBaselines(BaselinesOptions o, const GlobalOptions& global) {
                             {"eager", RecordJson(r.b.eager)},
                             {"compile", RecordJson(r.b.compiled)}});
     }
-    Print("%s\n", j.dump(2).c_str());
+    PrintJson(j);
   } else if (o.format == "markdown") {
     Print(
         "PyTorch %s (Triton %s) on %s; times are medians at the timed size, L2 flushed, in ms.\n\n",

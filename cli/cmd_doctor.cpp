@@ -97,7 +97,7 @@ int RunDoctorCommand(bool measure, const std::string& format, bool metrics,
           {"triton_version", torch ? torch->info().triton_version : ""},
           {"text", torch_text}}},
         {"devices", devices}};
-    Print("%s\n", j.dump(2).c_str());
+    PrintJson(j);
     return r.driver_ok && !r.devices.empty() ? kExitOk : kExitFailure;
   }
   Print("kopt        %s (%s)\n", KOPT_VERSION, KOPT_GIT_SHA);

@@ -247,7 +247,7 @@ int RunEval(EvalOptionsCli o, const GlobalOptions& global) {
                   {"candidate_id", recorded.candidate_id},
                   {"evaluation_id", recorded.evaluation_id},
                   {"from_store", recorded.from_store}};
-    Print("%s\n", j.dump(2).c_str());
+    PrintJson(j);
   } else {
     PrintTable(task, o.candidate.file, result, torch);
     if (result.timing && !torch.eager && torch_runner) {

@@ -26,7 +26,7 @@ int RunExport(const ExportOptions& o, const GlobalOptions& global) {
                    {"candidate_id", f.candidate_id},
                    {"evaluation_id", f.evaluation_id}});
     }
-    Print("%s\n", j.dump(2).c_str());
+    PrintJson(j);
   } else {
     for (const auto& f : files) {
       Print("%s  (candidate %lld on %s)\n", f.path.c_str(), static_cast<long long>(f.candidate_id),

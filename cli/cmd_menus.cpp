@@ -3,6 +3,7 @@
 // and validates optimization menus.
 #include "cli/command.h"
 #include "cli/print.h"
+#include "cli/table.h"
 #include "cli/task_lookup.h"
 #include "prompts/menu.h"
 
@@ -65,13 +66,14 @@ int RunMenus(const MenusOptions& o) {
     Print("%s: menu '%s', %zu entries, valid", file.c_str(), menu.name.c_str(),
           menu.entries.size());
     if (entries.size() != menu.entries.size()) Print(" (%zu shown)", entries.size());
-    Print("\n%-28s %-8s %-8s %-44s %s\n", "id", "bound", "archs", "title", "op classes");
+    Table table({{"id", 28}, {"bound", 8}, {"archs", 8}, {"title", 44}, {"op classes"}});
     for (const auto& e : entries) {
-      Print("%-28s %-8s %-8s %-44s %s\n", e.id.c_str(), std::string(MenuBoundName(e.bound)).c_str(),
-            Join(e.archs).c_str(), e.title.c_str(), Join(e.op_classes).c_str());
+      table.Add(
+          {e.id, std::string(MenuBoundName(e.bound)), Join(e.archs), e.title, Join(e.op_classes)});
     }
+    Print("\n%s", table.Aligned().c_str());
   }
-  if (o.format == "json") Print("%s\n", all.dump(2).c_str());
+  if (o.format == "json") PrintJson(all);
   return kExitOk;
 }
 

@@ -139,7 +139,7 @@ int RunShow(const ShowOptions& o, const GlobalOptions& global) {
            {"over_torch_compile", OverTorchJson(torch[e.device].compiled, e.result)},
            {"result", ToJson(e.result)}});
     }
-    Print("%s\n", j.dump(2).c_str());
+    PrintJson(j);
     return kExitOk;
   }
 

@@ -99,7 +99,7 @@ void OptimizeSession::Report(const std::vector<TaskOutcome>& outcomes, const std
       }
       j["tasks"].push_back(std::move(task));
     }
-    Print("%s\n", j.dump(2).c_str());
+    PrintJson(j);
   } else {
     PrintSummary(outcomes, tasks, spend, torch_);
     Print("\n%d candidates in %.1f s (%.2f s each), GPU busy %.0f%% of the time (idle %.0f%%)",
