@@ -137,7 +137,7 @@ int RunBaselines(BaselinesOptions o, const GlobalOptions& global) {
                             {"eager", RecordJson(r.b.eager)},
                             {"compile", RecordJson(r.b.compiled)}});
     }
-    Print("%s\n", j.dump(2).c_str());
+    PrintJson(j);
   } else if (o.format == "markdown") {
     Print(
         "PyTorch %s (Triton %s) on %s; times are medians at the timed size, L2 flushed, in ms.\n\n",
@@ -169,9 +169,7 @@ int RunBaselines(BaselinesOptions o, const GlobalOptions& global) {
 
 }  // namespace
 
-void AddBaselinesCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
-  auto* cmd = app.add_subcommand(
-      "baselines", "Check and time every task's PyTorch equivalent, eager and torch.compile");
+CommandRunner SetupBaselines(CLI::App* cmd, GlobalOptions& global) {
   auto o = std::make_shared<BaselinesOptions>();
   cmd->add_option("--suite", o->suite, "Only this suite (default: quick and core)");
   cmd->add_option("--task", o->tasks, "Only these tasks (repeatable)");
@@ -180,7 +178,7 @@ void AddBaselinesCommand(CLI::App& app, GlobalOptions& global, CommandRunner& ru
   cmd->add_option("--format", o->format, "table, json or markdown")
       ->check(CLI::IsMember({"table", "json", "markdown"}));
   cmd->add_option("--python", o->torch.python, "Python with PyTorch (default: python3 on PATH)");
-  cmd->callback([&run, &global, o] { run = [&global, o] { return RunBaselines(*o, global); }; });
+  return [&global, o] { return RunBaselines(*o, global); };
 }
 
 }  // namespace kopt::cli

@@ -47,13 +47,12 @@ int RunCompile(const CompileOptionsCli& o) {
 
 }  // namespace
 
-void AddCompileCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("compile", "Validate and compile a candidate (no GPU needed)");
+CommandRunner SetupCompile(CLI::App* cmd, GlobalOptions&) {
   auto options = std::make_shared<CompileOptionsCli>();
   AddCandidateOptions(cmd, options->candidate);
   cmd->add_option("--arch", options->arch, "NVRTC target")->capture_default_str();
   cmd->add_flag("--no-cache", options->no_cache, "Ignore the cubin cache");
-  cmd->callback([&run, options] { run = [options] { return RunCompile(*options); }; });
+  return [options] { return RunCompile(*options); };
 }
 
 }  // namespace kopt::cli

@@ -97,7 +97,7 @@ int RunDoctorCommand(bool measure, const std::string& format, bool metrics,
           {"triton_version", torch ? torch->info().triton_version : ""},
           {"text", torch_text}}},
         {"devices", devices}};
-    Print("%s\n", j.dump(2).c_str());
+    PrintJson(j);
     return r.driver_ok && !r.devices.empty() ? kExitOk : kExitFailure;
   }
   Print("kopt        %s (%s)\n", KOPT_VERSION, KOPT_GIT_SHA);
@@ -138,8 +138,7 @@ int RunDoctorCommand(bool measure, const std::string& format, bool metrics,
 
 }  // namespace
 
-void AddDoctorCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("doctor", "Check the driver, GPUs, NVRTC, CUPTI and bandwidth");
+CommandRunner SetupDoctor(CLI::App* cmd, GlobalOptions&) {
   auto quick = std::make_shared<bool>(false);
   auto format = std::make_shared<std::string>("table");
   auto metrics = std::make_shared<bool>(false);
@@ -148,11 +147,9 @@ void AddDoctorCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
   AddTorchOptions(cmd, *torch);
   cmd->add_flag("--metrics", *metrics, "List the CUPTI base metrics of each GPU's chip");
   cmd->add_option("--format", *format, "table or json")->check(CLI::IsMember({"table", "json"}));
-  cmd->callback([&run, quick, format, metrics, torch] {
-    run = [quick, format, metrics, torch] {
-      return RunDoctorCommand(!*quick && !*metrics, *format, *metrics, *torch);
-    };
-  });
+  return [quick, format, metrics, torch] {
+    return RunDoctorCommand(!*quick && !*metrics, *format, *metrics, *torch);
+  };
 }
 
 }  // namespace kopt::cli

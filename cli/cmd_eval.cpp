@@ -247,7 +247,7 @@ int RunEval(EvalOptionsCli o, const GlobalOptions& global) {
                   {"candidate_id", recorded.candidate_id},
                   {"evaluation_id", recorded.evaluation_id},
                   {"from_store", recorded.from_store}};
-    Print("%s\n", j.dump(2).c_str());
+    PrintJson(j);
   } else {
     PrintTable(task, o.candidate.file, result, torch);
     if (result.timing && !torch.eager && torch_runner) {
@@ -276,8 +276,7 @@ int RunEval(EvalOptionsCli o, const GlobalOptions& global) {
 
 }  // namespace
 
-void AddEvalCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("eval", "Compile, check and time one candidate on the GPU");
+CommandRunner SetupEval(CLI::App* cmd, GlobalOptions& global) {
   auto options = std::make_shared<EvalOptionsCli>();
   AddCandidateOptions(cmd, options->candidate);
   cmd->add_option("--format", options->format, "table or json")
@@ -309,8 +308,7 @@ void AddEvalCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
                 "Evaluate even when the store has a result for this kernel, task and GPU (and "
                 "measure the PyTorch baselines again)");
   AddTorchOptions(cmd, options->torch);
-  cmd->callback(
-      [&run, &global, options] { run = [&global, options] { return RunEval(*options, global); }; });
+  return [&global, options] { return RunEval(*options, global); };
 }
 
 }  // namespace kopt::cli

@@ -26,7 +26,7 @@ int RunExport(const ExportOptions& o, const GlobalOptions& global) {
                    {"candidate_id", f.candidate_id},
                    {"evaluation_id", f.evaluation_id}});
     }
-    Print("%s\n", j.dump(2).c_str());
+    PrintJson(j);
   } else {
     for (const auto& f : files) {
       Print("%s  (candidate %lld on %s)\n", f.path.c_str(), static_cast<long long>(f.candidate_id),
@@ -43,8 +43,7 @@ int RunExport(const ExportOptions& o, const GlobalOptions& global) {
 
 }  // namespace
 
-void AddExportCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("export", "Write a task's best kernels as .cu files");
+CommandRunner SetupExport(CLI::App* cmd, GlobalOptions& global) {
   auto options = std::make_shared<ExportOptions>();
   cmd->add_option("--task", options->filter.task, "Task name (or a hash prefix)")->required();
   cmd->add_option("--out", options->out, "Folder to write into (created when missing)")->required();
@@ -52,9 +51,7 @@ void AddExportCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) 
   cmd->add_option("--gpu", options->filter.gpu, "Only GPUs whose name contains this (any case)");
   cmd->add_option("--format", options->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
-  cmd->callback([&run, &global, options] {
-    run = [&global, options] { return RunExport(*options, global); };
-  });
+  return [&global, options] { return RunExport(*options, global); };
 }
 
 }  // namespace kopt::cli

@@ -3,6 +3,7 @@
 // speedups, roofline fraction, origin and LLM cost, and per suite fast_p and geometric means.
 #include "cli/print.h"
 #include "cli/store_access.h"
+#include "cli/table.h"
 #include "results/leaderboard.h"
 
 #include <cstdio>
@@ -111,13 +112,6 @@ std::string TorchSummaryText(const char* what, const SpeedupSummary& s) {
          (s.geomean ? Fixed("%.2fx", *s.geomean) : std::string("-")) + "\n";
 }
 
-std::string Csv(const std::string& field) {
-  if (field.find_first_of(",\"\n") == std::string::npos) return field;
-  std::string out = "\"";
-  for (char c : field) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 void PrintSuspiciousNotes(const Leaderboard& board) {
   for (const auto& e : board.entries) {
     if (e.suspicious_excluded == 0) continue;
@@ -130,19 +124,28 @@ void PrintSuspiciousNotes(const Leaderboard& board) {
 }
 
 void PrintTable(const Leaderboard& board) {
-  Print("%-8s %-24s %-26s %10s %-22s %-20s %-20s %-20s %8s %-9s %-22s %8s %6s\n", "suite", "task",
-        "GPU", "ms", "vs reference", "vs baseline", "vs torch eager", "vs torch.compile",
-        "roofline", "sanitized", "by", "cost", "cand");
+  Table table({{"suite", 8},
+               {"task", 24},
+               {"GPU", 26},
+               {"ms", 10, true},
+               {"vs reference", 22},
+               {"vs baseline", 20},
+               {"vs torch eager", 20},
+               {"vs torch.compile", 20},
+               {"roofline", 8, true},
+               {"sanitized", 9},
+               {"by", 22},
+               {"cost", 8, true},
+               {"cand", 6, true}});
   for (const auto& e : board.entries) {
     std::string cand = e.best ? std::to_string(e.best->candidate_id) : "-";
     std::string reference = e.best ? SpeedupText(e.best->speedup)
                                    : "none correct (" + std::to_string(e.kernels) + " tried)";
-    Print("%-8s %-24s %-26s %10s %-22s %-20s %-20s %-20s %8s %-9s %-22s %8s %6s\n", e.suite.c_str(),
-          TaskLabel(e, board).c_str(), FirstLine(e.device, 26).c_str(), Latency(e).c_str(),
-          reference.c_str(), BaselineText(e).c_str(), EagerText(e).c_str(), CompileText(e).c_str(),
-          Roofline(e).c_str(), Sanitized(e).c_str(), FirstLine(By(e), 22).c_str(), Cost(e).c_str(),
-          cand.c_str());
+    table.Add({e.suite, TaskLabel(e, board), FirstLine(e.device, 26), Latency(e), reference,
+               BaselineText(e), EagerText(e), CompileText(e), Roofline(e), Sanitized(e),
+               FirstLine(By(e), 22), Cost(e), cand});
   }
+  Print("%s", table.Aligned().c_str());
   PrintSuspiciousNotes(board);
   for (const auto& s : board.summaries) {
     Print("\nsuite %s on %s: %d task%s, %d with a correct kernel\n  %s\n  geomean %s\n",
@@ -155,34 +158,44 @@ void PrintTable(const Leaderboard& board) {
 }
 
 void PrintMarkdown(const Leaderboard& board) {
-  Print(
-      "| suite | task | GPU | ms | vs reference | vs baseline | vs torch eager | vs torch.compile "
-      "| roofline | sanitized | by | cost | candidate |\n"
-      "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  Table table({{"suite"},
+               {"task"},
+               {"GPU"},
+               {"ms"},
+               {"vs reference"},
+               {"vs baseline"},
+               {"vs torch eager"},
+               {"vs torch.compile"},
+               {"roofline"},
+               {"sanitized"},
+               {"by"},
+               {"cost"},
+               {"candidate"}});
   for (const auto& e : board.entries) {
     std::string reference = e.best ? SpeedupText(e.best->speedup) : "no correct kernel";
     std::string cand = e.best ? std::to_string(e.best->candidate_id) : "-";
-    Print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", e.suite.c_str(),
-          TaskLabel(e, board).c_str(), e.device.c_str(), Latency(e).c_str(), reference.c_str(),
-          BaselineText(e).c_str(), EagerText(e).c_str(), CompileText(e).c_str(),
-          Roofline(e).c_str(), Sanitized(e).c_str(), By(e).c_str(), Cost(e).c_str(), cand.c_str());
+    table.Add({e.suite, TaskLabel(e, board), e.device, Latency(e), reference, BaselineText(e),
+               EagerText(e), CompileText(e), Roofline(e), Sanitized(e), By(e), Cost(e), cand});
   }
+  Print("%s", table.Markdown().c_str());
   if (!board.summaries.empty()) {
-    Print("\n| suite | GPU | tasks | correct |");
-    for (double p : kFastPThresholds) Print(" fast_%g |", p);
-    Print(
-        " geomean vs reference | geomean vs baseline | geomean vs torch eager | geomean vs "
-        "torch.compile |\n|---|---|---|---|");
-    for (std::size_t i = 0; i < std::size(kFastPThresholds); ++i) Print("---|");
-    Print("---|---|---|---|\n");
-    for (const auto& s : board.summaries) {
-      Print("| %s | %s | %d | %d |", s.suite.c_str(), s.device.c_str(), s.tasks, s.correct);
-      for (const FastP& fp : s.fast_p) Print(" %.2f |", fp.fraction);
-      Print(" %s | %s | %s | %s |\n", Opt("%.2fx", s.geomean_speedup).c_str(),
-            Opt("%.2fx", s.geomean_baseline_speedup).c_str(),
-            Opt("%.2fx", s.over_eager.geomean).c_str(),
-            Opt("%.2fx", s.over_compile.geomean).c_str());
+    std::vector<Column> columns = {{"suite"}, {"GPU"}, {"tasks"}, {"correct"}};
+    for (double p : kFastPThresholds) columns.push_back({Fixed("fast_%g", p)});
+    for (const char* over : {"reference", "baseline", "torch eager", "torch.compile"}) {
+      columns.push_back({std::string("geomean vs ") + over});
     }
+    Table suites(columns);
+    for (const auto& s : board.summaries) {
+      std::vector<std::string> row = {s.suite, s.device, std::to_string(s.tasks),
+                                      std::to_string(s.correct)};
+      for (const FastP& fp : s.fast_p) row.push_back(Fixed("%.2f", fp.fraction));
+      for (const auto& geomean : {s.geomean_speedup, s.geomean_baseline_speedup,
+                                  s.over_eager.geomean, s.over_compile.geomean}) {
+        row.push_back(Opt("%.2fx", geomean));
+      }
+      suites.Add(std::move(row));
+    }
+    Print("\n%s", suites.Markdown().c_str());
   }
   for (const auto& e : board.entries) {
     if (e.suspicious_excluded > 0) {
@@ -192,9 +205,10 @@ void PrintMarkdown(const Leaderboard& board) {
   }
 }
 
-std::string CsvSpeedup(const std::optional<Speedup>& s) {
-  if (!s) return ",,";
-  return Fixed("%.6g", s->value) + "," + Fixed("%.6g", s->low) + "," + Fixed("%.6g", s->high);
+void AddSpeedup(std::vector<std::string>& row, const std::optional<Speedup>& s) {
+  for (double v : {s ? s->value : 0, s ? s->low : 0, s ? s->high : 0}) {
+    row.push_back(s ? Fixed("%.6g", v) : "");
+  }
 }
 
 std::string CsvTorchMedian(const std::optional<TorchBaselineRecord>& torch) {
@@ -203,37 +217,75 @@ std::string CsvTorchMedian(const std::optional<TorchBaselineRecord>& torch) {
 
 // One row per task and GPU; the suite summaries are in the other formats.
 void PrintCsv(const Leaderboard& board) {
-  Print(
-      "suite,task,task_hash,device,candidate_id,evaluation_id,median_ms,p10_ms,p90_ms,n,"
-      "reference_median_ms,speedup,speedup_low,speedup_high,baseline,baseline_median_ms,"
-      "baseline_speedup,baseline_speedup_low,baseline_speedup_high,roofline_fraction,sanitized,"
-      "proposer,model,eager_median_ms,eager_speedup,eager_speedup_low,eager_speedup_high,"
-      "compile_median_ms,compile_speedup,compile_speedup_low,compile_speedup_high,torch_version,"
-      "cost_usd,llm_calls,kernels,correct_kernels,suspicious_excluded\n");
+  std::vector<Column> columns;
+  for (const char* name : {"suite",
+                           "task",
+                           "task_hash",
+                           "device",
+                           "candidate_id",
+                           "evaluation_id",
+                           "median_ms",
+                           "p10_ms",
+                           "p90_ms",
+                           "n",
+                           "reference_median_ms",
+                           "speedup",
+                           "speedup_low",
+                           "speedup_high",
+                           "baseline",
+                           "baseline_median_ms",
+                           "baseline_speedup",
+                           "baseline_speedup_low",
+                           "baseline_speedup_high",
+                           "roofline_fraction",
+                           "sanitized",
+                           "proposer",
+                           "model",
+                           "eager_median_ms",
+                           "eager_speedup",
+                           "eager_speedup_low",
+                           "eager_speedup_high",
+                           "compile_median_ms",
+                           "compile_speedup",
+                           "compile_speedup_low",
+                           "compile_speedup_high",
+                           "torch_version",
+                           "cost_usd",
+                           "llm_calls",
+                           "kernels",
+                           "correct_kernels",
+                           "suspicious_excluded"}) {
+    columns.push_back({name});
+  }
+  Table table(columns);
   for (const auto& e : board.entries) {
-    std::string row = Csv(e.suite) + "," + Csv(e.task) + "," + e.task_hash + "," + Csv(e.device);
+    std::vector<std::string> row = {e.suite, e.task, e.task_hash, e.device};
     const auto& b = e.best;
     if (b) {
-      row += "," + std::to_string(b->candidate_id) + "," + std::to_string(b->evaluation_id) + "," +
-             Fixed("%.6g", b->event_ms.median) + "," + Fixed("%.6g", b->event_ms.p10) + "," +
-             Fixed("%.6g", b->event_ms.p90) + "," + std::to_string(b->event_ms.n) + "," +
-             Opt("%.6g", b->reference_median_ms) + "," + CsvSpeedup(b->speedup) + "," +
-             Csv(b->baseline_name.value_or("")) + "," + Opt("%.6g", b->baseline_median_ms) + "," +
-             CsvSpeedup(b->baseline_speedup) + "," + Opt("%.6g", b->roofline_fraction) + "," +
-             (b->sanitized ? "1" : "0") + "," + Csv(b->proposer) + "," + Csv(b->model.value_or(""));
+      row.insert(row.end(), {std::to_string(b->candidate_id), std::to_string(b->evaluation_id),
+                             Fixed("%.6g", b->event_ms.median), Fixed("%.6g", b->event_ms.p10),
+                             Fixed("%.6g", b->event_ms.p90), std::to_string(b->event_ms.n),
+                             Opt("%.6g", b->reference_median_ms)});
+      AddSpeedup(row, b->speedup);
+      row.insert(row.end(), {b->baseline_name.value_or(""), Opt("%.6g", b->baseline_median_ms)});
+      AddSpeedup(row, b->baseline_speedup);
+      row.insert(row.end(), {Opt("%.6g", b->roofline_fraction), b->sanitized ? "1" : "0",
+                             b->proposer, b->model.value_or("")});
     } else {
-      row += std::string(19, ',');  // the 19 fields of the winner
+      row.resize(row.size() + 19);  // the 19 fields of the winner
     }
     const auto& version = e.torch_eager ? e.torch_eager : e.torch_compile;
-    row += "," + CsvTorchMedian(e.torch_eager) + "," +
-           CsvSpeedup(b ? b->eager_speedup : std::nullopt) + "," + CsvTorchMedian(e.torch_compile) +
-           "," + CsvSpeedup(b ? b->compile_speedup : std::nullopt) + "," +
-           Csv(version ? version->torch_version : "");
-    row += "," + Fixed("%.6g", e.cost_usd) + "," + std::to_string(e.llm_calls) + "," +
-           std::to_string(e.kernels) + "," + std::to_string(e.correct_kernels) + "," +
-           std::to_string(e.suspicious_excluded);
-    Print("%s\n", row.c_str());
+    row.push_back(CsvTorchMedian(e.torch_eager));
+    AddSpeedup(row, b ? b->eager_speedup : std::nullopt);
+    row.push_back(CsvTorchMedian(e.torch_compile));
+    AddSpeedup(row, b ? b->compile_speedup : std::nullopt);
+    row.insert(row.end(),
+               {version ? version->torch_version : "", Fixed("%.6g", e.cost_usd),
+                std::to_string(e.llm_calls), std::to_string(e.kernels),
+                std::to_string(e.correct_kernels), std::to_string(e.suspicious_excluded)});
+    table.Add(std::move(row));
   }
+  Print("%s", table.Csv().c_str());
 }
 
 int RunLeaderboard(LeaderboardOptions o, const GlobalOptions& global) {
@@ -241,7 +293,7 @@ int RunLeaderboard(LeaderboardOptions o, const GlobalOptions& global) {
   if (o.run_id > 0) o.filter.run_id = o.run_id;
   Leaderboard board = QueryLeaderboard(*store, o.filter);
   if (o.format == "json") {
-    Print("%s\n", ToJson(board).dump(2).c_str());
+    PrintJson(ToJson(board));
   } else if (o.format == "csv") {
     PrintCsv(board);
   } else if (board.entries.empty()) {
@@ -256,8 +308,7 @@ int RunLeaderboard(LeaderboardOptions o, const GlobalOptions& global) {
 
 }  // namespace
 
-void AddLeaderboardCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("leaderboard", "Best correct kernel per task and GPU");
+CommandRunner SetupLeaderboard(CLI::App* cmd, GlobalOptions& global) {
   auto options = std::make_shared<LeaderboardOptions>();
   cmd->add_option("--suite", options->filter.suite, "Only this suite");
   cmd->add_option("--task", options->filter.task, "Only this task (a name or a hash prefix)");
@@ -266,9 +317,7 @@ void AddLeaderboardCommand(CLI::App& app, GlobalOptions& global, CommandRunner& 
       ->check(CLI::PositiveNumber);
   cmd->add_option("--format", options->format, "table, json, csv or markdown")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown"}));
-  cmd->callback([&run, &global, options] {
-    run = [&global, options] { return RunLeaderboard(*options, global); };
-  });
+  return [&global, options] { return RunLeaderboard(*options, global); };
 }
 
 }  // namespace kopt::cli

@@ -150,8 +150,7 @@ int RunLlmTestWithStore(const LlmTestOptions& o, const GlobalOptions& global) {
   return RunLlmTest(o, &log);
 }
 
-void AddLlmCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
-  auto* llm = app.add_subcommand("llm", "LLM providers: check a model configuration");
+CommandRunner SetupLlm(CLI::App* llm, GlobalOptions& global) {
   llm->require_subcommand(1);
   auto* test = llm->add_subcommand("test", "Send one short request; print latency, tokens, cost");
   auto o = std::make_shared<LlmTestOptions>();
@@ -179,8 +178,7 @@ void AddLlmCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
       ->check(CLI::Range(1, 20))
       ->capture_default_str();
   test->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
-  test->callback(
-      [&run, &global, o] { run = [&global, o] { return RunLlmTestWithStore(*o, global); }; });
+  return [&global, o] { return RunLlmTestWithStore(*o, global); };
 }
 
 }  // namespace kopt::cli

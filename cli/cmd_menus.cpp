@@ -3,6 +3,7 @@
 // and validates optimization menus.
 #include "cli/command.h"
 #include "cli/print.h"
+#include "cli/table.h"
 #include "cli/task_lookup.h"
 #include "prompts/menu.h"
 
@@ -65,20 +66,20 @@ int RunMenus(const MenusOptions& o) {
     Print("%s: menu '%s', %zu entries, valid", file.c_str(), menu.name.c_str(),
           menu.entries.size());
     if (entries.size() != menu.entries.size()) Print(" (%zu shown)", entries.size());
-    Print("\n%-28s %-8s %-8s %-44s %s\n", "id", "bound", "archs", "title", "op classes");
+    Table table({{"id", 28}, {"bound", 8}, {"archs", 8}, {"title", 44}, {"op classes"}});
     for (const auto& e : entries) {
-      Print("%-28s %-8s %-8s %-44s %s\n", e.id.c_str(), std::string(MenuBoundName(e.bound)).c_str(),
-            Join(e.archs).c_str(), e.title.c_str(), Join(e.op_classes).c_str());
+      table.Add(
+          {e.id, std::string(MenuBoundName(e.bound)), Join(e.archs), e.title, Join(e.op_classes)});
     }
+    Print("\n%s", table.Aligned().c_str());
   }
-  if (o.format == "json") Print("%s\n", all.dump(2).c_str());
+  if (o.format == "json") PrintJson(all);
   return kExitOk;
 }
 
 }  // namespace
 
-void AddMenusCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("menus", "List and validate optimization menus");
+CommandRunner SetupMenus(CLI::App* cmd, GlobalOptions&) {
   auto options = std::make_shared<MenusOptions>();
   cmd->add_option("--menu", options->menu,
                   "Only this menu (a file, or a name under the data folder's menus/)");
@@ -88,7 +89,7 @@ void AddMenusCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
       ->check(CLI::IsMember({"memory", "compute", "latency"}));
   cmd->add_option("--format", options->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
-  cmd->callback([&run, options] { run = [options] { return RunMenus(*options); }; });
+  return [options] { return RunMenus(*options); };
 }
 
 }  // namespace kopt::cli

@@ -2,6 +2,7 @@
 // `kopt runs`: the recorded invocations of kopt, newest first, with what each one stored.
 #include "cli/print.h"
 #include "cli/store_access.h"
+#include "cli/table.h"
 
 #include <cstdio>
 
@@ -51,27 +52,35 @@ int RunRuns(const RunsOptions& o, const GlobalOptions& global) {
                    {"llm_calls", s.llm_calls},
                    {"cost_usd", s.cost_usd}});
     }
-    Print("%s\n", j.dump(2).c_str());
+    PrintJson(j);
     return kExitOk;
   }
   if (runs.empty()) {
     Print("no runs in %s\n", global.db_path.c_str());
     return kExitOk;
   }
-  Print("%5s  %-19s  %-8s %-9s %-24s %-20s %6s %9s %5s %8s  %s\n", "run", "started", "status",
-        "command", "GPU", "kopt", "cands", "evals/ok", "llm", "cost", "command line");
+  Table table({{"run", 5, true},
+               {"started", 19, false, "  "},
+               {"status", 8, false, "  "},
+               {"command", 9},
+               {"GPU", 24},
+               {"kopt", 20},
+               {"cands", 6, true},
+               {"evals/ok", 9, true},
+               {"llm", 5, true},
+               {"cost", 8, true},
+               {"command line", 0, false, "  "}});
   for (const auto& s : runs) {
     const RunRecord& r = s.run;
     std::string kopt = r.info.kopt_version + " " + r.info.git_sha.substr(0, 8);
     std::string evals = std::to_string(s.evaluations) + "/" + std::to_string(s.correct);
     char cost[32] = "-";
     if (s.llm_calls > 0) std::snprintf(cost, sizeof cost, "$%.2f", s.cost_usd);
-    Print("%5lld  %-19s  %-8s %-9s %-24s %-20s %6lld %9s %5lld %8s  %s\n",
-          static_cast<long long>(r.id), ShortTime(r.started_at).c_str(), r.status.c_str(),
-          r.info.command.c_str(), FirstLine(r.info.device, 24).c_str(), kopt.c_str(),
-          static_cast<long long>(s.candidates), evals.c_str(), static_cast<long long>(s.llm_calls),
-          cost, CommandLine(r.info.argv).c_str());
+    table.Add({std::to_string(r.id), ShortTime(r.started_at), r.status, r.info.command,
+               FirstLine(r.info.device, 24), kopt, std::to_string(s.candidates), evals,
+               std::to_string(s.llm_calls), cost, CommandLine(r.info.argv)});
   }
+  Print("%s", table.Aligned().c_str());
   for (const auto& s : runs) {
     if (s.run.status == "running") {
       Print("(\"running\": still going, or killed before it could finish)\n");
@@ -83,14 +92,12 @@ int RunRuns(const RunsOptions& o, const GlobalOptions& global) {
 
 }  // namespace
 
-void AddRunsCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("runs", "Recorded runs of kopt, newest first");
+CommandRunner SetupRuns(CLI::App* cmd, GlobalOptions& global) {
   auto options = std::make_shared<RunsOptions>();
   cmd->add_option("--limit", options->limit, "How many (0: all)")->capture_default_str();
   cmd->add_option("--format", options->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
-  cmd->callback(
-      [&run, &global, options] { run = [&global, options] { return RunRuns(*options, global); }; });
+  return [&global, options] { return RunRuns(*options, global); };
 }
 
 }  // namespace kopt::cli

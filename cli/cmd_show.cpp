@@ -139,7 +139,7 @@ int RunShow(const ShowOptions& o, const GlobalOptions& global) {
            {"over_torch_compile", OverTorchJson(torch[e.device].compiled, e.result)},
            {"result", ToJson(e.result)}});
     }
-    Print("%s\n", j.dump(2).c_str());
+    PrintJson(j);
     return kExitOk;
   }
 
@@ -174,16 +174,14 @@ int RunShow(const ShowOptions& o, const GlobalOptions& global) {
 
 }  // namespace
 
-void AddShowCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("show", "A candidate: source, plan, lineage, measurements");
+CommandRunner SetupShow(CLI::App* cmd, GlobalOptions& global) {
   auto options = std::make_shared<ShowOptions>();
   cmd->add_option("id", options->id, "Candidate id (from kopt leaderboard or kopt eval)")
       ->required()
       ->check(CLI::PositiveNumber);
   cmd->add_option("--format", options->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
-  cmd->callback(
-      [&run, &global, options] { run = [&global, options] { return RunShow(*options, global); }; });
+  return [&global, options] { return RunShow(*options, global); };
 }
 
 }  // namespace kopt::cli

@@ -2,6 +2,7 @@
 // `kopt tasks [--suite S] [--format table|json|markdown]`: lists and validates task suites.
 #include "cli/command.h"
 #include "cli/print.h"
+#include "cli/table.h"
 #include "cli/task_lookup.h"
 
 #include <algorithm>
@@ -38,8 +39,14 @@ int RunTasks(const TasksOptions& o) {
   std::vector<std::string> suites =
       o.suite.empty() ? SuiteNames() : std::vector<std::string>{o.suite};
   nlohmann::json all = nlohmann::json::array();
-  std::vector<std::vector<std::string>> rows = {
-      {"suite", "task", "class", "size", "FLOPs", "bytes", "baseline"}};
+  // Numbers right-aligned, text left-aligned; two spaces between columns.
+  Table table({{"suite"},
+               {"task", 0, false, "  "},
+               {"class", 0, false, "  "},
+               {"size", 0, false, "  "},
+               {"FLOPs", 0, true, "  "},
+               {"bytes", 0, true, "  "},
+               {"baseline", 0, false, "  "}});
   for (const auto& suite : suites) {
     for (const Task& t : LoadSuite(SuiteDir(suite))) {
       double flops = static_cast<double>(EvalExpr(t.flops, t.symbols));
@@ -55,48 +62,29 @@ int RunTasks(const TasksOptions& o) {
                      {"starter", !t.starter_source.empty()},
                      {"description", t.description},
                      {"content_hash", t.content_hash}});
-      rows.push_back(
+      table.Add(
           {suite, t.name, t.op_class, SizeText(t.symbols), Human(flops), Human(bytes), baseline});
     }
   }
   if (o.format == "json") {
-    Print("%s\n", all.dump(2).c_str());
+    PrintJson(all);
   } else if (o.format == "markdown") {
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      std::string line = "|";
-      for (const auto& cell : rows[r]) line += " " + cell + " |";
-      Print("%s\n", line.c_str());
-      if (r == 0) Print("|---|---|---|---|---|---|---|\n");
-    }
+    Print("%s", table.Markdown().c_str());
   } else {
-    std::vector<std::size_t> width(rows[0].size(), 0);
-    for (const auto& row : rows) {
-      for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-    }
-    for (const auto& row : rows) {
-      std::string line;
-      for (std::size_t c = 0; c < row.size(); ++c) {
-        // Numbers right-aligned, text left-aligned; two spaces between columns.
-        bool number = c == 4 || c == 5;
-        std::string pad(width[c] - row[c].size(), ' ');
-        line +=
-            (c ? "  " : "") + (number ? pad + row[c] : row[c] + (c + 1 < row.size() ? pad : ""));
-      }
-      Print("%s\n", line.c_str());
-    }
+    table.FitWidths();
+    Print("%s", table.Aligned().c_str());
   }
   return kExitOk;
 }
 
 }  // namespace
 
-void AddTasksCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("tasks", "List and validate task suites");
+CommandRunner SetupTasks(CLI::App* cmd, GlobalOptions&) {
   auto options = std::make_shared<TasksOptions>();
   cmd->add_option("--suite", options->suite, "Only this suite (a name under tasks/ or a folder)");
   cmd->add_option("--format", options->format, "table, json or markdown")
       ->check(CLI::IsMember({"table", "json", "markdown"}));
-  cmd->callback([&run, options] { run = [options] { return RunTasks(*options); }; });
+  return [options] { return RunTasks(*options); };
 }
 
 }  // namespace kopt::cli

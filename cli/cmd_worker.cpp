@@ -7,18 +7,16 @@
 
 namespace kopt::cli {
 
-void AddWorkerCommand(CLI::App& app, GlobalOptions&, CommandRunner& run) {
-  auto* cmd = app.add_subcommand("worker", "GPU worker process (internal)");
-  cmd->group("");
+CommandRunner SetupWorker(CLI::App* cmd, GlobalOptions&) {
   auto device = std::make_shared<int>(0);
   cmd->add_option("--device", *device, "GPU index");
-  cmd->callback([&run, device] { run = [device] { return RunWorker(*device); }; });
+  return [device] { return RunWorker(*device); };
+}
 
-  auto* server = app.add_subcommand("compile-server", "Sandboxed compile process (internal)");
-  server->group("");
+CommandRunner SetupCompileServer(CLI::App* cmd, GlobalOptions&) {
   auto readable = std::make_shared<std::vector<std::string>>();
-  server->add_option("--read", *readable, "A folder the compiler may read");
-  server->callback([&run, readable] { run = [readable] { return RunCompileServer(*readable); }; });
+  cmd->add_option("--read", *readable, "A folder the compiler may read");
+  return [readable] { return RunCompileServer(*readable); };
 }
 
 }  // namespace kopt::cli

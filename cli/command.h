@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// How subcommands plug into main: each file adds one CLI11 subcommand whose callback stores the
-// function to run. main runs it and maps errors to exit codes (0 ok, 1 the work failed, 2 usage
-// or configuration error).
+// The command table: every subcommand of kopt, its help line, and the function that declares its
+// options and returns the function that runs it. main builds the command line from it; nothing
+// else keeps a list of commands. Exit codes: 0 ok, 1 the work failed, 2 usage or configuration
+// error.
 #pragma once
 
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,30 +19,48 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
 inline constexpr int kExitUsage = 2;
 
-/// Options every subcommand may read.
+class OptimizeEvaluator;
+/// Makes what `kopt optimize` evaluates on, for GPU index `device` (cli/optimize.h).
+using OptimizeEvaluatorFactory = std::function<std::unique_ptr<OptimizeEvaluator>(int device)>;
+
+/// What every command may read.
 struct GlobalOptions {
   std::string db_path = "kopt.db";
   std::vector<std::string> argv;  // the command line, recorded with each run
+  /// (optional) defaults to the GPU's evaluator. Set only by a program that links kopt_cli
+  /// (Main's argument); no flag reaches it.
+  OptimizeEvaluatorFactory optimize_evaluator;
 };
 
+/// Runs a command with the options its setup declared, after parsing; returns the exit code.
 using CommandRunner = std::function<int()>;
+/// Declares a command's options on `command` and returns the function that runs it.
+using CommandSetup = CommandRunner (*)(CLI::App* command, GlobalOptions& global);
 
-void AddDoctorCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-void AddTasksCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-void AddCompileCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-void AddEvalCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-/// `kopt baselines`: every task's PyTorch equivalent, checked and timed.
-void AddBaselinesCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-void AddMenusCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-/// `kopt llm test MODEL`: one request through the provider layer.
-void AddLlmCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-/// `kopt optimize --suite S`: the search.
-void AddOptimizeCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-void AddLeaderboardCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-void AddShowCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-void AddExportCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-void AddRunsCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-/// Hidden: the GPU worker process that `eval` starts by exec of kopt itself.
-void AddWorkerCommand(CLI::App& app, GlobalOptions& global, CommandRunner& run);
+struct Command {
+  const char* name;
+  const char* help;
+  CommandSetup setup;
+  bool internal = false;  // a process kopt starts itself: hidden from --help
+};
+
+/// Every command, in the order `kopt --help` lists them.
+std::span<const Command> Commands();
+
+// One setup per command file (cmd_<name>.cpp).
+CommandRunner SetupDoctor(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupTasks(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupCompile(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupEval(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupBaselines(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupMenus(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupWorker(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupCompileServer(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupLlm(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupOptimize(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupLeaderboard(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupShow(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupExport(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupRuns(CLI::App* command, GlobalOptions& global);
 
 }  // namespace kopt::cli

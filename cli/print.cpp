@@ -33,6 +33,8 @@ void Print(const char* format, ...) {
   va_end(args);
 }
 
+void PrintJson(const nlohmann::json& document) { Print("%s\n", document.dump(2).c_str()); }
+
 void PrintError(const char* format, ...) {
   std::va_list args;
   va_start(args, format);

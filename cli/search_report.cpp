@@ -3,6 +3,7 @@
 
 #include "cli/print.h"
 #include "cli/store_access.h"
+#include "cli/table.h"
 
 #include <cstdio>
 
@@ -62,9 +63,17 @@ std::string OverTorch(const EvalResult& r, const std::optional<TorchBaselineReco
 void PrintSummary(const std::vector<TaskOutcome>& outcomes, const std::vector<Task>& tasks,
                   const std::function<double(const Task&)>& spend,
                   const std::map<std::string, StoredTorchBaselines>& torch) {
-  Print("\n%-30s %-9s %10s %-22s %-18s %-18s %-18s %8s %9s %4s  %s\n", "task", "best by", "latency",
-        "vs reference", "vs vendor", "vs torch eager", "vs torch.compile", "roofline", "correct",
-        "its", "stopped");
+  Table table({{"task", 30},
+               {"best by", 9},
+               {"latency", 10, true},
+               {"vs reference", 22},
+               {"vs vendor", 18},
+               {"vs torch eager", 18},
+               {"vs torch.compile", 18},
+               {"roofline", 8, true},
+               {"correct", 9, true},
+               {"its", 4, true},
+               {"stopped", 0, false, "  "}});
   for (std::size_t i = 0; i < outcomes.size(); ++i) {
     const TaskOutcome& o = outcomes[i];
     std::string by = "-", latency = "-", vs_ref = "-", vs_vendor = "-", roof = "-";
@@ -92,10 +101,10 @@ void PrintSummary(const std::vector<TaskOutcome>& outcomes, const std::vector<Ta
     std::string stop = o.stop_reason;
     double usd = spend(tasks[i]);
     if (usd > 0) stop += ", " + Money(usd);
-    Print("%-30s %-9s %10s %-22s %-18s %-18s %-18s %8s %9s %4d  %s\n", o.task.c_str(), by.c_str(),
-          latency.c_str(), vs_ref.c_str(), vs_vendor.c_str(), vs_eager.c_str(), vs_compile.c_str(),
-          roof.c_str(), correct.c_str(), o.iterations_run, stop.c_str());
+    table.Add({o.task, by, latency, vs_ref, vs_vendor, vs_eager, vs_compile, roof, correct,
+               std::to_string(o.iterations_run), stop});
   }
+  Print("\n%s", table.Aligned().c_str());
 }
 
 nlohmann::json OutcomeJson(const TaskOutcome& o, double usd) {

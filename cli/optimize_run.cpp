@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// OptimizeSession::Run (optimize.h): the search with its progress view and Ctrl-C, how the run
+// ended in the store, and the summary.
+#include "cli/optimize.h"
+#include "cli/print.h"
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+#include <unistd.h>
+
+namespace kopt::cli {
+namespace {
+
+std::atomic<int> g_interrupts{0};
+extern "C" void OnInterrupt(int) { ++g_interrupts; }
+
+}  // namespace
+
+int OptimizeSession::Run() {
+  const OptimizeOptions& o = plan_.options;
+  const std::vector<Task>& tasks = plan_.tasks;
+  std::map<std::string, const Task*> by_name;
+  for (const auto& t : tasks) by_name[t.name] = &t;
+  ProgressView view(o.format == "table" && ::isatty(1), [&](const std::string& name) {
+    if (llms_.empty()) return std::string();
+    return ", LLM " + Money(Spend(*by_name.at(name)));
+  });
+
+  Search search(o.search, recording_, proposers_, device_);
+  g_interrupts = 0;
+  auto previous = std::signal(SIGINT, OnInterrupt);
+  std::atomic<bool> finished{false};
+  std::thread watcher([&] {
+    while (!finished) {
+      if (g_interrupts > 0) {
+        search.RequestStop("interrupted (Ctrl-C); run the same command again to resume");
+        std::signal(SIGINT, previous);  // a second Ctrl-C kills
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  std::vector<TaskOutcome> outcomes;
+  try {
+    outcomes = search.Run(tasks, [&](const TaskProgress& p) {
+      if (o.format == "table") view.Update(p);
+    });
+  } catch (...) {
+    finished = true;
+    watcher.join();
+    std::signal(SIGINT, previous);
+    store_.FinishRun(run_.id, "failed", "the search stopped on an error");
+    throw;
+  }
+  finished = true;
+  watcher.join();
+  std::signal(SIGINT, previous);
+  view.Clear();
+
+  bool errors = std::any_of(outcomes.begin(), outcomes.end(), [](const TaskOutcome& out) {
+    return out.stop_reason.rfind("error", 0) == 0;
+  });
+  std::string status = g_interrupts > 0 ? "interrupted" : errors ? "failed" : "ok";
+  Report(outcomes, status);
+  return status == "ok" ? kExitOk : kExitFailure;
+}
+
+void OptimizeSession::Report(const std::vector<TaskOutcome>& outcomes, const std::string& status) {
+  const OptimizeOptions& o = plan_.options;
+  const std::vector<Task>& tasks = plan_.tasks;
+  double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - plan_.start).count();
+  int candidates = 0;
+  for (const auto& out : outcomes) candidates += out.candidates;
+  BudgetUsage usage = run_budget_->Usage();
+  double busy = std::min(1.0, evaluator_->busy_s() / std::max(wall_s, 1e-9));
+  char message[160];
+  std::snprintf(message, sizeof message, "%d candidates in %.0f s, GPU busy %.0f%%, LLM %s",
+                candidates, wall_s, busy * 100, Money(usage.usd).c_str());
+  store_.FinishRun(run_.id, status, message);
+
+  auto spend = [this](const Task& task) { return Spend(task); };
+  if (o.format == "json") {
+    nlohmann::json j = {
+        {"run_id", run_.id},        {"resumed", run_.resumed},  {"device", device_.name},
+        {"wall_s", wall_s},         {"candidates", candidates}, {"gpu_busy_fraction", busy},
+        {"llm_calls", usage.calls}, {"llm_usd", usage.usd},     {"tasks", nlohmann::json::array()}};
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+      nlohmann::json task = OutcomeJson(outcomes[i], spend(tasks[i]));
+      auto median = [](const std::optional<TorchBaselineRecord>& b) {
+        return b && b->event_ms ? nlohmann::json(b->event_ms->median) : nlohmann::json();
+      };
+      if (auto it = torch_.find(tasks[i].content_hash); it != torch_.end()) {
+        task["torch_eager_ms"] = median(it->second.eager);
+        task["torch_compile_ms"] = median(it->second.compiled);
+      }
+      j["tasks"].push_back(std::move(task));
+    }
+    PrintJson(j);
+  } else {
+    PrintSummary(outcomes, tasks, spend, torch_);
+    Print("\n%d candidates in %.1f s (%.2f s each), GPU busy %.0f%% of the time (idle %.0f%%)",
+          candidates, wall_s, candidates ? wall_s / candidates : 0.0, busy * 100, (1 - busy) * 100);
+    if (!llms_.empty()) {
+      Print("; LLM: %lld calls, %s%s", static_cast<long long>(usage.calls),
+            Money(usage.usd).c_str(), usage.unpriced_calls ? " (plus unpriced calls)" : "");
+    }
+    Print(
+        "\nrun %lld %s; `kopt leaderboard` shows the best kernels, `kopt show ID` one "
+        "kernel's lineage\n",
+        static_cast<long long>(run_.id), status.c_str());
+  }
+}
+
+}  // namespace kopt::cli

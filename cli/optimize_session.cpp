@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+// OptimizeSession's construction (optimize.h): the parts of a search assembled from its plan, and
+// the GPU evaluator that is the default part.
+#include "cli/optimize.h"
+#include "cli/print.h"
+#include "cli/store_access.h"
+#include "evaluator/cuda_evaluator.h"
+#include "llm/provider_factory.h"
+
+#include <cstdio>
+
+namespace kopt::cli {
+namespace {
+
+class GpuEvaluator : public OptimizeEvaluator {
+ public:
+  explicit GpuEvaluator(const CudaEvaluatorConfig& config) : gpu_(config) {}
+  DeviceInfo Device() override { return gpu_.Device(); }
+  Evaluator& evaluator() override { return gpu_; }
+  double busy_s() const override { return gpu_.gpu_busy_s(); }
+  CudaEvaluator* gpu() override { return &gpu_; }
+
+ private:
+  CudaEvaluator gpu_;
+};
+
+BudgetLimits Limits(std::int64_t calls, std::int64_t tokens, double usd, double wall_s) {
+  BudgetLimits l;
+  if (calls > 0) l.calls = calls;
+  if (tokens > 0) l.tokens = tokens;
+  if (usd > 0) l.usd = usd;
+  if (wall_s > 0) l.wall_s = wall_s;
+  return l;
+}
+
+RecordingConfig Recording(const std::string& device, std::int64_t run_id) {
+  RecordingConfig rc;
+  rc.device = device;
+  rc.run_id = run_id;
+  return rc;
+}
+
+}  // namespace
+
+std::unique_ptr<OptimizeEvaluator> MakeGpuEvaluator(int device) {
+  CudaEvaluatorConfig config;
+  config.device = device;
+  return std::make_unique<GpuEvaluator>(config);
+}
+
+OptimizeSession::OptimizeSession(OptimizePlan plan, const GlobalOptions& global,
+                                 std::unique_ptr<OptimizeEvaluator> evaluator)
+    : plan_(std::move(plan)),
+      global_(global),
+      evaluator_(std::move(evaluator)),
+      device_(evaluator_->Device()),  // no driver: the error says so, before the store is touched
+      store_(global.db_path),
+      run_(ResumeOrBeginRun()),
+      replay_log_(store_, LlmCallContext{run_.id, std::nullopt, ""}),
+      recording_(store_, evaluator_->evaluator(), Recording(device_.name, run_.id)) {
+  const OptimizeOptions& o = plan_.options;
+  const std::vector<Task>& tasks = plan_.tasks;
+  Print("kopt optimize: %zu task%s of suite %s on %s, run %lld%s\n", tasks.size(),
+        tasks.size() == 1 ? "" : "s", o.suite.c_str(), device_.name.c_str(),
+        static_cast<long long>(run_.id),
+        run_.resumed ? " (resumed: finished work is replayed from the store)" : "");
+  if (plan_.models.empty()) {
+    Print(
+        "No LLM is configured, so only the tune proposer runs: it tries other values of each "
+        "kernel's tunables.\nTo let an LLM write kernels, add --model, e.g. --model "
+        "openai:gpt-5-mini (OPENAI_API_KEY), --model anthropic:claude-sonnet-4-5 "
+        "(ANTHROPIC_API_KEY),\nor a local server: --model openai:MODEL@http://localhost:8000/v1. "
+        "Check a model with `kopt llm test MODEL`.\n");
+  } else {
+    Print("LLM: beam %d x %d plans x %d implementations, %d iterations;", o.search.beam_width,
+          o.llm.plans, o.llm.impls, o.search.iterations);
+    for (const auto& pair : plan_.models) {
+      Print(" plans by %s, code by %s;", pair.plan.c_str(), pair.code.c_str());
+    }
+    Print("\n");
+  }
+  std::fflush(stdout);
+  MeasureTorchBaselines();
+  MakeProposers();
+}
+
+OptimizeSession::~OptimizeSession() = default;
+
+OptimizeSession::RunRow OptimizeSession::ResumeOrBeginRun() {
+  RunInfo info =
+      CurrentRunInfo("optimize", global_, RunConfig(plan_.options, plan_.tasks), &device_);
+  info.seed = plan_.options.search.seed;
+  std::optional<std::int64_t> resumed = store_.FindUnfinishedRun(info);
+  RunRow row{resumed ? *resumed : store_.BeginRun(info), resumed.has_value()};
+  plan_.options.search.run_id = std::to_string(row.id);
+  return row;
+}
+
+Provider& OptimizeSession::ProviderFor(const std::string& spec) {
+  auto& p = providers_[spec];
+  if (!p) {
+    ProviderOptions po;
+    po.api_key_env = plan_.options.api_key_env;
+    po.max_concurrency = plan_.options.llm_concurrency;
+    po.prices = plan_.prices;
+    po.notice = [](const std::string& line) { PrintError("kopt: %s\n", line.c_str()); };
+    p = MakeProvider(ParseModelSpec(spec), po, &replay_log_);
+  }
+  return *p;
+}
+
+// A task at a time with the GPU to themselves (measured once per task version, GPU and
+// PyTorch): the planner aims at torch.compile's latency, and the summary compares every winner
+// with eager and compiled PyTorch. Not measured without a GPU to time them on.
+void OptimizeSession::MeasureTorchBaselines() {
+  OptimizeOptions& o = plan_.options;
+  CudaEvaluator* gpu = evaluator_->gpu();
+  std::unique_ptr<TorchRunner> torch_runner = gpu ? MakeTorchRunner(o.torch, o.device) : nullptr;
+  if (torch_runner && !torch_runner->info().ok()) {
+    Print("PyTorch baselines: %s\n", TorchRunnerText(torch_runner.get()).c_str());
+  }
+  for (const Task& task : plan_.tasks) {
+    if (!torch_runner || !torch_runner->info().ok()) break;
+    StoredTorchBaselines b =
+        EnsureTorchBaselines(store_, run_.id, recording_.AddTask(task).first, task, device_.name,
+                             *gpu, torch_runner.get(), /*force=*/false);
+    for (const auto& m : {b.eager, b.compiled}) {
+      if (m && !m->error.empty()) PrintError("kopt: %s (%s)\n", m->error.c_str(), m->mode.c_str());
+    }
+    if (b.compiled && b.compiled->event_ms) {
+      o.llm.torch_compile[task.content_hash] = {
+          b.compiled->event_ms->median, "torch.compile, PyTorch " + b.compiled->torch_version};
+    }
+    torch_[task.content_hash] = std::move(b);
+  }
+  torch_runner.reset();  // its CUDA context would hold GPU memory through the whole search
+  std::fflush(stdout);
+}
+
+void OptimizeSession::MakeProposers() {
+  const OptimizeOptions& o = plan_.options;
+  run_budget_ = std::make_unique<Budget>(
+      "run", Limits(o.budget_calls, o.budget_tokens, o.budget_usd, o.time_limit_s));
+  task_budgets_ =
+      std::make_unique<TaskBudgets>(Limits(0, 0, o.task_budget_usd, 0), run_budget_.get());
+  const std::vector<ModelPair>& pairs = plan_.models;
+  int first_plan = 0;
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    // An even split of the plans, the first models taking one more when it does not divide.
+    LlmProposerConfig share = o.llm;
+    share.plans = o.llm.plans / static_cast<int>(pairs.size()) +
+                  (static_cast<int>(i) < o.llm.plans % static_cast<int>(pairs.size()) ? 1 : 0);
+    share.first_plan = first_plan;
+    first_plan += share.plans;
+    llms_.push_back(std::make_unique<LlmProposer>(
+        share, ProviderFor(pairs[i].plan), ProviderFor(pairs[i].code), plan_.menu, plan_.prompts,
+        [this](const Task& task) { return LogFor(task); }, task_budgets_.get(), plan_.prices));
+    proposers_.push_back(llms_.back().get());
+  }
+  tune_ = std::make_unique<TuneProposer>(o.tune);
+  if (o.tune > 0) proposers_.push_back(tune_.get());
+}
+
+// One call log per task, so every call is stored against its run and task.
+LlmCallLog* OptimizeSession::LogFor(const Task& task) {
+  std::lock_guard<std::mutex> lock(logs_mutex_);
+  auto& log = logs_[task.content_hash];
+  if (!log) {
+    std::int64_t task_id = recording_.AddTask(task).first;
+    log = std::make_unique<StoreLlmCallLog>(store_, LlmCallContext{run_.id, task_id, ""});
+  }
+  return log.get();
+}
+
+// Every proposer spends from the same task budget, so any one of them reports it.
+double OptimizeSession::Spend(const Task& task) {
+  return llms_.empty() ? 0.0 : llms_[0]->Usage(task).usd;
+}
+
+}  // namespace kopt::cli

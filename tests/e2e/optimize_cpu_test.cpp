@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: Apache-2.0
+// `kopt optimize` end to end without a GPU: kopt_fake_gpu (kopt's own command code with a fake
+// evaluator whose verdict depends only on the candidate's source, tests/support/kopt_fake_gpu.cpp)
+// and the fake LLM server on loopback, scripted to answer with a fast kernel, a wrong one and one
+// that does not compile, which its repair fixes. The run is stored, the shipped kopt binary's
+// leaderboard shows the fast kernel, the summary prints, and the same command again is answered
+// from the store: no LLM request and no evaluation.
+#include "results/store.h"
+#include "tests/support/fake_llm_server_process.h"
+#include "tests/support/run_kopt.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <regex>
+#include <sstream>
+
+namespace kopt {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::FakeLlmServer;
+using testing::Output;
+using testing::RunKopt;
+using testing::RunProgram;
+
+// A grid-stride copy whose fake evaluation is given by `markers` (tests/support/fake_evaluator.h:
+// "// LAT=0.25", "// STATUS=wrong_answer").
+std::string Kernel(const std::string& name, const std::string& markers) {
+  return "/*@kopt\n{\"launch\": [{\"kernel\": \"" + name +
+         "\", \"grid\": [528], \"block\": [256], \"args\": [\"X\", \"Y\", \"N\"]}]}\n@kopt*/\n" +
+         markers + "\nextern \"C\" __global__ void " + name +
+         "(const float* __restrict__ X, float* __restrict__ Y, int n) {\n"
+         "  for (long i = blockIdx.x * (long)blockDim.x + threadIdx.x; i < n;"
+         " i += (long)gridDim.x * blockDim.x) Y[i] = X[i];\n}\n";
+}
+
+std::string Fenced(const std::string& code) { return "Here it is.\n```cuda\n" + code + "```\n"; }
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::size_t Lines(const fs::path& path) {
+  std::string text = ReadAll(path);
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// The row of the winner in a leaderboard without its candidate and evaluation ids, which depend
+// on the order in which concurrent evaluations were stored: each digit of them becomes '#'.
+std::string MaskIds(const std::string& text) {
+  static const std::regex kLastField("( )([0-9]+)( \\|)?$");  // table and Markdown: the candidate
+  static const std::regex kCsvIds("^([^,]*,[^,]*,[^,]*,[^,]*,)([0-9]+),([0-9]+),");
+  std::istringstream lines(text);
+  std::string out;
+  for (std::string line; std::getline(lines, line);) {
+    if (Has(line, "copy_chunked")) {
+      std::smatch m;
+      if (std::regex_search(line, m, kCsvIds)) {
+        line = m[1].str() + std::string(m[2].length(), '#') + "," +
+               std::string(m[3].length(), '#') + "," + m.suffix().str();
+      } else if (std::regex_search(line, m, kLastField)) {
+        line = m.prefix().str() + " " + std::string(m[2].length(), '#') + m[3].str();
+      }
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+class OptimizeCpuTest : public ::testing::Test {
+ protected:
+  OptimizeCpuTest() {
+    char dir_template[] = "/tmp/kopt-optimize-cpu-XXXXXX";
+    if (::mkdtemp(dir_template)) dir_ = dir_template;
+  }
+  ~OptimizeCpuTest() override { fs::remove_all(dir_); }
+
+  Output FakeGpuKopt(const std::string& args) {
+    return RunProgram(KOPT_FAKE_GPU, args, "2>&1",
+                      "KOPT_FAKE_EVALUATIONS=" + evaluations().string());
+  }
+  fs::path evaluations() const { return dir_ / "evaluations.log"; }
+  fs::path requests() const { return dir_ / "requests.jsonl"; }
+  std::string db() const { return (dir_ / "kopt.db").string(); }
+  std::string suite() const { return std::string(KOPT_SOURCE_DIR) + "/tests/data/suites/tiny"; }
+
+  // Starts the fake LLM server with the script of the search: a plan, then the three kernels in
+  // the order the code prompts arrive, then the repair of the one that does not compile. Returns
+  // the optimize command line that uses it.
+  std::string StartScriptedServer() {
+    nlohmann::json script = {
+        {"responses",
+         {{{"match", "In this step you plan one optimization"},
+           {"text",
+            "Option: mem.coalescing\nPlan: make consecutive threads copy consecutive "
+            "elements with a grid-stride loop."},
+           {"times", 0}},
+          {{"match", "failed kopt's evaluation"},
+           {"text", Fenced(Kernel("copy_repaired", "// LAT=0.8"))},
+           {"times", 0}},
+          {{"match", "Write the new version of the kernel"},
+           {"text", Fenced(Kernel("copy_wrong", "// STATUS=wrong_answer"))}},
+          {{"match", "Write the new version of the kernel"},
+           {"text", Fenced(Kernel("copy_broken", "// STATUS=compile_error"))}},
+          {{"match", "Write the new version of the kernel"},
+           {"text", Fenced(Kernel("copy_fast", "// LAT=0.25"))}}}}};
+    std::ofstream(dir_ / "script.json") << script.dump(2);
+    server_ = std::make_unique<FakeLlmServer>(
+        KOPT_FAKE_LLM_SERVER, std::vector<std::string>{"--script", (dir_ / "script.json").string(),
+                                                       "--request-log", requests().string()});
+    return "--db " + db() + " optimize --suite " + suite() + " --model openai:scripted@" +
+           server_->openai_url() +
+           " --beam 1 --plans 1 --impls 3 --iterations 1 --tune 0 --no-torch";
+  }
+
+  fs::path dir_;
+  std::unique_ptr<FakeLlmServer> server_;
+};
+
+TEST_F(OptimizeCpuTest, TheFastKernelWinsAndTheSameCommandAgainIsAnsweredFromTheStore) {
+  ASSERT_FALSE(dir_.empty());
+  std::string command = StartScriptedServer();
+  Output out = FakeGpuKopt(command);
+  ASSERT_EQ(out.code, 0) << out.text;
+
+  // What the command printed: the run, the models, the summary with the winner.
+  EXPECT_TRUE(Has(out.text, "kopt optimize: 1 task of suite " + suite() + " on Fake GPU, run 1\n"))
+      << out.text;
+  EXPECT_TRUE(Has(out.text, "plans by openai:scripted@" + server_->openai_url())) << out.text;
+  EXPECT_TRUE(Has(out.text, "task                           best by      latency")) << out.text;
+  std::istringstream lines(out.text);
+  std::string summary_row;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("copy_chunked ", 0) == 0) summary_row = line;
+  }
+  EXPECT_TRUE(Has(summary_row, " llm ")) << out.text;
+  EXPECT_TRUE(Has(summary_row, "0.2500 ms")) << out.text;
+  EXPECT_TRUE(Has(out.text, "GPU busy 0% of the time")) << out.text;
+  EXPECT_TRUE(Has(out.text, "\nrun 1 ok; `kopt leaderboard` shows the best kernels")) << out.text;
+
+  // The shipped kopt reads the run back: the fast kernel from the llm proposer leads.
+  Output board = RunKopt("--db " + db() + " leaderboard --format json", "2>/dev/null");
+  ASSERT_EQ(board.code, 0) << board.text;
+  nlohmann::json j = nlohmann::json::parse(board.text);
+  ASSERT_EQ(j["entries"].size(), 1u) << board.text;
+  EXPECT_EQ(j["entries"][0]["task"], "copy_chunked");
+  EXPECT_EQ(j["entries"][0]["device"], "Fake GPU");
+  const nlohmann::json& best = j["entries"][0]["best"];
+  ASSERT_TRUE(best.is_object()) << board.text;
+  EXPECT_EQ(best["proposer"], "llm") << board.text;
+  EXPECT_DOUBLE_EQ(best["median_ms"].get<double>(), 0.25) << board.text;
+  Output shown =
+      RunKopt("--db " + db() + " show " + std::to_string(best["candidate_id"].get<int>()));
+  EXPECT_TRUE(Has(shown.text, "copy_fast")) << shown.text;
+  EXPECT_TRUE(Has(shown.text, "grid-stride loop")) << "the plan is stored: " << shown.text;
+
+  // Every proposal is stored with the status its source asked for, and the run as finished.
+  {
+    Store store(db(), Store::OpenMode::kExisting);
+    std::map<std::string, std::string> statuses;
+    store.WithDatabase([&](Database& d) {
+      Query q = d.Prepare(
+          "SELECT c.source, e.status FROM evaluations e JOIN candidates c ON c.id = "
+          "e.candidate_id");
+      while (q->Step()) {
+        for (const char* name : {"copy_wrong", "copy_broken", "copy_fast", "copy_repaired"}) {
+          if (Has(q->Text(0), name)) statuses[name] = q->Text(1);
+        }
+      }
+      return 0;
+    });
+    EXPECT_EQ(statuses["copy_wrong"], "wrong_answer");
+    EXPECT_EQ(statuses["copy_broken"], "compile_error");
+    EXPECT_EQ(statuses["copy_fast"], "correct");
+    EXPECT_EQ(statuses["copy_repaired"], "correct");
+    std::vector<RunSummary> runs = store.ListRuns(0);
+    ASSERT_EQ(runs.size(), 1u);
+    EXPECT_EQ(runs[0].run.status, "ok");
+    EXPECT_EQ(runs[0].run.info.device, "Fake GPU");
+  }
+
+  // The same command again: a new run, every LLM call and evaluation answered from the store.
+  std::size_t requests_before = Lines(requests());
+  std::size_t evaluations_before = Lines(evaluations());
+  EXPECT_GE(requests_before, 5u);     // a plan, three kernels, a repair
+  EXPECT_GE(evaluations_before, 5u);  // the reference, four kernels (and the winner's sanitizer)
+  Output again = FakeGpuKopt(command);
+  ASSERT_EQ(again.code, 0) << again.text;
+  EXPECT_TRUE(Has(again.text, "\nrun 2 ok;")) << again.text;
+  EXPECT_EQ(Lines(requests()), requests_before) << "an LLM call was made again";
+  EXPECT_EQ(Lines(evaluations()), evaluations_before) << "a kernel was evaluated again";
+  Output board_again = RunKopt("--db " + db() + " leaderboard --format json", "2>/dev/null");
+  EXPECT_EQ(nlohmann::json::parse(board_again.text)["entries"][0]["best"]["candidate_id"],
+            best["candidate_id"]);
+}
+
+// The search's summary table and the leaderboard in every text format, as golden files in
+// tests/data/golden/cli/. After changing one on purpose, regenerate them with
+//   KOPT_UPDATE_GOLDEN=1 build/tests/e2e/optimize_cpu_e2e_test --gtest_filter='*Golden*'
+// and review the diff like code.
+TEST_F(OptimizeCpuTest, TheSummaryAndTheLeaderboardMatchTheirGoldenFiles) {
+  ASSERT_FALSE(dir_.empty());
+  Output out = FakeGpuKopt(StartScriptedServer());
+  ASSERT_EQ(out.code, 0) << out.text;
+  // The summary's table: from its header to the blank line after it (the wall time varies).
+  std::size_t from = out.text.find("\ntask ");
+  ASSERT_NE(from, std::string::npos) << out.text;
+  std::size_t to = out.text.find("\n\n", from + 1);
+  std::map<std::string, std::string> outputs = {
+      {"optimize_summary.txt", out.text.substr(from + 1, to - from)}};
+  for (const auto& [format, file] :
+       std::map<std::string, std::string>{{"table", "leaderboard.txt"},
+                                          {"markdown", "leaderboard.md"},
+                                          {"csv", "leaderboard.csv"}}) {
+    Output board = RunKopt("--db " + db() + " leaderboard --format " + format, "2>&1");
+    ASSERT_EQ(board.code, 0) << board.text;
+    outputs[file] = MaskIds(board.text);
+  }
+  const std::string golden = std::string(KOPT_SOURCE_DIR) + "/tests/data/golden/cli/";
+  for (const auto& [file, text] : outputs) {
+    if (std::getenv("KOPT_UPDATE_GOLDEN")) {
+      fs::create_directories(golden);
+      std::ofstream(golden + file, std::ios::binary) << text;
+      continue;
+    }
+    ASSERT_TRUE(fs::exists(golden + file)) << file << " is missing; run with KOPT_UPDATE_GOLDEN=1";
+    EXPECT_EQ(text, ReadAll(golden + file))
+        << file << " changed; if on purpose, regenerate (see this test's comment)";
+  }
+}
+
+TEST_F(OptimizeCpuTest, TheJsonSummaryNamesTheWinner) {
+  ASSERT_FALSE(dir_.empty());
+  // Without an LLM: the tune proposer alone, over a reference without tunables.
+  Output out = FakeGpuKopt("--db " + db() + " optimize --suite " + suite() +
+                           " --iterations 1 --no-torch --format json");
+  ASSERT_EQ(out.code, 0) << out.text;
+  nlohmann::json j = nlohmann::json::parse(out.text.substr(out.text.find("\n{") + 1));
+  EXPECT_EQ(j["device"], "Fake GPU");
+  EXPECT_EQ(j["run_id"], 1);
+  ASSERT_EQ(j["tasks"].size(), 1u);
+  EXPECT_EQ(j["tasks"][0]["task"], "copy_chunked");
+  EXPECT_EQ(j["tasks"][0]["best"]["proposer"], "reference");
+}
+
+// A usage error that only the combination of flags shows is reported before the evaluator starts
+// or the store is touched.
+TEST_F(OptimizeCpuTest, NothingToProposeIsAUsageErrorBeforeTheStoreIsTouched) {
+  ASSERT_FALSE(dir_.empty());
+  Output out = FakeGpuKopt("--db " + db() + " optimize --suite " + suite() + " --tune 0");
+  EXPECT_EQ(out.code, 2) << out.text;
+  EXPECT_TRUE(Has(out.text, "--tune 0 without --model leaves nothing to propose")) << out.text;
+  EXPECT_FALSE(fs::exists(db())) << "a run was recorded for a command that could not start";
+}
+
+}  // namespace
+}  // namespace kopt
