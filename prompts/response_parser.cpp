@@ -222,7 +222,6 @@ PlanResponse ParsePlanResponse(const std::string& response, const Menu& menu) {
 
   if (!option_line) {
     out.option_id = std::string(kInventOptionId);
-    out.note = "the answer names no option (no 'Option: <id>' line); counted as invent";
   } else if (menu.Find(id)) {
     out.option_id = id;
   } else {
@@ -236,10 +235,8 @@ PlanResponse ParsePlanResponse(const std::string& response, const Menu& menu) {
     }
     if (matches == 1) {
       out.option_id = suffix_match->id;
-      out.note = "option '" + id + "' read as '" + suffix_match->id + "'";
     } else {
       out.option_id = std::string(kInventOptionId);
-      out.note = "unknown option '" + (id.empty() ? out.named : id) + "'; counted as invent";
     }
   }
   if (out.plan.empty()) out.reason = "the answer holds no plan text";

@@ -49,7 +49,6 @@ struct PlanResponse {
   std::string option_id;
   std::string named;   // what followed "Option:", as written ("" when there was no such line)
   std::string plan;    // the answer without its Option line and "Plan:" label
-  std::string note;    // why `option_id` differs from `named`, or ""
   std::string reason;  // non-empty when the answer holds no plan at all
 
   bool ok() const { return reason.empty(); }
