@@ -187,9 +187,9 @@ int RunEval(EvalOptionsCli o, const GlobalOptions& global) {
   Task task = FindTask(o.candidate.task);
   EvalRequest request;
   request.task = &task;
-  request.source = ReadFile(o.candidate.file);
+  request.candidate = TryMakeCandidate(task, ReadFile(o.candidate.file),
+                                       ParseDefines(o.candidate.defines), o.candidate.file);
   request.file = o.candidate.file;
-  request.tunables = ParseDefines(o.candidate.defines);
   request.options = o.eval;
   request.options.time = !o.no_time;
   if (!o.metrics.empty() && o.profile.empty()) o.profile = "default";

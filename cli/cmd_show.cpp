@@ -30,7 +30,7 @@ nlohmann::json CandidateJson(const CandidateRecord& r) {
           {"tunables", TunablesToJson(c.tunables)},
           {"file", OptJson(c.file)},
           {"source_hash", r.source_hash},
-          {"eval_key", r.eval_key},
+          {"eval_key", c.key},
           {"created_at", r.created_at}};
 }
 

@@ -119,7 +119,7 @@ nlohmann::json OutcomeJson(const TaskOutcome& o, double usd) {
                       {"eval_s", o.eval_s},
                       {"llm_usd", usd}};
   if (o.best) {
-    j["best"] = {{"key", o.best->key},
+    j["best"] = {{"key", o.best->candidate.key},
                  {"proposer", o.best->provenance.proposer},
                  {"history", o.best->history},
                  {"result", ToJson(o.best->result)}};

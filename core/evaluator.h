@@ -3,8 +3,8 @@
 // this interface, so it is tested with a fake.
 #pragma once
 
+#include "core/candidate.h"
 #include "core/eval_result.h"
-#include "core/launch_block.h"
 #include "core/profile.h"
 #include "core/task.h"
 
@@ -36,10 +36,10 @@ struct EvalOptions {
 };
 
 /// Where a candidate came from, for whoever records evaluations (the store); the GPU ignores it.
-/// Candidates are named by CandidateKey(source, tunables), so a lineage survives a restart.
+/// Candidates are named by their key (CandidateKey), so a lineage survives a restart.
 struct Provenance {
   std::string parent_key;   // "" for the roots (reference, starter, a user's file)
-  std::string proposer;     // "reference", "starter", "user", "tune", "llm", "replay"
+  std::string proposer;     // "reference", "starter", "user", "tune", "llm"
   std::string plan;         // the plan text the code carries out
   std::string menu_option;  // the menu entry id the plan applies
   std::string model;        // the code model, for "llm"
@@ -50,22 +50,19 @@ struct Provenance {
 
 struct EvalRequest {
   const Task* task = nullptr;
-  std::string source;
+  /// The kernel, made for `task` (TryMakeCandidate with it), or the text that is not one.
+  CandidateResult candidate;
   std::string file = "candidate.cu";  // named in messages
-  TunableChoice tunables;
   EvalOptions options;
   Provenance provenance;
   bool force = false;  // evaluate again even when a recorded result exists
 };
 
-/// A candidate's identity, and the store's evaluation key: SHA-256 of its source and its tunable
-/// choice (pass the full choice: ResolveTunables).
-std::string CandidateKey(const std::string& source, const TunableChoice& tunables);
-
 class Evaluator {
  public:
   virtual ~Evaluator() = default;
-  /// Never throws for a candidate's failure: that is a status in the result.
+  /// Never throws for a candidate's failure: that is a status in the result. A request whose text
+  /// is not a candidate is answered with NotACandidateResult, without compiling anything.
   virtual EvalResult Evaluate(const EvalRequest& request) = 0;
 };
 

@@ -270,14 +270,6 @@ TunableChoice ChooseTunables(const LaunchBlock& block, const TunableChoice& over
   return choice;
 }
 
-TunableChoice ResolveTunables(const std::string& source, const TunableChoice& overrides) {
-  try {
-    return ChooseTunables(ParseLaunchBlock(source, "candidate.cu"), overrides);
-  } catch (const ConfigError&) {
-    return overrides;
-  }
-}
-
 nlohmann::json TunablesToJson(const TunableChoice& choice) {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [name, value] : choice) j[name] = value;

@@ -56,10 +56,6 @@ void ValidateLaunchBlock(const LaunchBlock& block, const Task& task, const Tunab
 TunableChoice ChooseTunables(const LaunchBlock& block, const TunableChoice& overrides);
 /// "-DBM=64" for each choice.
 std::vector<std::string> TunableDefines(const TunableChoice& choice);
-/// The full tunable choice a source runs with: its launch block's defaults overridden by
-/// `overrides`; `overrides` alone when the block does not parse (its evaluation says why). Two
-/// spellings of one choice are one kernel.
-TunableChoice ResolveTunables(const std::string& source, const TunableChoice& overrides);
 nlohmann::json TunablesToJson(const TunableChoice& choice);
 
 struct DeviceLimits {

@@ -90,23 +90,10 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
     return r;
   };
 
-  if (request.source.find_first_not_of(" \t\r\n") == std::string::npos) {
-    return finish(Failed(EvalStatus::kLaunchError,
-                         request.file + ": the candidate is empty (no code; an answer without a "
-                                        "fenced code block gives an empty candidate)"));
-  }
-  // The launch block is checked before anything is compiled.
-  LaunchBlock block;
-  TunableChoice tunables;
-  try {
-    block = ParseLaunchBlock(request.source, request.file);
-    tunables = ChooseTunables(block, request.tunables);
-    ValidateLaunchBlock(block, task, tunables, request.file);
-  } catch (const ConfigError& e) {
-    EvalResult r = Failed(EvalStatus::kLaunchError, e.what());
-    r.check = "launch";
-    return finish(r);
-  }
+  // A text that is not a candidate (no code, cut off, a bad launch block) is never compiled.
+  if (!request.candidate.ok()) return finish(NotACandidateResult(request.candidate.error()));
+  // The candidate's launch block was checked on every size of the task when it was made.
+  const Candidate& kernel = request.candidate.value();
   LaunchBlock reference_block = ParseLaunchBlock(task.reference_source, task.dir + "/reference.cu");
   TunableChoice reference_tunables = ChooseTunables(reference_block, {});
 
@@ -114,14 +101,14 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
                                                   task.dir + "/reference.cu", reference_tunables));
   // The kernel's signature is checked by the compiler, against the launches at the main size
   // (a block that does not resolve there fails in the worker, with the size named).
-  std::string checked_source = request.source;
+  std::string checked_source = kernel.source;
   try {
     checked_source += SignatureCheckSource(
-        ResolveLaunchBlock(block, task, task.symbols, tunables, device.limits));
+        ResolveLaunchBlock(kernel.launch, task, task.symbols, kernel.tunables, device.limits));
   } catch (const ConfigError&) {
   }
   auto candidate_future =
-      pool_.Submit(RequestFor(task, device.arch, checked_source, request.file, tunables));
+      pool_.Submit(RequestFor(task, device.arch, checked_source, request.file, kernel.tunables));
   CompileOutput reference = reference_future.get();
   CompileOutput candidate = candidate_future.get();
   if (!reference.ok) {
@@ -145,7 +132,8 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
   job.task_hash = task.content_hash;
   job.reference = {task.reference_source, task.dir + "/reference.cu", reference.cubin,
                    reference_tunables, reference.info.kernels};
-  job.candidate = {request.source, request.file, candidate.cubin, tunables, candidate.info.kernels};
+  job.candidate = {kernel.source, request.file, candidate.cubin, kernel.tunables,
+                   candidate.info.kernels};
   job.options = request.options;
 
   JobOutcome outcome = RunOnGpu(ToJson(job), request.options.timeout_s);

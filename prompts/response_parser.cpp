@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "prompts/response_parser.h"
 
-#include "core/error.h"
 #include "core/text.h"
 
 #include <algorithm>
@@ -156,22 +155,6 @@ std::vector<FencedBlock> FindFencedBlocks(std::string_view text) {
   return blocks;
 }
 
-std::string_view CodeResponseErrorName(CodeResponseError error) {
-  switch (error) {
-    case CodeResponseError::kNone:
-      return "none";
-    case CodeResponseError::kNoCodeBlock:
-      return "no_code_block";
-    case CodeResponseError::kUnclosedBlock:
-      return "unclosed_code_block";
-    case CodeResponseError::kEmptyBlock:
-      return "empty_code_block";
-    case CodeResponseError::kLaunchBlock:
-      return "launch_block";
-  }
-  return "none";
-}
-
 CodeResponse ParseCodeResponse(const std::string& response, const Task& task) {
   CodeResponse out;
   std::vector<FencedBlock> blocks = FindFencedBlocks(response);
@@ -183,36 +166,33 @@ CodeResponse ParseCodeResponse(const std::string& response, const Task& task) {
     if (IsCodeLanguage(b.language) && !stray) chosen = &b;
   }
   if (!chosen) {
-    out.error = CodeResponseError::kNoCodeBlock;
-    out.reason = "the response has no fenced ```cuda code block";
+    std::string reason = "the response has no fenced ```cuda code block";
     if (!blocks.empty()) {
       std::string langs;
       for (const auto& b : blocks) langs += (langs.empty() ? "" : ", ") + b.language;
-      out.reason += " (its fenced blocks are: " + langs + ")";
+      reason += " (its fenced blocks are: " + langs + ")";
     }
+    out.candidate = CandidateResult::Failed("", {}, {CandidateErrorKind::kNoCode, reason});
     return out;
   }
-  out.code = chosen->body;
+  const std::string& code = chosen->body;
   out.language = chosen->language;
   if (!chosen->closed) {
-    out.error = CodeResponseError::kUnclosedBlock;
-    out.reason = "the last code block (line " + std::to_string(chosen->first_line) +
-                 ") is never closed: the response was probably cut off";
+    out.candidate =
+        CandidateResult::Failed(code, {},
+                                {CandidateErrorKind::kCutOff,
+                                 "the answer was cut off: its last code block (line " +
+                                     std::to_string(chosen->first_line) + ") is never closed"});
     return out;
   }
-  if (out.code.find_first_not_of(" \t\n") == std::string::npos) {
-    out.error = CodeResponseError::kEmptyBlock;
-    out.reason = "the last code block (line " + std::to_string(chosen->first_line) + ") is empty";
+  if (code.find_first_not_of(" \t\n") == std::string::npos) {
+    out.candidate = CandidateResult::Failed(
+        code, {},
+        {CandidateErrorKind::kNoCode,
+         "the last code block (line " + std::to_string(chosen->first_line) + ") is empty"});
     return out;
   }
-  try {
-    out.launch = ParseLaunchBlock(out.code, "candidate.cu");
-    ValidateLaunchBlock(out.launch, task, ChooseTunables(out.launch, {}), "candidate.cu");
-  } catch (const ConfigError& e) {
-    out.error = CodeResponseError::kLaunchBlock;
-    out.reason = e.what();
-    out.launch = LaunchBlock{};
-  }
+  out.candidate = TryMakeCandidate(task, code);
   return out;
 }
 
@@ -242,7 +222,6 @@ PlanResponse ParsePlanResponse(const std::string& response, const Menu& menu) {
 
   if (!option_line) {
     out.option_id = std::string(kInventOptionId);
-    out.note = "the answer names no option (no 'Option: <id>' line); counted as invent";
   } else if (menu.Find(id)) {
     out.option_id = id;
   } else {
@@ -256,10 +235,8 @@ PlanResponse ParsePlanResponse(const std::string& response, const Menu& menu) {
     }
     if (matches == 1) {
       out.option_id = suffix_match->id;
-      out.note = "option '" + id + "' read as '" + suffix_match->id + "'";
     } else {
       out.option_id = std::string(kInventOptionId);
-      out.note = "unknown option '" + (id.empty() ? out.named : id) + "'; counted as invent";
     }
   }
   if (out.plan.empty()) out.reason = "the answer holds no plan text";

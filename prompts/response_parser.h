@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Reads what an LLM answered. A code response yields the last fenced code block, with its launch
-// block parsed and validated against the task; a plan response yields the chosen menu option and
-// the plan text. Neither throws for a bad response: the failure is a stored reason.
+// Reads what an LLM answered. A code response yields the last fenced code block made into a
+// candidate for the task; a plan response yields the chosen menu option and the plan text.
+// Neither throws for a bad response: the failure is a reason the caller records.
 #pragma once
 
-#include "core/launch_block.h"
+#include "core/candidate.h"
 #include "core/task.h"
 #include "prompts/menu.h"
 
@@ -27,26 +27,21 @@ struct FencedBlock {
 /// character at least as long as the one that opened it.
 std::vector<FencedBlock> FindFencedBlocks(std::string_view text);
 
-/// Why a code response cannot be used. The names are stored and never change.
-enum class CodeResponseError { kNone, kNoCodeBlock, kUnclosedBlock, kEmptyBlock, kLaunchBlock };
-std::string_view CodeResponseErrorName(CodeResponseError error);
-
 struct CodeResponse {
-  CodeResponseError error = CodeResponseError::kNone;
-  /// Empty when usable; otherwise a sentence a person or an LLM can act on.
-  std::string reason;
-  /// The chosen block's text; kept when the launch block is bad (the repair prompt shows it).
-  std::string code;
+  /// The chosen block as a kernel, or why the answer holds none: no code block (kNoCode), a block
+  /// the answer ended in (kCutOff), a launch block that does not parse or fit the task
+  /// (kLaunchBlock). Its source is the block's text either way ("" when there is no block), kept
+  /// for the repair prompt.
+  CandidateResult candidate;
   std::string language;
-  LaunchBlock launch;      // parsed and validated, when usable
   std::size_t blocks = 0;  // fenced blocks in the response, of any language
 
-  bool ok() const { return error == CodeResponseError::kNone; }
+  bool ok() const { return candidate.ok(); }
 };
 
 /// Takes the last fenced block written as ```cuda, ```cu, ```cpp, ```c++, ```cxx, ```cc, ```c or
-/// a bare fence, and checks its launch block against `task` on all of its sizes, with every
-/// tunable at its first value.
+/// a bare fence, and makes it the candidate for `task` (TryMakeCandidate: its launch block checked
+/// on all of the task's sizes, with every tunable at its first value).
 CodeResponse ParseCodeResponse(const std::string& response, const Task& task);
 
 struct PlanResponse {
@@ -54,7 +49,6 @@ struct PlanResponse {
   std::string option_id;
   std::string named;   // what followed "Option:", as written ("" when there was no such line)
   std::string plan;    // the answer without its Option line and "Plan:" label
-  std::string note;    // why `option_id` differs from `named`, or ""
   std::string reason;  // non-empty when the answer holds no plan at all
 
   bool ok() const { return reason.empty(); }

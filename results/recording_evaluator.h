@@ -32,9 +32,11 @@ struct RecordedEvaluation {
   EvalResult result;
 };
 
-/// Call order for the search: AddCandidate (with parent, plan, proposer) on the store, then
-/// EvaluateCandidate with its id. `kopt eval` calls EvaluateAndRecord, which adds the task, the
-/// reference's candidate and a candidate under it first. Thread-safe when the inner evaluator is.
+/// The search and `kopt eval` call Evaluate (EvaluateAndRecord): it adds the task, the reference's
+/// candidate and the request's candidate under its parent (found by key, else the reference),
+/// then evaluates it (EvaluateCandidate). A request whose text is not a candidate never reaches
+/// the inner evaluator: its answer is NotACandidateResult. Thread-safe when the inner evaluator
+/// is.
 class RecordingEvaluator : public Evaluator {
  public:
   /// `store` and `inner` must outlive this evaluator.
@@ -43,8 +45,8 @@ class RecordingEvaluator : public Evaluator {
   /// The seam: EvaluateAndRecord(request).result.
   EvalResult Evaluate(const EvalRequest& request) override;
   RecordedEvaluation EvaluateAndRecord(const EvalRequest& request);
-  /// Evaluates a candidate already in the store; the request must carry its source, tunable
-  /// choice and task version.
+  /// Evaluates a candidate already in the store; the request must carry its kernel (the same key)
+  /// and task version.
   RecordedEvaluation EvaluateCandidate(std::int64_t candidate_id, const EvalRequest& request);
 
   /// The task's row and the reference's candidate, added when new.

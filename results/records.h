@@ -3,8 +3,8 @@
 // what comes back (RunRecord, CandidateRecord, ...). See migrations/001_initial.sql.
 #pragma once
 
+#include "core/candidate.h"
 #include "core/eval_result.h"
-#include "core/launch_block.h"
 #include "core/llm_call.h"
 
 #include <nlohmann/json.hpp>
@@ -64,26 +64,41 @@ struct TaskRecord {
 inline constexpr const char* kProposerReference = "reference";
 inline constexpr const char* kProposerUser = "user";
 
-/// A candidate to add: one kernel (source + tunable choice) for one task, and its origin.
+/// A candidate to add: one kernel (source + tunable choice) for one task, and its origin. Made by
+/// NewCandidateOf, so its key is the Candidate's.
 struct NewCandidate {
   std::int64_t task_id = 0;
   std::optional<std::int64_t> run_id;
   std::optional<std::int64_t> parent_id;  // the reference's candidate for a first generation
   std::string source;
-  TunableChoice tunables;  // the full choice; see ResolveTunables
+  TunableChoice tunables;  // the full choice (core/candidate.h)
+  std::string key;         // CandidateKey(source, tunables): the evaluation key (eval_key)
   std::optional<std::string> plan;
   std::optional<std::string> menu_option_id;
   std::optional<int> iteration;
-  std::string proposer;  // reference, user, llm, tune, replay
+  std::string proposer;  // reference, starter, user, llm, tune
   std::optional<std::string> model;
   std::optional<std::string> file;
 };
 
+/// The row of `kernel` (a Candidate, or a text that is not one: it is recorded with the reason
+/// its evaluation gives) under `task_id`, with its source, tunables and key; the origin is the
+/// caller's to fill in.
+inline NewCandidate NewCandidateOf(std::int64_t task_id, const CandidateResult& kernel,
+                                   std::string proposer) {
+  NewCandidate c;
+  c.task_id = task_id;
+  c.source = kernel.source();
+  c.tunables = kernel.tunables();
+  c.key = kernel.key();
+  c.proposer = std::move(proposer);
+  return c;
+}
+
 struct CandidateRecord {
   std::int64_t id = 0;
-  NewCandidate candidate;
+  NewCandidate candidate;  // candidate.key is the stored eval_key
   std::string source_hash;
-  std::string eval_key;
   std::string created_at;
 };
 

@@ -40,7 +40,7 @@ CandidateRecord ReadCandidate(const Statement& st, const std::string& path) {
   r.source_hash = st.Text(5);
   json tunables = ParseStored(st.Text(6), path, "candidates.tunables_json");
   for (const auto& [name, value] : tunables.items()) c.tunables[name] = value.get<std::int64_t>();
-  r.eval_key = st.Text(7);
+  c.key = st.Text(7);
   c.plan = st.OptText(8);
   c.menu_option_id = st.OptText(9);
   c.iteration = OptInt32(st.OptInt(10));
@@ -346,6 +346,7 @@ std::optional<TaskRecord> Store::FindTaskByHash(const std::string& content_hash)
 
 std::int64_t Store::ReferenceCandidate(std::int64_t task_id) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (auto it = reference_rows_.find(task_id); it != reference_rows_.end()) return it->second;
   std::string reference;
   {
     Query q = db_->Prepare("SELECT reference_source FROM tasks WHERE id = ?");
@@ -353,13 +354,13 @@ std::int64_t Store::ReferenceCandidate(std::int64_t task_id) {
     if (!q->Step()) throw StoreError(path_ + ": no task " + std::to_string(task_id));
     reference = q->Text(0);
   }
-  NewCandidate c;
-  c.task_id = task_id;
-  c.source = reference;
-  c.tunables = ResolveTunables(reference, {});
-  c.proposer = kProposerReference;
+  // The reference was checked when its task was loaded; its Candidate is made here from the text
+  // the store holds, once per task while this Store is open.
+  NewCandidate c = NewCandidateOf(task_id, TryMakeCandidate(reference), kProposerReference);
   c.file = "reference.cu";
-  return AddCandidateLocked(c);
+  std::int64_t id = AddCandidateLocked(c);
+  reference_rows_[task_id] = id;
+  return id;
 }
 
 std::optional<std::int64_t> Store::FindCandidate(std::int64_t task_id,
@@ -380,7 +381,8 @@ std::int64_t Store::AddCandidate(const NewCandidate& candidate) {
 
 std::int64_t Store::AddCandidateLocked(const NewCandidate& c) {
   KOPT_CHECK(!c.proposer.empty());
-  std::string key = CandidateKey(c.source, c.tunables);
+  KOPT_CHECK(!c.key.empty());
+  const std::string& key = c.key;
   Transaction tx(*db_);
   std::optional<std::int64_t> id;
   {

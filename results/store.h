@@ -11,6 +11,7 @@
 #include "results/records.h"
 #include "results/sqlite.h"
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -127,6 +128,7 @@ class Store {
   std::unique_ptr<Database> db_;
   std::unique_ptr<Checkpointer> checkpointer_;  // none for ":memory:"
   std::mutex mutex_;
+  std::map<std::int64_t, std::int64_t> reference_rows_;  // task id -> its reference's candidate
   int opened_version_ = 0;
 };
 

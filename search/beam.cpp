@@ -25,10 +25,10 @@ BeamUpdate UpdateBeam(const std::vector<SearchNode>& beam, const std::vector<Sea
                       const std::vector<const SearchNode*>& parents, int width) {
   BeamUpdate out;
   std::map<std::string, const SearchNode*> pool;
-  for (const auto& m : beam) pool.emplace(m.key, &m);
+  for (const auto& m : beam) pool.emplace(m.candidate.key, &m);
   for (std::size_t i = 0; i < children.size(); ++i) {
     if (!BeamRejection(*parents[i], children[i]).empty()) continue;
-    if (pool.emplace(children[i].key, &children[i]).second) ++out.admitted;
+    if (pool.emplace(children[i].candidate.key, &children[i]).second) ++out.admitted;
   }
   std::vector<const SearchNode*> ranked;
   for (const auto& [key, node] : pool) ranked.push_back(node);
@@ -38,7 +38,8 @@ BeamUpdate UpdateBeam(const std::vector<SearchNode>& beam, const std::vector<Sea
   for (std::size_t i = 0; i < ranked.size() && static_cast<int>(i) < width; ++i) {
     out.beam.push_back(*ranked[i]);
   }
-  out.improved = !out.beam.empty() && (beam.empty() || out.beam.front().key != beam.front().key);
+  out.improved = !out.beam.empty() &&
+                 (beam.empty() || out.beam.front().candidate.key != beam.front().candidate.key);
   return out;
 }
 

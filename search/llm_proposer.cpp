@@ -41,16 +41,16 @@ struct LlmProposer::TaskProviders {
 namespace {
 
 // The parent as an LLM sees it: its code, with the tunable values it was measured with.
-std::string CodeWithChoice(const SearchNode& node) {
-  if (node.tunables.empty()) return node.source;
+std::string CodeWithChoice(const Candidate& kernel) {
+  if (kernel.tunables.empty()) return kernel.source;
   std::string defines;
-  for (const auto& d : TunableDefines(node.tunables)) defines += " " + d;
-  return "// measured with" + defines + "\n" + node.source;
+  for (const auto& d : TunableDefines(kernel.tunables)) defines += " " + d;
+  return "// measured with" + defines + "\n" + kernel.source;
 }
 
 ParentKernel ParentOf(const SearchNode& node, const std::optional<OutsideLatency>& compiled) {
   ParentKernel p;
-  p.code = CodeWithChoice(node);
+  p.code = CodeWithChoice(node.candidate);
   const EvalResult& r = node.result;
   if (r.timing) p.latency_ms = r.timing->event_ms.median;
   p.speedup = r.speedup;
@@ -111,12 +111,12 @@ CompletionResult LlmProposer::Ask(TaskProviders& p, bool planner, const std::str
 Proposal LlmProposer::MakeProposal(const ProposalContext& context, const std::string& response,
                                    const MenuEntry& option, const std::string& plan,
                                    std::vector<std::string> call_keys) {
-  // An answer without usable code is still a candidate: the evaluator names what is missing
-  // (an empty source has no launch block), the store keeps it, and a repair may follow.
-  CodeResponse code = ParseCodeResponse(response, *context.task);
+  // An answer without usable code is still proposed: the evaluator answers with the reason (no
+  // code, cut off, a bad launch block) without compiling, the store keeps it, and a repair may
+  // follow.
   Proposal p;
-  p.source = code.code;
-  p.provenance.parent_key = context.parent->key;
+  p.candidate = ParseCodeResponse(response, *context.task).candidate;
+  p.provenance.parent_key = context.parent->candidate.key;
   p.provenance.proposer = "llm";
   p.provenance.plan = plan;
   p.provenance.menu_option = option.id;
@@ -196,7 +196,7 @@ std::optional<Proposal> LlmProposer::Repair(const ProposalContext& context, cons
   rc.option = menu_.Find(failed.provenance.menu_option);
   if (!rc.option) rc.option = &menu_.Invent();
   rc.plan = failed.provenance.plan;
-  rc.failed_code = failed.source;
+  rc.failed_code = failed.candidate.source();
   rc.status = std::string(EvalStatusName(result.status));
   // The check that caught it tells the model what kind of fault to look for.
   rc.report =

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Proposer seam: given a measured kernel of the beam, propose children (new code from an
-// LLM, other tunable choices, a replayed schedule step). The search evaluates what is proposed
-// and may hand a failure back once for repair.
+// LLM, other tunable choices). The search evaluates what is proposed and may hand a failure back
+// once for repair.
 #pragma once
 
 #include "core/device_info.h"
@@ -19,9 +19,7 @@ namespace kopt {
 
 /// A kernel the search has measured: correct and timed, or the root it started from.
 struct SearchNode {
-  std::string key;  // CandidateKey(source, tunables)
-  std::string source;
-  TunableChoice tunables;
+  Candidate candidate;
   Provenance provenance;
   EvalResult result;
   /// What earlier steps did to reach it, oldest first ("mem.vectorized_loads: 1.8x").
@@ -31,11 +29,14 @@ struct SearchNode {
 };
 
 struct Proposal {
-  std::string source;
-  TunableChoice tunables;
+  /// The kernel, made for the context's task, or the answer that is not one (an LLM's answer
+  /// with no code, cut off, or with a bad launch block): evaluated as a launch_error without
+  /// compiling, recorded, and offered for repair like any failure.
+  CandidateResult candidate;
   Provenance provenance;
-  /// (optional) The file name in messages; empty: the search names it after the kernel's key,
-  /// so the same code always reads the same in a compile log (and its repair prompt is cached).
+  /// (optional) The file name in messages; empty: the search names it after the candidate's key
+  /// (its tunables included), so the same kernel always reads the same in a compile log (and its
+  /// repair prompt is cached) and two tunings of one source never share a name.
   std::string file;
   int repairs = 0;  // repair rounds that led to this code
 };
@@ -55,7 +56,7 @@ class Proposer {
   using Emit = std::function<void(Proposal)>;
 
   virtual ~Proposer() = default;
-  /// "llm", "tune", "replay": recorded as each candidate's proposer.
+  /// "llm", "tune": recorded as each candidate's proposer.
   virtual std::string_view name() const = 0;
   /// Emits the parent's children for one iteration, possibly from several threads, and returns
   /// when it has emitted all of them. Never throws for a bad LLM answer (that is not a proposal).

@@ -46,23 +46,28 @@ class Search::TaskSearch {
     const SearchConfig& config = s_.config_;
     Report("roots");
     std::vector<SearchNode> roots;
+    std::string reference_failure;
     for (auto [source, proposer] : {std::pair{&task_.reference_source, "reference"},
                                     std::pair{&task_.starter_source, "starter"}}) {
       if (source->empty()) continue;
       Proposal p;
-      p.source = *source;
-      p.provenance.proposer = proposer;
       p.file = task_.dir + "/" + proposer + ".cu";
+      p.candidate = TryMakeCandidate(task_, *source, {}, p.file);
+      p.provenance.proposer = proposer;
       ClaimEvaluation();
-      submitted_.insert(CandidateKey(p.source, ResolveTunables(p.source, p.tunables)));
-      SearchNode node = EvaluateNow(p);
-      if (node.provenance.proposer == "reference") outcome_.reference = node;
+      submitted_.insert(p.candidate.key());
+      EvalResult result = EvaluateNow(p);
+      bool reference = p.provenance.proposer == "reference";
+      if (!result.ok() && reference) reference_failure = result.message;
+      if (!p.candidate.ok()) continue;
+      SearchNode node = Node(p, std::move(result));
+      if (reference) outcome_.reference = node;
       if (node.result.ok() && node.result.timing) roots.push_back(std::move(node));
     }
     if (!outcome_.reference || !outcome_.reference->result.ok()) {
-      return Finish(outcome_.reference
-                        ? "the reference kernel failed: " + outcome_.reference->result.message
-                        : "no reference");
+      return Finish(reference_failure.empty() && !outcome_.reference
+                        ? "no reference"
+                        : "the reference kernel failed: " + reference_failure);
     }
     std::sort(roots.begin(), roots.end(), [](const SearchNode& a, const SearchNode& b) {
       return a.latency_ms() < b.latency_ms();
@@ -81,8 +86,8 @@ class Search::TaskSearch {
       std::iota(order.begin(), order.end(), 0);
       // The same children in any arrival order give the same beam, provenance included.
       std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return std::tie(children_[a].key, parents_[a]->key) <
-               std::tie(children_[b].key, parents_[b]->key);
+        return std::tie(children_[a].candidate.key, parents_[a]->candidate.key) <
+               std::tie(children_[b].candidate.key, parents_[b]->candidate.key);
       });
       std::vector<SearchNode> children;
       std::vector<const SearchNode*> parents;
@@ -148,8 +153,7 @@ class Search::TaskSearch {
   void Submit(WorkGroup& group, const ProposalContext& context, Proposer& proposer, Proposal p) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (!submitted_.insert(CandidateKey(p.source, ResolveTunables(p.source, p.tunables)))
-               .second) {
+      if (!submitted_.insert(p.candidate.key()).second) {
         ++outcome_.duplicates;
         return;
       }
@@ -158,9 +162,10 @@ class Search::TaskSearch {
     group.Run(eval_pool_, [this, &group, context, &proposer, p = std::move(p)]() mutable {
       if (s_.stop_ || !LimitReached().empty() || !ClaimEvaluation()) return;
       p.provenance.iteration = context.iteration;
-      SearchNode node = EvaluateNow(p);
+      EvalResult result = EvaluateNow(p);
       const SearchNode& parent = *context.parent;
-      if (node.result.ok() && node.result.timing && parent.result.timing) {
+      if (p.candidate.ok() && result.ok() && result.timing && parent.result.timing) {
+        SearchNode node = Node(p, std::move(result));
         Speedup step = CompareMedians(parent.result.timing->event_ms, node.result.timing->event_ms);
         char line[200];
         std::snprintf(line, sizeof line, "%s: %s (%.2fx over its parent)",
@@ -174,8 +179,8 @@ class Search::TaskSearch {
         parents_.push_back(&parent);
         return;
       }
-      if (node.result.ok() || p.repairs >= s_.config_.max_repairs || s_.stop_) return;
-      EvalResult failure = node.result;
+      if (result.ok() || p.repairs >= s_.config_.max_repairs || s_.stop_) return;
+      EvalResult failure = std::move(result);
       group.Run(proposer_pool_,
                 [this, &group, context, &proposer, p = std::move(p), failure = std::move(failure)] {
                   if (s_.stop_) return;
@@ -187,37 +192,43 @@ class Search::TaskSearch {
     });
   }
 
-  SearchNode EvaluateNow(const Proposal& p) { return EvaluateNow(p, s_.config_.eval, true); }
+  EvalResult EvaluateNow(const Proposal& p) { return EvaluateNow(p, s_.config_.eval, true); }
 
   // `counted`: a new candidate; the sanitizer's second look at a winner is not one.
-  SearchNode EvaluateNow(const Proposal& p, const EvalOptions& options, bool counted) {
+  EvalResult EvaluateNow(const Proposal& p, const EvalOptions& options, bool counted) {
     EvalRequest request;
     request.task = &task_;
-    request.source = p.source;
+    request.candidate = p.candidate;
+    // Named after the key, which covers the tunables: two tunings of one source differ.
     request.file =
-        p.file.empty()
-            ? task_.name + "-" + CandidateKey(p.source, request.tunables).substr(0, 12) + ".cu"
-            : p.file;
-    request.tunables = ResolveTunables(p.source, p.tunables);
+        p.file.empty() ? task_.name + "-" + p.candidate.key().substr(0, 12) + ".cu" : p.file;
     request.options = options;
-    request.provenance = p.provenance;
-    request.provenance.run_id = s_.config_.run_id;
+    request.provenance = WithRunId(p);
     auto start = Clock::now();
     EvalResult result = s_.evaluator_.Evaluate(request);
-    SearchNode node;
-    node.key = CandidateKey(p.source, request.tunables);
-    node.source = p.source;
-    node.tunables = request.tunables;
-    node.provenance = request.provenance;
-    node.result = std::move(result);
     if (counted) {
       std::lock_guard<std::mutex> lock(mutex_);
       ++outcome_.candidates;
-      ++outcome_.statuses[std::string(EvalStatusName(node.result.status))];
-      if (node.result.ok()) ++outcome_.correct;
+      ++outcome_.statuses[std::string(EvalStatusName(result.status))];
+      if (result.ok()) ++outcome_.correct;
       outcome_.eval_s += SecondsSince(start);
     }
     Report(iteration_ == 0 ? "roots" : "iteration");
+    return result;
+  }
+
+  Provenance WithRunId(const Proposal& p) const {
+    Provenance out = p.provenance;
+    out.run_id = s_.config_.run_id;
+    return out;
+  }
+
+  // The measured kernel `p` proposed, which must be a candidate.
+  SearchNode Node(const Proposal& p, EvalResult result) const {
+    SearchNode node;
+    node.candidate = p.candidate.value();
+    node.provenance = WithRunId(p);
+    node.result = std::move(result);
     return node;
   }
 
@@ -257,12 +268,11 @@ class Search::TaskSearch {
       const SearchNode& best = beam_.front();
       if (best.result.sanitizer && best.result.sanitizer->ran) return;
       Proposal p;
-      p.source = best.source;
-      p.tunables = best.tunables;
+      p.candidate = best.candidate;
       p.provenance = best.provenance;
       EvalOptions options = s_.config_.eval;
       options.sanitize = true;
-      SearchNode checked = EvaluateNow(p, options, /*counted=*/false);
+      SearchNode checked = Node(p, EvaluateNow(p, options, /*counted=*/false));
       if (checked.result.ok()) {
         checked.history = best.history;
         beam_.front() = std::move(checked);

@@ -67,29 +67,24 @@ TuneProposer::TuneProposer(int per_parent) : per_parent_(per_parent) {}
 
 void TuneProposer::Propose(const ProposalContext& context, const Emit& emit) {
   const SearchNode& parent = *context.parent;
-  LaunchBlock block;
-  try {
-    block = ParseLaunchBlock(parent.source, "parent.cu");
-  } catch (const ConfigError&) {
-    return;  // nothing to tune in a kernel whose block does not parse
-  }
-  if (block.tunables.empty()) return;
-  TunableChoice current = ChooseTunables(block, parent.tunables);
+  const Candidate& kernel = parent.candidate;
+  if (kernel.launch.tunables.empty()) return;
   std::vector<Proposal> chosen;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const std::string& task = context.task->content_hash;
-    proposed_.insert(task + CandidateKey(parent.source, current));
-    for (const TunableChoice& choice : TuningOrder(block, current, context.seed)) {
+    proposed_.insert(task + kernel.key);
+    for (const TunableChoice& choice : TuningOrder(kernel.launch, kernel.tunables, context.seed)) {
       if (static_cast<int>(chosen.size()) >= per_parent_) break;
-      std::string key = CandidateKey(parent.source, choice);
-      if (!proposed_.insert(task + key).second) continue;
+      if (!proposed_.insert(task + CandidateKey(kernel.source, choice)).second) continue;
+      // A choice the block does not fit on some size is proposed too: it fails as a
+      // launch_error, recorded without compiling.
       Proposal p;
-      p.source = parent.source;
-      p.tunables = choice;
-      p.provenance.parent_key = parent.key;
+      p.candidate = TryRetune(kernel, *context.task, choice);
+      p.provenance.parent_key = kernel.key;
       p.provenance.proposer = "tune";
-      p.provenance.plan = "tunables " + Describe(choice) + " (from " + Describe(current) + ")";
+      p.provenance.plan =
+          "tunables " + Describe(choice) + " (from " + Describe(kernel.tunables) + ")";
       p.provenance.menu_option = "tune";
       p.provenance.iteration = context.iteration;
       chosen.push_back(std::move(p));

@@ -21,8 +21,8 @@ double Since(Clock::time_point t) {
 EvalResult Run(CudaEvaluator& e, const Task& task, const fs::path& file, bool time = true) {
   EvalRequest r;
   r.task = &task;
-  r.source = ReadFile(file.string());
   r.file = file.filename().string();
+  r.candidate = TryMakeCandidate(task, ReadFile(file.string()), {}, r.file);
   r.options.time = time;
   r.options.timeout_s = 30;
   return e.Evaluate(r);

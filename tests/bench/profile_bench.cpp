@@ -34,8 +34,8 @@ double Since(Clock::time_point t) {
 EvalResult Run(CudaEvaluator& e, const Task& task, const fs::path& file, ProfileLevel level) {
   EvalRequest r;
   r.task = &task;
-  r.source = ReadFile(file.string());
   r.file = file.filename().string();
+  r.candidate = TryMakeCandidate(task, ReadFile(file.string()), {}, r.file);
   r.options.profile = level;
   r.options.timeout_s = 120;
   return e.Evaluate(r);

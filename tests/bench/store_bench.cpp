@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
     c.parent_id = parents[static_cast<std::size_t>(i % tasks)];
     c.source = testing::CandidateSource(static_cast<int>(i), 3000);
     c.tunables = {{"BS", 128}};
+    c.key = CandidateKey(c.source, c.tunables);  // the hash the store made itself before
     c.plan = "Apply menu option " + std::to_string(i % 40) + " to the parent.";
     c.menu_option_id = "opt." + std::to_string(i % 40);
     c.iteration = static_cast<int>(i / tasks % 8);
@@ -125,7 +126,7 @@ int main(int argc, char** argv) {
     std::int64_t id = candidate_ids[static_cast<std::size_t>(i * 13 % candidates)];
     std::optional<CandidateRecord> c = reader.GetCandidate(id);
     std::optional<TaskRecord> t = reader.GetTask(c->candidate.task_id);
-    if (!reader.FindEvaluation(t->content_hash, c->eval_key, devices[0], true)) return 1;
+    if (!reader.FindEvaluation(t->content_hash, c->candidate.key, devices[0], true)) return 1;
   }
   double lookup_us = Since(start) * 1e6 / lookups;
 

@@ -143,14 +143,11 @@ TEST_F(RedactionTest, SecretsStoredBeforeAreNotPrinted) {
     info.argv = {"kopt", "optimize", "--note", canary_};
     std::int64_t run = store.BeginRun(info);
     std::int64_t task = store.AddTask(testing::MakeTask("reduce_a", "s1"), "s1");
-    NewCandidate c;
-    c.task_id = task;
+    NewCandidate c = testing::TestCandidate(
+        task, testing::CandidateSource(1) + "// " + canary_ + "\n", {{"BS", 256}}, "llm");
     c.run_id = run;
     c.parent_id = store.ReferenceCandidate(task);
-    c.source = testing::CandidateSource(1) + "// " + canary_ + "\n";
-    c.tunables = ResolveTunables(c.source, {{"BS", 256}});
     c.plan = "use the key " + canary_;
-    c.proposer = "llm";
     candidate = store.AddCandidate(c);
     store.FinishRun(run, "failed", "stopped by " + canary_);
   }

@@ -56,16 +56,12 @@ class StoreCliTest : public ::testing::Test {
     std::int64_t b = store.AddTask(MakeTask("reduce_b", "s1"), "s1");
     auto add = [&](std::int64_t task, int variant, std::optional<std::int64_t> parent,
                    const std::string& plan) {
-      NewCandidate c;
-      c.task_id = task;
+      NewCandidate c = testing::TestCandidate(task, CandidateSource(variant), {{"BS", 256}}, "llm");
       c.run_id = run_;
       c.parent_id = parent ? *parent : store.ReferenceCandidate(task);
-      c.source = CandidateSource(variant);
-      c.tunables = ResolveTunables(c.source, {{"BS", 256}});
       c.plan = plan;
       c.menu_option_id = "opt." + std::to_string(variant);
       c.iteration = variant;
-      c.proposer = "llm";
       c.model = "model-x";
       return store.AddCandidate(c);
     };

@@ -111,8 +111,8 @@ EvalResult Evaluate(CudaEvaluator& evaluator, const Case& c, const std::string& 
   fs::path file = kCandidates / kind / c.file;
   EvalRequest request;
   request.task = &task;
-  request.source = ReadFile(file.string());
   request.file = file.filename().string();
+  request.candidate = TryMakeCandidate(task, ReadFile(file.string()), {}, request.file);
   request.options.time = true;  // stale results and call counts only show while timed
   request.options.timeout_s = c.category == "hangs" ? 15 : 120;
   request.options.sanitize = sanitize;  // runs only after a correct result

@@ -29,8 +29,8 @@ EvalResult Evaluate(CudaEvaluator& evaluator, const Task& task, const fs::path& 
                     double timeout_s = 60) {
   EvalRequest request;
   request.task = &task;
-  request.source = ReadFile(file.string());
   request.file = file.filename().string();
+  request.candidate = TryMakeCandidate(task, ReadFile(file.string()), {}, request.file);
   request.options.time = time;
   request.options.timeout_s = timeout_s;
   return evaluator.Evaluate(request);

@@ -46,8 +46,8 @@ EvalResult Evaluate(CudaEvaluator& evaluator, const Task& task, const fs::path& 
                     ProfileLevel level, std::vector<std::string> metrics = {}) {
   EvalRequest request;
   request.task = &task;
-  request.source = ReadFile(file.string());
   request.file = file.filename().string();
+  request.candidate = TryMakeCandidate(task, ReadFile(file.string()), {}, request.file);
   request.options.profile = level;
   request.options.profile_metrics = std::move(metrics);
   request.options.timeout_s = 120;

@@ -50,19 +50,21 @@ class FakeEvaluator : public Evaluator {
       std::lock_guard<std::mutex> lock(mutex_);
       requests_.push_back(request);
     }
+    if (!request.candidate.ok()) return NotACandidateResult(request.candidate.error());
+    const std::string& source = request.candidate.source();
     EvalResult r;
     r.device = "Fake GPU";
-    std::string status = Marker(request.source, "STATUS", "correct");
+    std::string status = Marker(source, "STATUS", "correct");
     r.status = ParseEvalStatus(status).value_or(EvalStatus::kCrashed);
     if (r.status != EvalStatus::kCorrect) {
       r.message = "fake " + status + " for " + request.file;
-      r.check =
-          Marker(request.source, "CHECK", r.status == EvalStatus::kCompileError ? "compile" : "");
+      r.check = Marker(source, "CHECK", r.status == EvalStatus::kCompileError ? "compile" : "");
       return r;
     }
-    double latency = std::stod(Marker(request.source, "LAT", "1.0"));
-    std::string faster_with = Marker(request.source, "FASTER_WITH", "");
-    if (auto it = request.tunables.find(faster_with); it != request.tunables.end()) {
+    double latency = std::stod(Marker(source, "LAT", "1.0"));
+    std::string faster_with = Marker(source, "FASTER_WITH", "");
+    const TunableChoice& tunables = request.candidate.tunables();
+    if (auto it = tunables.find(faster_with); it != tunables.end()) {
       latency /= 1 + 0.1 * static_cast<double>(it->second);
     }
     TimingInfo t = QuietTiming(latency);
@@ -71,11 +73,11 @@ class FakeEvaluator : public Evaluator {
     ref.event_ms = Summarize(std::vector<double>(30, 10.0));
     r.reference_timing = ref;
     r.speedup = CompareMedians(ref.event_ms, t.event_ms);
-    if (Marker(request.source, "SUSPICIOUS", "") == "1")
+    if (Marker(source, "SUSPICIOUS", "") == "1")
       r.roofline = Roofline{0, 0, 0, 1.5, "memory", true};
     if (request.options.sanitize) {
       r.sanitizer = SanitizerReport{true, "", {{"memcheck", 0, 0, "", ""}}, 1.0};
-      if (Marker(request.source, "SANITIZER", "") == "error") {
+      if (Marker(source, "SANITIZER", "") == "error") {
         r.sanitizer->tools[0].errors = 1;
         r.status = EvalStatus::kWrongAnswer;
         r.check = "sanitizer";

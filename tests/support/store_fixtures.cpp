@@ -73,6 +73,11 @@ std::string CandidateSource(int variant, std::size_t padding) {
   return source;
 }
 
+NewCandidate TestCandidate(std::int64_t task_id, const std::string& source,
+                           const TunableChoice& overrides, const std::string& proposer) {
+  return NewCandidateOf(task_id, TryMakeCandidate(source, overrides), proposer);
+}
+
 EvalResult CorrectResult(const std::string& device, double median_ms, double reference_ms,
                          double baseline_ms, bool suspicious) {
   EvalResult r;

@@ -5,6 +5,7 @@
 
 #include "core/eval_result.h"
 #include "core/task.h"
+#include "results/records.h"
 
 #include <string>
 
@@ -31,6 +32,12 @@ Task MakeTask(const std::string& name, const std::string& suite = "s1", int vers
 /// A candidate source for MakeTask's tasks: one kernel with tunable BS in {128, 256}; `variant`
 /// makes distinct sources. `padding` bytes of comment make it larger.
 std::string CandidateSource(int variant, std::size_t padding = 0);
+
+/// The row of `source` (TryMakeCandidate with `overrides`) under `task_id`, proposed by
+/// `proposer`, with no origin otherwise: how tests add a candidate to a store.
+NewCandidate TestCandidate(std::int64_t task_id, const std::string& source,
+                           const TunableChoice& overrides = {},
+                           const std::string& proposer = kProposerUser);
 
 /// A correct, timed result: `median_ms` with a small spread, against a reference of
 /// `reference_ms`; speedup bands from CompareMedians. With `baseline_ms` > 0, a vendor baseline.

@@ -65,13 +65,11 @@ int main(int argc, char** argv) {
       std::int64_t task_id = store.AddTask(task, "crash");
       Say("task " + std::to_string(task_id));
 
-      NewCandidate c;
-      c.task_id = task_id;
+      NewCandidate c = testing::TestCandidate(
+          task_id, testing::CandidateSource(static_cast<int>(seed * 1000000 + i), padding.size()),
+          {{"BS", 128}}, "llm");
       c.run_id = run;
       c.parent_id = store.ReferenceCandidate(task_id);
-      c.source = testing::CandidateSource(static_cast<int>(seed * 1000000 + i), padding.size());
-      c.tunables = {{"BS", 128}};
-      c.proposer = "llm";
       c.iteration = static_cast<int>(i);
       std::int64_t candidate = store.AddCandidate(c);
       Say("candidate " + std::to_string(candidate));

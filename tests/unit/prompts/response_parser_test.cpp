@@ -27,6 +27,11 @@ extern "C" __global__ void scale(const float* X, float* Y, int n) {
 }
 )cu";
 
+// Why the response holds no candidate ("" when it holds one).
+std::string Why(const CodeResponse& r) { return r.ok() ? "" : r.candidate.error().message; }
+
+CandidateErrorKind Kind(const CodeResponse& r) { return r.candidate.error().kind; }
+
 std::string Fenced(const std::string& fence, const std::string& body) {
   return fence + "\n" + body + fence.substr(0, fence.find_first_not_of("`~")) + "\n";
 }
@@ -50,12 +55,13 @@ TEST(ResponseParserTest, TakesTheLastCodeBlockAndValidatesItsLaunchBlock) {
                          "And the final version:\n\n" + Fenced("```cuda", kKernel) +
                          "This should be faster.\n";
   CodeResponse r = ParseCodeResponse(response, task);
-  ASSERT_TRUE(r.ok()) << r.reason;
-  EXPECT_EQ(r.code, kKernel);
+  ASSERT_TRUE(r.ok()) << Why(r);
+  EXPECT_EQ(r.candidate.source(), kKernel);
   EXPECT_EQ(r.language, "cuda");
   EXPECT_EQ(r.blocks, 2u);
-  ASSERT_EQ(r.launch.launches.size(), 1u);
-  EXPECT_EQ(r.launch.launches[0].kernel, "scale");
+  ASSERT_EQ(r.candidate.value().launch.launches.size(), 1u);
+  EXPECT_EQ(r.candidate.value().launch.launches[0].kernel, "scale");
+  EXPECT_EQ(r.candidate.tunables(), (TunableChoice{{"T", 256}}));
 }
 
 TEST(ResponseParserTest, AcceptsCppBareAndTildeFencesAndSkipsOtherLanguages) {
@@ -64,12 +70,12 @@ TEST(ResponseParserTest, AcceptsCppBareAndTildeFencesAndSkipsOtherLanguages) {
        {"```cpp", "```c++", "```", "~~~cuda", "````cuda", "```CUDA title"}) {
     std::string response = Fenced(fence, kKernel) + "\n" + Fenced("```json", "{\"launch\": []}\n");
     CodeResponse r = ParseCodeResponse(response, task);
-    EXPECT_TRUE(r.ok()) << fence << ": " << r.reason;
-    EXPECT_EQ(r.code, kKernel) << fence;
+    EXPECT_TRUE(r.ok()) << fence << ": " << Why(r);
+    EXPECT_EQ(r.candidate.source(), kKernel) << fence;
   }
   CodeResponse python = ParseCodeResponse(Fenced("```python", "print(1)\n"), task);
-  EXPECT_EQ(python.error, CodeResponseError::kNoCodeBlock);
-  EXPECT_EQ(python.reason,
+  EXPECT_EQ(Kind(python), CandidateErrorKind::kNoCode);
+  EXPECT_EQ(Why(python),
             "the response has no fenced ```cuda code block (its fenced blocks are: python)");
 }
 
@@ -81,9 +87,9 @@ TEST(ResponseParserTest, ReadsCrlfResponses) {
     crlf += c;
   }
   CodeResponse r = ParseCodeResponse(crlf, task);
-  ASSERT_TRUE(r.ok()) << r.reason;
-  EXPECT_EQ(r.code, kKernel);
-  EXPECT_EQ(r.code.find('\r'), std::string::npos);
+  ASSERT_TRUE(r.ok()) << Why(r);
+  EXPECT_EQ(r.candidate.source(), kKernel);
+  EXPECT_EQ(r.candidate.source().find('\r'), std::string::npos);
 }
 
 TEST(ResponseParserTest, AnInnerFenceOfAnotherLengthOrCharacterDoesNotClose) {
@@ -91,8 +97,8 @@ TEST(ResponseParserTest, AnInnerFenceOfAnotherLengthOrCharacterDoesNotClose) {
   std::string body = std::string(kKernel) + "// an example in a comment:\n// ```\n~~~\n";
   // "// ```" is not a fence (text before it); "~~~" cannot close a ```` block.
   CodeResponse r = ParseCodeResponse("````cuda\n" + body + "````\n", task);
-  ASSERT_TRUE(r.ok()) << r.reason;
-  EXPECT_EQ(r.code, body);
+  ASSERT_TRUE(r.ok()) << Why(r);
+  EXPECT_EQ(r.candidate.source(), body);
 }
 
 TEST(ResponseParserTest, IndentedFencesAreDedented) {
@@ -105,54 +111,55 @@ TEST(ResponseParserTest, IndentedFencesAreDedented) {
     pos = end + 1;
   }
   CodeResponse r = ParseCodeResponse("1. The kernel:\n   ```cuda\n" + indented + "   ```\n", task);
-  ASSERT_TRUE(r.ok()) << r.reason;
-  EXPECT_EQ(r.code, kKernel);
+  ASSERT_TRUE(r.ok()) << Why(r);
+  EXPECT_EQ(r.candidate.source(), kKernel);
 }
 
 TEST(ResponseParserTest, AStrayFenceAtTheEndIsIgnored) {
   Task task = ScaleTask();
   CodeResponse r = ParseCodeResponse(Fenced("```cuda", kKernel) + "```\n", task);
-  ASSERT_TRUE(r.ok()) << r.reason;
-  EXPECT_EQ(r.code, kKernel);
+  ASSERT_TRUE(r.ok()) << Why(r);
+  EXPECT_EQ(r.candidate.source(), kKernel);
 }
 
 TEST(ResponseParserTest, StoresAReasonInsteadOfThrowing) {
   Task task = ScaleTask();
   CodeResponse none = ParseCodeResponse("I would use float4 loads.", task);
-  EXPECT_EQ(none.error, CodeResponseError::kNoCodeBlock);
-  EXPECT_EQ(none.reason, "the response has no fenced ```cuda code block");
-  EXPECT_EQ(CodeResponseErrorName(none.error), "no_code_block");
+  EXPECT_EQ(Kind(none), CandidateErrorKind::kNoCode);
+  EXPECT_EQ(Why(none), "the response has no fenced ```cuda code block");
+  EXPECT_EQ(CandidateErrorKindName(Kind(none)), "no_code");
 
   CodeResponse cut =
       ParseCodeResponse("Sure.\n```cuda\n" + std::string(kKernel).substr(0, 80), task);
-  EXPECT_EQ(cut.error, CodeResponseError::kUnclosedBlock);
-  EXPECT_EQ(cut.reason,
-            "the last code block (line 2) is never closed: the response was probably cut off");
+  EXPECT_EQ(Kind(cut), CandidateErrorKind::kCutOff);
+  EXPECT_EQ(Why(cut), "the answer was cut off: its last code block (line 2) is never closed");
+  EXPECT_EQ(cut.candidate.source(), std::string(kKernel).substr(0, 80) + "\n");  // for the repair
 
   CodeResponse empty = ParseCodeResponse(Fenced("```cuda", kKernel) + "```cuda\n  \n```\n", task);
-  EXPECT_EQ(empty.error, CodeResponseError::kEmptyBlock);
-  EXPECT_EQ(CodeResponseErrorName(empty.error), "empty_code_block");
+  EXPECT_EQ(Kind(empty), CandidateErrorKind::kNoCode);
+  EXPECT_NE(Why(empty).find(") is empty"), std::string::npos) << Why(empty);
 
   CodeResponse no_block = ParseCodeResponse(
       Fenced("```cuda", "extern \"C\" __global__ void scale(const float* X, float* Y, int n) {}\n"),
       task);
-  EXPECT_EQ(no_block.error, CodeResponseError::kLaunchBlock);
-  EXPECT_NE(no_block.reason.find("candidate.cu: launch block: missing"), std::string::npos)
-      << no_block.reason;
-  EXPECT_FALSE(no_block.code.empty());  // kept for the repair prompt
+  EXPECT_EQ(Kind(no_block), CandidateErrorKind::kLaunchBlock);
+  EXPECT_NE(Why(no_block).find("candidate.cu: launch block: missing"), std::string::npos)
+      << Why(no_block);
+  EXPECT_FALSE(no_block.candidate.source().empty());  // kept for the repair prompt
+  EXPECT_EQ(no_block.candidate.key(), CandidateKey(no_block.candidate.source(), {}));
 
   std::string unknown = kKernel;
   unknown.replace(unknown.find("\"N\"]"), 4, "\"M\"]");
   CodeResponse bad_name = ParseCodeResponse(Fenced("```cuda", unknown), task);
-  EXPECT_EQ(bad_name.error, CodeResponseError::kLaunchBlock);
-  EXPECT_NE(bad_name.reason.find("unknown name 'M'"), std::string::npos) << bad_name.reason;
+  EXPECT_EQ(Kind(bad_name), CandidateErrorKind::kLaunchBlock);
+  EXPECT_NE(Why(bad_name).find("unknown name 'M'"), std::string::npos) << Why(bad_name);
 
   // Checked on the ragged size too: a grid that is zero there is caught.
   std::string zero_grid = kKernel;
   zero_grid.replace(zero_grid.find("cdiv(N, T)"), 10, "N / 4096");
   CodeResponse ragged = ParseCodeResponse(Fenced("```cuda", zero_grid), task);
-  EXPECT_EQ(ragged.error, CodeResponseError::kLaunchBlock);
-  EXPECT_NE(ragged.reason.find("must be positive"), std::string::npos) << ragged.reason;
+  EXPECT_EQ(Kind(ragged), CandidateErrorKind::kLaunchBlock);
+  EXPECT_NE(Why(ragged).find("must be positive"), std::string::npos) << Why(ragged);
 }
 
 TEST(ResponseParserTest, FindsFencedBlocksWithLines) {
@@ -178,7 +185,6 @@ TEST(ResponseParserTest, ReadsThePlansOptionAndText) {
   EXPECT_EQ(r.option_id, "mem.vectorized_loads");
   EXPECT_EQ(r.named, "mem.vectorized_loads");
   EXPECT_EQ(r.plan, "load float4 per thread.\nKeep a scalar tail.");
-  EXPECT_EQ(r.note, "");
 
   for (const std::string line :
        {"**Option:** `warp.shuffle_reduce`", "Option: warp.shuffle_reduce.",
@@ -195,22 +201,18 @@ TEST(ResponseParserTest, UnknownOrMissingOptionsCountAsInvent) {
   PlanResponse unknown = ParsePlanResponse("Option: mem.tma_tensor\nUse TMA.", menu);
   EXPECT_EQ(unknown.option_id, "invent");
   EXPECT_EQ(unknown.named, "mem.tma_tensor");
-  EXPECT_EQ(unknown.note, "unknown option 'mem.tma_tensor'; counted as invent");
   EXPECT_EQ(unknown.plan, "Use TMA.");
 
   PlanResponse missing = ParsePlanResponse("I would fuse the two passes.", menu);
   EXPECT_EQ(missing.option_id, "invent");
-  EXPECT_NE(missing.note.find("no 'Option: <id>' line"), std::string::npos);
   EXPECT_EQ(missing.plan, "I would fuse the two passes.");
 
   PlanResponse invent = ParsePlanResponse("Option: invent\nPlan: a new idea", menu);
   EXPECT_EQ(invent.option_id, "invent");
-  EXPECT_EQ(invent.note, "");
 
   // The last part of an id is enough when it is unique, not when two ids share it.
   PlanResponse suffix = ParsePlanResponse("Option: shuffle_reduce\nx", menu);
   EXPECT_EQ(suffix.option_id, "warp.shuffle_reduce");
-  EXPECT_EQ(suffix.note, "option 'shuffle_reduce' read as 'warp.shuffle_reduce'");
   EXPECT_EQ(ParsePlanResponse("Option: vectorized_loads\nx", menu).option_id, "invent");
 
   PlanResponse empty = ParsePlanResponse("Option: warp.shuffle_reduce\n\n", menu);

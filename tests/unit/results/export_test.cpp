@@ -39,19 +39,18 @@ TEST(ExportTest, WritesTheBestKernelWithItsMeasurementsAndChosenTunables) {
   Store store(dir.File("kopt.db"));
   Task task = MakeTask("reduce", "s1");
   std::int64_t task_id = store.AddTask(task, "s1");
-  NewCandidate c;
-  c.task_id = task_id;
+  NewCandidate c = testing::TestCandidate(task_id, CandidateSource(3), {{"BS", 256}}, "llm");
   c.parent_id = store.ReferenceCandidate(task_id);
-  c.source = CandidateSource(3);
-  c.tunables = ResolveTunables(c.source, {{"BS", 256}});
   c.plan = "Use 256 threads.";
   c.menu_option_id = "launch.block_size";
-  c.proposer = "llm";
   c.model = "model-a";
   std::int64_t id = store.AddCandidate(c);
   store.RecordEvaluation({id, std::nullopt, "", true, CorrectResult(kH100, 0.25, 1.0, 0.3)});
-  NewCandidate slow = c;
-  slow.source = CandidateSource(4);
+  NewCandidate slow = testing::TestCandidate(task_id, CandidateSource(4), {{"BS", 256}}, "llm");
+  slow.parent_id = c.parent_id;
+  slow.plan = c.plan;
+  slow.menu_option_id = c.menu_option_id;
+  slow.model = c.model;
   store.RecordEvaluation(
       {store.AddCandidate(slow), std::nullopt, "", true, CorrectResult(kH100, 0.5, 1.0)});
 
@@ -89,8 +88,7 @@ TEST(ExportTest, SeveralVersionsOfATaskGetTheirHashInTheName) {
   Store store(dir.File("kopt.db"));
   for (int version : {1, 2}) {
     std::int64_t task_id = store.AddTask(MakeTask("reduce", "s1", version), "s1");
-    NewCandidate c{task_id, std::nullopt, std::nullopt, CandidateSource(version), {{"BS", 128}}};
-    c.proposer = kProposerUser;
+    NewCandidate c = testing::TestCandidate(task_id, CandidateSource(version), {{"BS", 128}});
     store.RecordEvaluation(
         {store.AddCandidate(c), std::nullopt, "", true, CorrectResult(kH100, 0.5, 1.0)});
   }

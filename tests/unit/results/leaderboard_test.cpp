@@ -31,13 +31,9 @@ class LeaderboardTest : public ::testing::Test {
 
   // A candidate `variant` of the task, proposed by an LLM, with parent the reference.
   std::int64_t Candidate(std::int64_t task_id, int variant) {
-    NewCandidate c;
-    c.task_id = task_id;
+    NewCandidate c = testing::TestCandidate(task_id, CandidateSource(variant), {}, "llm");
     c.run_id = run1_;
     c.parent_id = store_.ReferenceCandidate(task_id);
-    c.source = CandidateSource(variant);
-    c.tunables = ResolveTunables(c.source, {});
-    c.proposer = "llm";
     c.model = "model-" + std::to_string(variant);
     return store_.AddCandidate(c);
   }

@@ -23,7 +23,7 @@ class FakeEvaluator : public Evaluator {
  public:
   EvalResult Evaluate(const EvalRequest& request) override {
     ++calls;
-    last_tunables = request.tunables;
+    last_tunables = request.candidate.tunables();
     return next;
   }
   EvalResult next = CorrectResult(kH100, 0.5, 1.0);
@@ -31,12 +31,12 @@ class FakeEvaluator : public Evaluator {
   TunableChoice last_tunables;
 };
 
-EvalRequest Request(const Task& task, const std::string& source, TunableChoice tunables = {}) {
+EvalRequest Request(const Task& task, const std::string& source,
+                    const TunableChoice& tunables = {}) {
   EvalRequest r;
   r.task = &task;
-  r.source = source;
   r.file = "mine.cu";
-  r.tunables = std::move(tunables);
+  r.candidate = TryMakeCandidate(task, source, tunables, r.file);
   return r;
 }
 
@@ -149,23 +149,21 @@ TEST(RecordingEvaluatorTest, TheSearchAddsItsCandidateFirstThenEvaluatesIt) {
   RecordingEvaluator rec(store, fake, {kH100, run, false, "", "llm"});
   auto [task_id, reference] = rec.AddTask(task);
 
-  NewCandidate parent;
-  parent.task_id = task_id;
+  NewCandidate parent = testing::TestCandidate(task_id, CandidateSource(1), {}, "llm");
   parent.run_id = run;
   parent.parent_id = reference;
-  parent.source = CandidateSource(1);
-  parent.tunables = ResolveTunables(parent.source, {});
   parent.plan = "Tree reduction.";
   parent.menu_option_id = "reduce.tree";
   parent.iteration = 1;
-  parent.proposer = "llm";
   parent.model = "model-a";
   std::int64_t parent_id = store.AddCandidate(parent);
-  NewCandidate child = parent;
+  NewCandidate child = testing::TestCandidate(task_id, CandidateSource(2), {}, "llm");
+  child.run_id = run;
   child.parent_id = parent_id;
-  child.source = CandidateSource(2);
   child.plan = "Unroll by 4.";
+  child.menu_option_id = "reduce.tree";
   child.iteration = 2;
+  child.model = "model-a";
   std::int64_t child_id = store.AddCandidate(child);
 
   rec.EvaluateCandidate(parent_id, Request(task, parent.source));
@@ -190,13 +188,80 @@ TEST(RecordingEvaluatorTest, TheSearchAddsItsCandidateFirstThenEvaluatesIt) {
   EXPECT_EQ(fake.calls, 2);
 }
 
+TEST(RecordingEvaluatorTest, AStoreWrittenBeforeCandidatesAnswersTheSameKernel) {
+  // Rows as kopt wrote them before kernels were carried as Candidates: the eval_key of
+  // CandidateSource(1) with BS at its default (128) and with BS=256, computed then.
+  const std::string kDefaultKey =
+      "9ee37a835f82bba392d094c5bfb2d2da00ed31c62c150933fa66399d20f09f13";
+  const std::string kBs256Key = "844d827cd16ed6446135abdf43a45a11105225f11009ddd61fd6244642f420be";
+  Store store(":memory:");
+  Task task = MakeTask("reduce");
+  std::int64_t task_id = store.AddTask(task, "s1");
+  for (const std::string& key : {kDefaultKey, kBs256Key}) {
+    NewCandidate old;
+    old.task_id = task_id;
+    old.source = CandidateSource(1);
+    old.key = key;
+    old.proposer = kProposerUser;
+    store.RecordEvaluation(
+        {store.AddCandidate(old), std::nullopt, kH100, true, CorrectResult(kH100, 0.5, 1.0)});
+  }
+  FakeEvaluator fake;
+  RecordingEvaluator rec(store, fake, {kH100});
+  EvalRequest by_default = Request(task, CandidateSource(1));
+  EXPECT_EQ(by_default.candidate.key(), kDefaultKey);
+  EXPECT_TRUE(rec.EvaluateAndRecord(by_default).from_store);
+  EvalRequest spelled_out = Request(task, CandidateSource(1), {{"BS", 128}});
+  EXPECT_TRUE(rec.EvaluateAndRecord(spelled_out).from_store);
+  EvalRequest bs256 = Request(task, CandidateSource(1), {{"BS", 256}});
+  EXPECT_EQ(bs256.candidate.key(), kBs256Key);
+  EXPECT_TRUE(rec.EvaluateAndRecord(bs256).from_store);
+  EXPECT_EQ(fake.calls, 0);
+}
+
+TEST(RecordingEvaluatorTest, ATextThatIsNotACandidateIsRecordedWithItsReasonNeverEvaluated) {
+  Store store(":memory:");
+  FakeEvaluator fake;
+  Task task = MakeTask("reduce");
+  RecordingEvaluator rec(store, fake, {kH100});
+  std::string no_block = "extern \"C\" __global__ void sum(const float* x, float* s, int n) {}\n";
+  RecordedEvaluation out = rec.EvaluateAndRecord(Request(task, no_block));
+  EXPECT_EQ(fake.calls, 0);
+  EXPECT_EQ(out.result.status, EvalStatus::kLaunchError);
+  EXPECT_EQ(out.result.check, "launch");
+  EXPECT_NE(out.result.message.find("mine.cu: launch block: missing"), std::string::npos)
+      << out.result.message;
+  EXPECT_EQ(out.result.device, kH100);
+  std::optional<CandidateRecord> row = store.GetCandidate(out.candidate_id);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->candidate.source, no_block);
+  EXPECT_EQ(row->candidate.key, CandidateKey(no_block, {}));
+  std::optional<EvaluationRecord> stored = store.GetEvaluation(out.evaluation_id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->result.message, out.result.message);
+  // Asked again, the store holds that very answer.
+  RecordedEvaluation again = rec.EvaluateAndRecord(Request(task, no_block));
+  EXPECT_TRUE(again.from_store);
+  EXPECT_EQ(again.evaluation_id, out.evaluation_id);
+
+  // A store that answered this text otherwise (a cut-off answer compiled before it was
+  // rejected) gets the reason recorded instead.
+  NewEvaluation compiled{out.candidate_id, std::nullopt, kH100, true,
+                         FailedResult(kH100, EvalStatus::kCompileError)};
+  store.RecordEvaluation(compiled);
+  RecordedEvaluation now = rec.EvaluateAndRecord(Request(task, no_block));
+  EXPECT_FALSE(now.from_store);
+  EXPECT_EQ(now.result.status, EvalStatus::kLaunchError);
+  EXPECT_EQ(fake.calls, 0);
+}
+
 TEST(RecordingEvaluatorDeathTest, AMismatchedRequestIsAProgrammerError) {
   Store store(":memory:");  // no checkpoint thread, so the death test's fork is safe
   FakeEvaluator fake;
   Task task = MakeTask("reduce");
   RecordingEvaluator rec(store, fake, {kH100});
   std::int64_t id = rec.EvaluateAndRecord(Request(task, CandidateSource(1))).candidate_id;
-  EXPECT_DEATH(rec.EvaluateCandidate(id, Request(task, CandidateSource(2))), "eval_key");
+  EXPECT_DEATH(rec.EvaluateCandidate(id, Request(task, CandidateSource(2))), "candidate.key");
 }
 
 }  // namespace
@@ -218,17 +283,12 @@ TEST(RecordingEvaluatorTest, ASearchLineageNamedByKeysBecomesParentRows) {
   EXPECT_EQ(ref.candidate_id, rec.AddTask(task).second) << "the reference's own row";
 
   EvalRequest child = Request(task, testing::CandidateSource(1));
-  child.provenance = {
-      CandidateKey(task.reference_source, ResolveTunables(task.reference_source, {})),
-      "llm",
-      "use float4 loads",
-      "mem.vectorized_loads",
-      "openai:m",
-      2};
+  child.provenance = {reference.candidate.key(), "llm",      "use float4 loads",
+                      "mem.vectorized_loads",    "openai:m", 2};
   RecordedEvaluation c = rec.EvaluateAndRecord(child);
   EvalRequest grandchild = Request(task, testing::CandidateSource(2));
   grandchild.provenance = child.provenance;
-  grandchild.provenance.parent_key = CandidateKey(child.source, ResolveTunables(child.source, {}));
+  grandchild.provenance.parent_key = child.candidate.key();
   grandchild.provenance.iteration = 3;
   RecordedEvaluation g = rec.EvaluateAndRecord(grandchild);
 

@@ -183,14 +183,11 @@ TEST(StoreTest, NoKnownSecretReachesTheDatabaseFiles) {
   std::int64_t run = store.BeginRun(info);
   EXPECT_EQ(store.FindUnfinishedRun(info), run) << "found by the same argv, redacted alike";
   std::int64_t task = store.AddTask(MakeTask("reduce_a"), "s1");
-  NewCandidate c;
-  c.task_id = task;
+  NewCandidate c = testing::TestCandidate(task, CandidateSource(1) + "// " + secret + "\n",
+                                          {{"BS", 256}}, "llm");
   c.run_id = run;
   c.parent_id = store.ReferenceCandidate(task);
-  c.source = CandidateSource(1) + "// " + secret + "\n";
-  c.tunables = ResolveTunables(c.source, {{"BS", 256}});
   c.plan = "use the key " + secret;
-  c.proposer = "llm";
   std::int64_t candidate = store.AddCandidate(c);
   EvalResult failed = FailedResult(kH100, EvalStatus::kCompileError);
   failed.message += " " + secret;
@@ -251,26 +248,22 @@ TEST(StoreTest, CandidatesRoundTripDeduplicateAndTraceTheirLineageToTheReference
   std::int64_t reference = store.ReferenceCandidate(task_id);
   EXPECT_EQ(store.ReferenceCandidate(task_id), reference);
 
-  NewCandidate first;
-  first.task_id = task_id;
+  NewCandidate first = testing::TestCandidate(task_id, CandidateSource(1), {}, "llm");
   first.run_id = run_id;
   first.parent_id = reference;
-  first.source = CandidateSource(1);
-  first.tunables = ResolveTunables(first.source, {});
   first.plan = "Use a block-wide tree reduction in shared memory.";
   first.menu_option_id = "reduce.tree";
   first.iteration = 1;
-  first.proposer = "llm";
   first.model = "model-a";
   first.file = "gen/1.cu";
   std::int64_t a = store.AddCandidate(first);
 
-  NewCandidate second = first;
+  NewCandidate second = testing::TestCandidate(task_id, CandidateSource(2), {{"BS", 256}}, "llm");
+  second.run_id = run_id;
   second.parent_id = a;
-  second.source = CandidateSource(2);
-  second.tunables = ResolveTunables(second.source, {{"BS", 256}});
+  second.model = first.model;
+  second.file = first.file;
   second.plan = "Unroll by 4.";
-  second.menu_option_id.reset();
   second.iteration = 2;
   std::int64_t b = store.AddCandidate(second);
   EXPECT_NE(a, b);
@@ -293,7 +286,7 @@ TEST(StoreTest, CandidatesRoundTripDeduplicateAndTraceTheirLineageToTheReference
   EXPECT_EQ(got->candidate.model, "model-a");
   EXPECT_EQ(got->candidate.file, "gen/1.cu");
   EXPECT_EQ(got->source_hash.size(), 64u);
-  EXPECT_EQ(got->eval_key, CandidateKey(second.source, {{"BS", 256}}));
+  EXPECT_EQ(got->candidate.key, CandidateKey(second.source, {{"BS", 256}}));
 
   std::vector<CandidateRecord> lineage = store.Lineage(b);
   ASSERT_EQ(lineage.size(), 3u);
@@ -308,13 +301,12 @@ TEST(StoreTest, CandidatesRoundTripDeduplicateAndTraceTheirLineageToTheReference
 
 TEST(StoreTest, TheTunableChoiceIsPartOfTheKernelAndDefaultsAreResolved) {
   std::string source = CandidateSource(1);
-  EXPECT_EQ(ResolveTunables(source, {}), (TunableChoice{{"BS", 128}}));
-  EXPECT_EQ(CandidateKey(source, ResolveTunables(source, {})),
-            CandidateKey(source, ResolveTunables(source, {{"BS", 128}})));
+  Task task = MakeTask("reduce");
+  EXPECT_EQ(TryMakeCandidate(task, source).tunables(), (TunableChoice{{"BS", 128}}));
+  EXPECT_EQ(TryMakeCandidate(task, source).key(),
+            TryMakeCandidate(task, source, {{"BS", 128}}).key());
   EXPECT_NE(CandidateKey(source, {{"BS", 128}}), CandidateKey(source, {{"BS", 256}}));
   EXPECT_NE(CandidateKey(source, {}), CandidateKey(source + " ", {}));
-  // A source without a launch block keeps the overrides as given.
-  EXPECT_EQ(ResolveTunables("no block", {{"X", 1}}), (TunableChoice{{"X", 1}}));
 }
 
 TEST(StoreTest, EvaluationsRoundTripWithEveryMeasurement) {
@@ -323,9 +315,9 @@ TEST(StoreTest, EvaluationsRoundTripWithEveryMeasurement) {
   Task task = MakeTask("reduce");
   std::int64_t task_id = store.AddTask(task, "s1");
   std::int64_t run_id = store.BeginRun(RunInfo{"eval"});
-  NewCandidate c{
-      task_id, run_id, store.ReferenceCandidate(task_id), CandidateSource(1), {{"BS", 128}}};
-  c.proposer = kProposerUser;
+  NewCandidate c = testing::TestCandidate(task_id, CandidateSource(1), {{"BS", 128}});
+  c.run_id = run_id;
+  c.parent_id = store.ReferenceCandidate(task_id);
   std::int64_t cand = store.AddCandidate(c);
 
   EvalResult r = CorrectResult(kH100, 0.25, 1.0, 0.3, /*suspicious=*/true);
@@ -378,10 +370,9 @@ TEST(StoreTest, FindEvaluationKeysOnKernelTaskVersionAndDevice) {
   Store store(dir.File("kopt.db"));
   Task task = MakeTask("reduce");
   std::int64_t task_id = store.AddTask(task, "s1");
-  NewCandidate c{task_id, std::nullopt, std::nullopt, CandidateSource(1), {{"BS", 128}}};
-  c.proposer = kProposerUser;
+  NewCandidate c = testing::TestCandidate(task_id, CandidateSource(1), {{"BS", 128}});
   std::int64_t cand = store.AddCandidate(c);
-  std::string key = CandidateKey(c.source, c.tunables);
+  const std::string& key = c.key;
   EXPECT_FALSE(store.FindEvaluation(task.content_hash, key, kH100, true));
 
   std::int64_t untimed =
@@ -574,8 +565,7 @@ TEST(StoreTest, ErrorsNameTheFileTheStatementAndSqlitesReason) {
   TempDir dir;
   std::string path = dir.File("kopt.db");
   Store store(path);
-  NewCandidate orphan{12345, std::nullopt, std::nullopt, "src", {}};
-  orphan.proposer = kProposerUser;
+  NewCandidate orphan = testing::TestCandidate(12345, "src");
   try {
     store.AddCandidate(orphan);
     FAIL() << "a candidate of no task was stored";
@@ -597,8 +587,7 @@ TEST(StoreTest, TheWalStartsOverWhileAWriterKeepsCommitting) {
   std::string path = dir.File("kopt.db");
   Store store(path);
   std::int64_t task_id = store.AddTask(MakeTask("reduce"), "s1");
-  NewCandidate c{task_id, std::nullopt, std::nullopt, CandidateSource(1), {{"BS", 128}}};
-  c.proposer = kProposerUser;
+  NewCandidate c = testing::TestCandidate(task_id, CandidateSource(1), {{"BS", 128}});
   std::int64_t cand = store.AddCandidate(c);
   EvalResult r = CorrectResult(kH100, 0.5, 1.0);
   for (int i = 0; i < 3000; ++i) store.RecordEvaluation({cand, std::nullopt, "", true, r});

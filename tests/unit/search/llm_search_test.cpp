@@ -3,6 +3,7 @@
 // the seams: plan then code prompts, repairs that carry the failure, and a search killed midway
 // that, run again, makes no call and no evaluation twice and ends where an unbroken run ends.
 #include "core/sha256.h"
+#include "results/recording_evaluator.h"
 #include "search/llm_proposer.h"
 #include "search/search.h"
 #include "tests/support/fake_evaluator.h"
@@ -78,7 +79,7 @@ class ScriptedLlm : public Provider {
 class RecordingFake : public Evaluator {
  public:
   EvalResult Evaluate(const EvalRequest& request) override {
-    std::string key = CandidateKey(request.source, request.tunables);
+    const std::string& key = request.candidate.key();
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (auto it = records_.find(key); it != records_.end()) return it->second;
@@ -138,8 +139,8 @@ RunResult SearchOnce(ScriptedLlm& llm, LlmCallLog& log, RecordingFake& evaluator
   evaluator.stop_after = stop_after;
   TaskOutcome out = search.Run({task})[0];
   evaluator.search = nullptr;
-  return {out.best ? out.best->key : "", out.best ? out.best->result.speedup : std::nullopt,
-          out.stop_reason};
+  return {out.best ? out.best->candidate.key : "",
+          out.best ? out.best->result.speedup : std::nullopt, out.stop_reason};
 }
 
 TEST(LlmSearchTest, PlansThenCodeAndRepairsCarryTheFailure) {
@@ -259,6 +260,89 @@ TEST(LlmSearchTest, TheSameInputsGiveTheSameCallsAndTheSameWinner) {
   EXPECT_EQ(a_eval.evaluations, b_eval.evaluations);
   std::set<std::string> keys;
   for (const auto& r : a_log.records()) EXPECT_TRUE(keys.insert(r.cache_key).second);
+}
+
+// Plans with one option; its code answer stops inside its code block (a reply cut off at its
+// token limit); the repair answers with a whole kernel.
+class CutOffLlm : public Provider {
+ public:
+  CompletionResult Complete(const CompletionRequest& request) override {
+    Completion c;
+    c.finish_reason = "stop";
+    if (request.purpose == "plan") {
+      c.text = "Option: mem.vectorized_loads\nPlan: load float4";
+    } else if (request.purpose == "code") {
+      c.finish_reason = "length";
+      c.text = "Here it is.\n```cuda\n" + Kernel("// CUT // LAT=1");
+      c.text.resize(c.text.size() - 20);  // ends inside the kernel's body
+    } else {
+      std::lock_guard<std::mutex> lock(mutex_);
+      repair_prompt = request.messages.back().content;
+      c.text = "```cuda\n" + Kernel("// REPAIRED // LAT=5") + "```\n";
+    }
+    return c;
+  }
+  const std::string& name() const override { return name_; }
+  const std::string& model() const override { return model_; }
+  std::mutex mutex_;
+  std::string repair_prompt;
+
+ private:
+  std::string name_ = "fake", model_ = "m";
+};
+
+TEST(LlmSearchTest, ACutOffAnswerIsRecordedAsCutOffAndNeverCompiled) {
+  Task task = TinyTask();
+  Menu menu = TestMenu();
+  PromptLibrary prompts;
+  CutOffLlm llm;
+  testing::MemoryCallLog log;
+  LlmProposerConfig lc;
+  lc.plans = 1;
+  lc.impls = 1;
+  LlmProposer proposer(
+      lc, llm, llm, menu, prompts, [&](const Task&) { return &log; }, nullptr);
+  Store store(":memory:");
+  testing::FakeEvaluator gpu;
+  RecordingEvaluator recording(store, gpu, {"Fake GPU"});
+  SearchConfig config;
+  config.iterations = 1;
+  config.sanitize_best = false;
+  DeviceInfo device;
+  device.arch = "sm_90a";
+  TaskOutcome out = Search(config, recording, {&proposer}, device).Run({task})[0];
+
+  // The inner evaluator (the GPU) saw the reference and the repair, never the cut-off text.
+  std::vector<EvalRequest> requests = gpu.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  for (const auto& r : requests) {
+    EXPECT_TRUE(r.candidate.ok());
+    EXPECT_EQ(r.candidate.source().find("// CUT"), std::string::npos) << r.file;
+  }
+  EXPECT_EQ(out.statuses["launch_error"], 1);
+  EXPECT_EQ(out.statuses.count("compile_error"), 0u);
+  ASSERT_TRUE(out.best);
+  EXPECT_NE(out.best->candidate.source.find("// REPAIRED"), std::string::npos);
+  // The repair prompt tells the model why.
+  EXPECT_NE(llm.repair_prompt.find("the answer was cut off"), std::string::npos)
+      << llm.repair_prompt;
+
+  // The store holds the cut-off text with the reason as its evaluation.
+  std::string status, message;
+  int rows = 0;
+  store.WithDatabase([&](Database& db) {
+    Query q = db.Prepare(
+        "SELECT e.status, e.message FROM evaluations e JOIN candidates c ON c.id = e.candidate_id "
+        "WHERE c.source LIKE '%// CUT%'");
+    while (q->Step()) {
+      ++rows;
+      status = q->Text(0);
+      message = q->Text(1);
+    }
+  });
+  EXPECT_EQ(rows, 1);
+  EXPECT_EQ(status, "launch_error");
+  EXPECT_NE(message.find("the answer was cut off"), std::string::npos) << message;
 }
 
 }  // namespace

@@ -36,22 +36,22 @@ class ScriptedProposer : public Proposer {
   void Propose(const ProposalContext& context, const Emit& emit) override {
     for (const auto& source : script_(context)) {
       Proposal p;
-      p.source = source;
-      p.provenance.parent_key = context.parent->key;
+      p.candidate = TryMakeCandidate(*context.task, source);
+      p.provenance.parent_key = context.parent->candidate.key;
       p.provenance.proposer = "llm";
       p.provenance.plan = "plan";
       p.provenance.menu_option = "mem.test";
       emit(std::move(p));
     }
   }
-  std::optional<Proposal> Repair(const ProposalContext&, const Proposal& failed,
+  std::optional<Proposal> Repair(const ProposalContext& context, const Proposal& failed,
                                  const EvalResult& result) override {
     ++repairs;
     if (!fix_) return std::nullopt;
     std::optional<std::string> source = fix_(failed, result);
     if (!source) return std::nullopt;
     Proposal p = failed;
-    p.source = *source;
+    p.candidate = TryMakeCandidate(*context.task, *source);
     return p;
   }
   std::atomic<int> repairs{0};
@@ -74,7 +74,7 @@ SearchConfig SmallConfig() {
 
 SearchNode Node(const std::string& key, double latency_ms, bool suspicious = false) {
   SearchNode n;
-  n.key = key;
+  n.candidate.key = key;
   n.result.status = EvalStatus::kCorrect;
   n.result.timing = testing::QuietTiming(latency_ms);
   if (suspicious) n.result.roofline = Roofline{0, 0, 0, 1.4, "memory", true};
@@ -99,15 +99,15 @@ TEST(BeamTest, KeepsTheFastestWidthDeduplicatedAndIgnoresArrivalOrder) {
   std::vector<const SearchNode*> parents = {&beam[0], &beam[1], &beam[1], &beam[0]};
   BeamUpdate u = UpdateBeam(beam, children, parents, 2);
   ASSERT_EQ(u.beam.size(), 2u);
-  EXPECT_EQ(u.beam[0].key, "c");
-  EXPECT_EQ(u.beam[1].key, "a");  // e is within noise of a; d beat b but is slower than a
+  EXPECT_EQ(u.beam[0].candidate.key, "c");
+  EXPECT_EQ(u.beam[1].candidate.key, "a");  // e is within noise of a; d beat b but is slower than a
   EXPECT_TRUE(u.improved);
   EXPECT_EQ(u.admitted, 2);  // c once, d
   std::reverse(children.begin(), children.end());
   std::reverse(parents.begin(), parents.end());
   BeamUpdate again = UpdateBeam(beam, children, parents, 2);
-  EXPECT_EQ(again.beam[0].key, "c");
-  EXPECT_EQ(again.beam[1].key, "a");
+  EXPECT_EQ(again.beam[0].candidate.key, "c");
+  EXPECT_EQ(again.beam[1].candidate.key, "a");
   EXPECT_FALSE(UpdateBeam(beam, {}, {}, 2).improved);
 }
 
@@ -123,8 +123,8 @@ TEST(SearchTest, TheFasterKernelWinsAndFailuresAreRecordedWithTheirStatus) {
   std::vector<TaskOutcome> out = search.Run({task});
   ASSERT_EQ(out.size(), 1u);
   ASSERT_TRUE(out[0].best);
-  EXPECT_NE(out[0].best->source.find("LAT=4"), std::string::npos);
-  EXPECT_EQ(out[0].best->provenance.parent_key, out[0].reference->key);
+  EXPECT_NE(out[0].best->candidate.source.find("LAT=4"), std::string::npos);
+  EXPECT_EQ(out[0].best->provenance.parent_key, out[0].reference->candidate.key);
   EXPECT_EQ(out[0].statuses["compile_error"], 1);
   EXPECT_EQ(out[0].statuses["wrong_answer"], 1);
   EXPECT_EQ(out[0].statuses["correct"], 2);  // the reference and the winner
@@ -155,7 +155,7 @@ TEST(SearchTest, AFailedProposalIsRepairedOnceAndTheRepairIsEvaluated) {
   EXPECT_EQ(llm.repairs, 1);
   EXPECT_EQ(out[0].statuses["compile_error"], 2);
   EXPECT_EQ(out[0].candidates, 3);  // reference, the proposal, its one repair
-  EXPECT_NE(out[0].best->source.find("LAT=10"), std::string::npos);
+  EXPECT_NE(out[0].best->candidate.source.find("LAT=10"), std::string::npos);
 }
 
 TEST(SearchTest, StopsAfterPatienceIterationsWithoutAFasterKernel) {
@@ -222,7 +222,7 @@ TEST(SearchTest, SuspiciousResultsNeverWin) {
   });
   Search search(SmallConfig(), evaluator, {&llm}, DeviceInfo{});
   TaskOutcome out = search.Run({task})[0];
-  EXPECT_NE(out.best->source.find("LAT=5"), std::string::npos);
+  EXPECT_NE(out.best->candidate.source.find("LAT=5"), std::string::npos);
 }
 
 TEST(SearchTest, AWinnerTheSanitizerDemotesGivesWayToTheNext) {
@@ -235,7 +235,7 @@ TEST(SearchTest, AWinnerTheSanitizerDemotesGivesWayToTheNext) {
   Search search(SmallConfig(), evaluator, {&llm}, DeviceInfo{});
   TaskOutcome out = search.Run({task})[0];
   ASSERT_TRUE(out.best);
-  EXPECT_NE(out.best->source.find("LAT=5"), std::string::npos);
+  EXPECT_NE(out.best->candidate.source.find("LAT=5"), std::string::npos);
   ASSERT_TRUE(out.best->result.sanitizer);
   EXPECT_TRUE(out.best->result.sanitizer->clean());
   int sanitized = 0;
@@ -264,15 +264,36 @@ TEST(SearchTest, TuningAloneFindsTheFastestChoiceOfTheStarter) {
   Search search(config, evaluator, {&tune}, DeviceInfo{});
   TaskOutcome out = search.Run({task})[0];
   ASSERT_TRUE(out.best);
-  EXPECT_EQ(out.best->tunables.at("T"), 6);
+  EXPECT_EQ(out.best->candidate.tunables.at("T"), 6);
   EXPECT_EQ(out.best->provenance.proposer, "tune");
   // No choice was evaluated twice (the winner's sanitizer pass aside).
   std::set<std::string> keys;
   for (const auto& r : evaluator.requests()) {
     if (r.options.sanitize) continue;
-    EXPECT_TRUE(keys.insert(CandidateKey(r.source, r.tunables)).second) << r.file;
+    EXPECT_TRUE(keys.insert(r.candidate.key()).second) << r.file;
   }
   EXPECT_EQ(out.stop_reason, "nothing left to propose");
+}
+
+TEST(SearchTest, TunedVariantsOfOneSourceAreNamedAfterTheirOwnKeys) {
+  Task task = TinyTask(Kernel("// LAT=10"),
+                       Kernel("// LAT=5 // FASTER_WITH=T", R"({"T": [1, 2, 3, 4, 5, 6]})"));
+  FakeEvaluator evaluator;
+  TuneProposer tune(3);
+  SearchConfig config = SmallConfig();
+  config.iterations = 1;
+  config.sanitize_best = false;
+  Search search(config, evaluator, {&tune}, DeviceInfo{});
+  search.Run({task});
+  std::set<std::string> files;
+  int tuned = 0;
+  for (const auto& r : evaluator.requests()) {
+    if (r.provenance.proposer != "tune") continue;
+    ++tuned;
+    EXPECT_EQ(r.file, "tiny-" + r.candidate.key().substr(0, 12) + ".cu");
+    EXPECT_TRUE(files.insert(r.file).second) << r.file << " names two kernels";
+  }
+  EXPECT_EQ(tuned, 3);
 }
 
 TEST(SearchTest, TheSameInputsAndSeedGiveTheSameSearch) {
@@ -287,8 +308,8 @@ TEST(SearchTest, TheSameInputsAndSeedGiveTheSameSearch) {
     Search search(config, evaluator, {&tune}, DeviceInfo{});
     TaskOutcome out = search.Run({task})[0];
     std::multiset<std::string> keys;
-    for (const auto& r : evaluator.requests()) keys.insert(CandidateKey(r.source, r.tunables));
-    return std::pair{out.best->key, keys};
+    for (const auto& r : evaluator.requests()) keys.insert(r.candidate.key());
+    return std::pair{out.best->candidate.key, keys};
   };
   EXPECT_EQ(run(), run());
 }
@@ -297,9 +318,9 @@ TEST(TuneProposerTest, NeighboursFirstNeverTwiceAndWithinBudget) {
   Task task = TinyTask(Kernel("// LAT=10"));
   TuneProposer tune(3);
   SearchNode parent;
-  parent.source = Kernel("// x", R"({"A": [1, 2, 3], "B": [10, 20]})");
-  parent.tunables = {{"A", 1}, {"B", 10}};
-  parent.key = CandidateKey(parent.source, parent.tunables);
+  parent.candidate =
+      TryMakeCandidate(task, Kernel("// x", R"({"A": [1, 2, 3], "B": [10, 20]})")).value();
+  ASSERT_EQ(parent.candidate.tunables, (TunableChoice{{"A", 1}, {"B", 10}}));
   ProposalContext context;
   context.task = &task;
   context.parent = &parent;
@@ -308,17 +329,20 @@ TEST(TuneProposerTest, NeighboursFirstNeverTwiceAndWithinBudget) {
   ASSERT_EQ(got.size(), 3u);
   std::set<std::string> keys;
   for (const auto& p : got) {
-    int changed = (p.tunables.at("A") != 1) + (p.tunables.at("B") != 10);
+    ASSERT_TRUE(p.candidate.ok());
+    const TunableChoice& t = p.candidate.tunables();
+    int changed = (t.at("A") != 1) + (t.at("B") != 10);
     EXPECT_EQ(changed, 1) << p.provenance.plan;  // the three one-step neighbours
-    EXPECT_EQ(p.provenance.parent_key, parent.key);
-    keys.insert(CandidateKey(p.source, p.tunables));
+    EXPECT_EQ(p.provenance.parent_key, parent.candidate.key);
+    EXPECT_EQ(p.candidate.key(), CandidateKey(p.candidate.source(), t));
+    keys.insert(p.candidate.key());
   }
   // The rest of the product (6 points, minus the parent and 3 neighbours), then nothing.
   std::vector<Proposal> more;
   tune.Propose(context, [&](Proposal p) { more.push_back(std::move(p)); });
   tune.Propose(context, [&](Proposal p) { more.push_back(std::move(p)); });
   EXPECT_EQ(more.size(), 2u);
-  for (const auto& p : more) EXPECT_TRUE(keys.insert(CandidateKey(p.source, p.tunables)).second);
+  for (const auto& p : more) EXPECT_TRUE(keys.insert(p.candidate.key()).second);
 }
 
 }  // namespace
