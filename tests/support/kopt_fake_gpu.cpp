@@ -22,8 +22,8 @@ class FakeGpuEvaluator : public kopt::testing::FakeEvaluator {
  public:
   kopt::EvalResult Evaluate(const kopt::EvalRequest& request) override {
     if (const char* log = std::getenv("KOPT_FAKE_EVALUATIONS")) {
-      std::ofstream(log, std::ios::app) << kopt::CandidateKey(request.source, request.tunables)
-                                        << (request.options.sanitize ? " sanitize" : "") << "\n";
+      std::ofstream(log, std::ios::app)
+          << request.candidate.key() << (request.options.sanitize ? " sanitize" : "") << "\n";
     }
     kopt::EvalResult result = FakeEvaluator::Evaluate(request);
     if (result.ok() && request.options.profile != kopt::ProfileLevel::kNone) {
