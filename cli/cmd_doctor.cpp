@@ -6,7 +6,7 @@
 #include "cli/print.h"
 #include "cli/torch_baselines.h"
 #include "evaluator/cuda_evaluator.h"
-#include "evaluator/cupti_profiler.h"
+#include "evaluator/cupti_metrics.h"
 #include "evaluator/doctor.h"
 
 namespace kopt::cli {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/cublas_baseline.h"
 
+#include "core/text.h"
 #include "evaluator/cuda_driver.h"
 
 #include <cublasLt.h>
@@ -36,7 +37,7 @@ struct CublasLtApi {
 };
 
 const CublasLtApi& Lt() {
-  static const CublasLtApi api = [] {
+  static const CublasLtApi kApi = [] {
     CublasLtApi a;
     void* lib = dlopen("libcublasLt.so.13", RTLD_NOW | RTLD_LOCAL);
     if (!lib) lib = dlopen("libcublasLt.so", RTLD_NOW | RTLD_LOCAL);
@@ -62,15 +63,18 @@ const CublasLtApi& Lt() {
     if (!ok) a.cublasLtCreate = nullptr;
     return a;
   }();
-  return api;
+  return kApi;
 }
 
-void Check(cublasStatus_t status, const char* what) {
+void CheckCublasLt(cublasStatus_t status, const char* call_text) {
   if (status != CUBLAS_STATUS_SUCCESS) {
-    throw CudaError(std::string("cuBLASLt: ") + what +
+    throw CudaError("cuBLASLt: " + std::string(CalledFunction(call_text)) +
                     " failed: " + Lt().cublasLtGetStatusString(status));
   }
 }
+
+// Runs a cuBLASLt call and throws CudaError, named from the call's own text, when it fails.
+#define KOPT_CUBLASLT(call) CheckCublasLt((call), #call)
 
 cudaDataType_t CudaType(DType dtype) {
   switch (dtype) {
@@ -123,13 +127,11 @@ CublasLtGemm::CublasLtGemm(const Task& task, const SymbolTable& size)
   DType in_type = task.FindTensor(spec_.a)->dtype;
   DType out_type = task.FindTensor(spec_.c)->dtype;
 
-  Check(lt.cublasLtCreate(&s.handle), "cublasLtCreate");
-  Check(lt.cublasLtMatmulDescCreate(&s.desc, CUBLAS_COMPUTE_32F, CUDA_R_32F),
-        "cublasLtMatmulDescCreate");
+  KOPT_CUBLASLT(lt.cublasLtCreate(&s.handle));
+  KOPT_CUBLASLT(lt.cublasLtMatmulDescCreate(&s.desc, CUBLAS_COMPUTE_32F, CUDA_R_32F));
   cublasOperation_t first_op = spec_.b_transposed ? CUBLAS_OP_T : CUBLAS_OP_N;
-  Check(lt.cublasLtMatmulDescSetAttribute(s.desc, CUBLASLT_MATMUL_DESC_TRANSA, &first_op,
-                                          sizeof first_op),
-        "set TRANSA");
+  KOPT_CUBLASLT(lt.cublasLtMatmulDescSetAttribute(s.desc, CUBLASLT_MATMUL_DESC_TRANSA, &first_op,
+                                                  sizeof first_op));
   cublasLtEpilogue_t epilogue = CUBLASLT_EPILOGUE_DEFAULT;
   bool bias = !spec_.bias.empty();
   if (spec_.epilogue == "relu")
@@ -137,32 +139,28 @@ CublasLtGemm::CublasLtGemm(const Task& task, const SymbolTable& size)
   if (spec_.epilogue == "gelu")
     epilogue = bias ? CUBLASLT_EPILOGUE_GELU_BIAS : CUBLASLT_EPILOGUE_GELU;
   if (spec_.epilogue == "none" && bias) epilogue = CUBLASLT_EPILOGUE_BIAS;
-  Check(lt.cublasLtMatmulDescSetAttribute(s.desc, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue,
-                                          sizeof epilogue),
-        "set EPILOGUE");
+  KOPT_CUBLASLT(lt.cublasLtMatmulDescSetAttribute(s.desc, CUBLASLT_MATMUL_DESC_EPILOGUE, &epilogue,
+                                                  sizeof epilogue));
   if (bias) {
     cudaDataType_t bias_type = CudaType(task.FindTensor(spec_.bias)->dtype);
-    Check(lt.cublasLtMatmulDescSetAttribute(s.desc, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE, &bias_type,
-                                            sizeof bias_type),
-          "set BIAS_DATA_TYPE");
+    KOPT_CUBLASLT(lt.cublasLtMatmulDescSetAttribute(s.desc, CUBLASLT_MATMUL_DESC_BIAS_DATA_TYPE,
+                                                    &bias_type, sizeof bias_type));
   }
 
   // First operand: B, as a column-major N x K matrix (or K x N transposed when B is [N, K]).
   if (spec_.b_transposed) {
-    Check(lt.cublasLtMatrixLayoutCreate(&s.first, CudaType(in_type), k, n, k), "layout B");
+    KOPT_CUBLASLT(lt.cublasLtMatrixLayoutCreate(&s.first, CudaType(in_type), k, n, k));
   } else {
-    Check(lt.cublasLtMatrixLayoutCreate(&s.first, CudaType(in_type), n, k, n), "layout B");
+    KOPT_CUBLASLT(lt.cublasLtMatrixLayoutCreate(&s.first, CudaType(in_type), n, k, n));
   }
-  Check(lt.cublasLtMatrixLayoutCreate(&s.second, CudaType(in_type), k, m, k), "layout A");
-  Check(lt.cublasLtMatrixLayoutCreate(&s.out, CudaType(out_type), n, m, n), "layout C");
+  KOPT_CUBLASLT(lt.cublasLtMatrixLayoutCreate(&s.second, CudaType(in_type), k, m, k));
+  KOPT_CUBLASLT(lt.cublasLtMatrixLayoutCreate(&s.out, CudaType(out_type), n, m, n));
   if (batch > 1) {
     auto set_batch = [&](cublasLtMatrixLayout_t layout, std::int64_t stride) {
-      Check(lt.cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &batch,
-                                                sizeof batch),
-            "set BATCH_COUNT");
-      Check(lt.cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET,
-                                                &stride, sizeof stride),
-            "set STRIDED_BATCH_OFFSET");
+      KOPT_CUBLASLT(lt.cublasLtMatrixLayoutSetAttribute(layout, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT,
+                                                        &batch, sizeof batch));
+      KOPT_CUBLASLT(lt.cublasLtMatrixLayoutSetAttribute(
+          layout, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET, &stride, sizeof stride));
     };
     set_batch(s.first, static_cast<std::int64_t>(k * n));
     set_batch(s.second, static_cast<std::int64_t>(m * k));
@@ -171,7 +169,7 @@ CublasLtGemm::CublasLtGemm(const Task& task, const SymbolTable& size)
 
   KOPT_CU(Driver().cuMemAlloc(&s.workspace, kWorkspaceBytes));
   cublasLtMatmulPreference_t preference = nullptr;
-  Check(lt.cublasLtMatmulPreferenceCreate(&preference), "cublasLtMatmulPreferenceCreate");
+  KOPT_CUBLASLT(lt.cublasLtMatmulPreferenceCreate(&preference));
   std::size_t workspace_bytes = kWorkspaceBytes;
   lt.cublasLtMatmulPreferenceSetAttribute(preference, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES,
                                           &workspace_bytes, sizeof workspace_bytes);
@@ -200,17 +198,16 @@ void CublasLtGemm::Enqueue(const std::map<std::string, CUdeviceptr, std::less<>>
   const State& s = *state_;
   if (!spec_.bias.empty()) {
     auto bias = reinterpret_cast<void*>(tensors.at(spec_.bias));
-    Check(lt.cublasLtMatmulDescSetAttribute(s.desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias,
-                                            sizeof bias),
-          "set BIAS_POINTER");
+    KOPT_CUBLASLT(lt.cublasLtMatmulDescSetAttribute(s.desc, CUBLASLT_MATMUL_DESC_BIAS_POINTER,
+                                                    &bias, sizeof bias));
   }
   float alpha = 1.f, beta = 0.f;
   auto ptr = [&](const std::string& name) { return reinterpret_cast<void*>(tensors.at(name)); };
   void* c = ptr(spec_.c);
-  Check(lt.cublasLtMatmul(s.handle, s.desc, &alpha, ptr(spec_.b), s.first, ptr(spec_.a), s.second,
-                          &beta, c, s.out, c, s.out, &s.algo, reinterpret_cast<void*>(s.workspace),
-                          kWorkspaceBytes, reinterpret_cast<cudaStream_t>(stream)),
-        "cublasLtMatmul");
+  KOPT_CUBLASLT(lt.cublasLtMatmul(s.handle, s.desc, &alpha, ptr(spec_.b), s.first, ptr(spec_.a),
+                                  s.second, &beta, c, s.out, c, s.out, &s.algo,
+                                  reinterpret_cast<void*>(s.workspace), kWorkspaceBytes,
+                                  reinterpret_cast<cudaStream_t>(stream)));
 }
 
 }  // namespace kopt

@@ -2,43 +2,25 @@
 #include "evaluator/cupti_profiler.h"
 
 #include "evaluator/cuda_driver.h"
+#include "evaluator/cupti_metrics.h"
 #include "evaluator/cupti_status.h"
 
 #include <cupti.h>
-#include <cupti_profiler_host.h>
 #include <cupti_profiler_target.h>
 #include <cupti_range_profiler.h>
 #include <cupti_target.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
-#include <stdexcept>
 
 namespace kopt {
 namespace {
 
 // Start/Stop rounds before giving up on "all passes submitted" (KernelReplay needs one).
 constexpr int kMaxRounds = 8;
-
-// A failed CUPTI call, with the call's name and CUPTI's own words for the status.
-class CuptiFailure : public std::runtime_error {
- public:
-  CuptiFailure(const std::string& call, CUptiResult status, const std::string& extra = "")
-      : std::runtime_error(call + " returned " + CuptiStatusText(status) + extra),
-        status_(status) {}
-  CUptiResult status() const { return status_; }
-
- private:
-  CUptiResult status_;
-};
-
-void Check(CUptiResult status, const char* call) {
-  if (status != CUPTI_SUCCESS) throw CuptiFailure(call, status);
-}
 
 // One word for why counters are missing; everything but "failed" lasts for the process.
 std::string Classify(CUptiResult status) {
@@ -69,108 +51,6 @@ std::string Explain(const std::string& unavailable) {
   return "";
 }
 
-struct HostObjectDeleter {
-  void operator()(CUpti_Profiler_Host_Object* host) const {
-    CUpti_Profiler_Host_Deinitialize_Params p{CUpti_Profiler_Host_Deinitialize_Params_STRUCT_SIZE};
-    p.pHostObject = host;
-    cuptiProfilerHostDeinitialize(&p);
-  }
-};
-using HostObject = std::unique_ptr<CUpti_Profiler_Host_Object, HostObjectDeleter>;
-
-HostObject InitializeHost(const std::string& chip, const std::vector<std::uint8_t>& availability) {
-  CUpti_Profiler_Host_Initialize_Params p{CUpti_Profiler_Host_Initialize_Params_STRUCT_SIZE};
-  p.profilerType = CUPTI_PROFILER_TYPE_RANGE_PROFILER;
-  p.pChipName = chip.c_str();
-  p.pCounterAvailabilityImage = availability.empty() ? nullptr : availability.data();
-  CUptiResult status = cuptiProfilerHostInitialize(&p);
-  if (status != CUPTI_SUCCESS) {
-    throw CuptiFailure("cuptiProfilerHostInitialize", status, " for chip " + chip);
-  }
-  return HostObject(p.pHostObject);
-}
-
-// The host side of one metric set on one chip: checked names, config image, pass count, and
-// the evaluation of decoded counter data into metric values.
-class HostConfig {
- public:
-  HostConfig(const std::string& chip, std::vector<std::string> metrics,
-             const std::vector<std::uint8_t>& availability)
-      : host_(InitializeHost(chip, availability)), metrics_(std::move(metrics)) {
-    for (const auto& m : metrics_) names_.push_back(m.c_str());
-    for (const auto& m : metrics_) {
-      CUpti_Profiler_Host_GetMetricProperties_Params p{
-          CUpti_Profiler_Host_GetMetricProperties_Params_STRUCT_SIZE};
-      p.pHostObject = host_.get();
-      p.pMetricName = m.c_str();
-      CUptiResult status = cuptiProfilerHostGetMetricProperties(&p);
-      if (status == CUPTI_ERROR_INVALID_METRIC_NAME) {
-        throw ConfigError("unknown metric '" + m + "' on " + chip + " (" + CuptiStatusText(status) +
-                          "); `kopt doctor --metrics` lists the chip's base metrics");
-      }
-      if (status != CUPTI_SUCCESS) {
-        throw CuptiFailure("cuptiProfilerHostGetMetricProperties(" + m + ")", status);
-      }
-    }
-    CUpti_Profiler_Host_ConfigAddMetrics_Params add{
-        CUpti_Profiler_Host_ConfigAddMetrics_Params_STRUCT_SIZE};
-    add.pHostObject = host_.get();
-    add.ppMetricNames = names_.data();
-    add.numMetrics = names_.size();
-    Check(cuptiProfilerHostConfigAddMetrics(&add), "cuptiProfilerHostConfigAddMetrics");
-    CUpti_Profiler_Host_GetConfigImageSize_Params size{
-        CUpti_Profiler_Host_GetConfigImageSize_Params_STRUCT_SIZE};
-    size.pHostObject = host_.get();
-    Check(cuptiProfilerHostGetConfigImageSize(&size), "cuptiProfilerHostGetConfigImageSize");
-    image_.resize(size.configImageSize);
-    CUpti_Profiler_Host_GetConfigImage_Params image{
-        CUpti_Profiler_Host_GetConfigImage_Params_STRUCT_SIZE};
-    image.pHostObject = host_.get();
-    image.configImageSize = image_.size();
-    image.pConfigImage = image_.data();
-    Check(cuptiProfilerHostGetConfigImage(&image), "cuptiProfilerHostGetConfigImage");
-    CUpti_Profiler_Host_GetNumOfPasses_Params passes{
-        CUpti_Profiler_Host_GetNumOfPasses_Params_STRUCT_SIZE};
-    passes.configImageSize = image_.size();
-    passes.pConfigImage = image_.data();
-    Check(cuptiProfilerHostGetNumOfPasses(&passes), "cuptiProfilerHostGetNumOfPasses");
-    passes_ = static_cast<int>(passes.numOfPasses);
-  }
-
-  const std::vector<std::string>& metrics() const { return metrics_; }
-  std::vector<const char*>& names() { return names_; }
-  std::vector<std::uint8_t>& image() { return image_; }
-  int passes() const { return passes_; }
-
-  std::map<std::string, double> Evaluate(std::vector<std::uint8_t>& counter_data,
-                                         std::size_t range) {
-    std::vector<double> values(names_.size(), 0.0);
-    CUpti_Profiler_Host_EvaluateToGpuValues_Params p{
-        CUpti_Profiler_Host_EvaluateToGpuValues_Params_STRUCT_SIZE};
-    p.pHostObject = host_.get();
-    p.pCounterDataImage = counter_data.data();
-    p.counterDataImageSize = counter_data.size();
-    p.rangeIndex = range;
-    p.ppMetricNames = names_.data();
-    p.numMetrics = names_.size();
-    p.pMetricValues = values.data();
-    Check(cuptiProfilerHostEvaluateToGpuValues(&p), "cuptiProfilerHostEvaluateToGpuValues");
-    // A ratio over nothing (a hit rate without accesses) comes back NaN: leave it out.
-    std::map<std::string, double> out;
-    for (std::size_t i = 0; i < metrics_.size(); ++i) {
-      if (std::isfinite(values[i])) out[metrics_[i]] = values[i];
-    }
-    return out;
-  }
-
- private:
-  HostObject host_;
-  std::vector<std::string> metrics_;
-  std::vector<const char*> names_;
-  std::vector<std::uint8_t> image_;
-  int passes_ = 0;
-};
-
 // The range profiler enabled on a context; the destructor stops and disables it, whatever
 // failed in between, so the next evaluation starts clean. A failure there is kept in `cleanup`
 // for the profile's note.
@@ -179,7 +59,7 @@ class RangeSession {
   RangeSession(CUcontext ctx, std::string* cleanup) : cleanup_(cleanup) {
     CUpti_RangeProfiler_Enable_Params p{CUpti_RangeProfiler_Enable_Params_STRUCT_SIZE};
     p.ctx = ctx;
-    Check(cuptiRangeProfilerEnable(&p), "cuptiRangeProfilerEnable");
+    KOPT_CUPTI(cuptiRangeProfilerEnable(&p));
     object_ = p.pRangeProfilerObject;
   }
   ~RangeSession() {
@@ -208,7 +88,7 @@ class RangeSession {
     }
     CUpti_RangeProfiler_Start_Params p{CUpti_RangeProfiler_Start_Params_STRUCT_SIZE};
     p.pRangeProfilerObject = object_;
-    Check(cuptiRangeProfilerStart(&p), "cuptiRangeProfilerStart");
+    KOPT_CUPTI(cuptiRangeProfilerStart(&p));
     started_ = true;
   }
 
@@ -217,7 +97,7 @@ class RangeSession {
     CUpti_RangeProfiler_Stop_Params p{CUpti_RangeProfiler_Stop_Params_STRUCT_SIZE};
     p.pRangeProfilerObject = object_;
     started_ = false;
-    Check(cuptiRangeProfilerStop(&p), "cuptiRangeProfilerStop");
+    KOPT_CUPTI(cuptiRangeProfilerStop(&p));
     return p.isAllPassSubmitted != 0;
   }
 
@@ -268,59 +148,13 @@ KernelShape ShapeOf(const ProfiledLaunch& l, const std::vector<KernelResources>&
 
 }  // namespace
 
-std::vector<std::string> MetricList(ProfileLevel level, const std::vector<std::string>& extra) {
-  std::vector<std::string> metrics = ProfileMetrics(level);
-  for (const auto& m : extra) {
-    if (std::find(metrics.begin(), metrics.end(), m) == metrics.end()) metrics.push_back(m);
-  }
-  return metrics;
-}
-
-MetricPlan PlanMetrics(const std::string& chip, const std::vector<std::string>& metrics) {
-  try {
-    HostConfig config(chip, metrics, {});
-    return MetricPlan{chip, metrics, config.passes()};
-  } catch (const CuptiFailure& e) {
-    throw CudaError(e.what());
-  }
-}
-
-std::vector<std::string> SupportedChips() {
-  CUpti_Profiler_Host_GetSupportedChips_Params p{
-      CUpti_Profiler_Host_GetSupportedChips_Params_STRUCT_SIZE};
-  CUptiResult status = cuptiProfilerHostGetSupportedChips(&p);
-  if (status != CUPTI_SUCCESS) {
-    throw CudaError("cuptiProfilerHostGetSupportedChips returned " + CuptiStatusText(status));
-  }
-  return std::vector<std::string>(p.ppChipNames, p.ppChipNames + p.numChips);
-}
-
-std::vector<std::string> BaseMetrics(const std::string& chip) {
-  try {
-    HostObject host = InitializeHost(chip, {});
-    std::vector<std::string> out;
-    for (int type = 0; type < CUPTI_METRIC_TYPE__COUNT; ++type) {
-      CUpti_Profiler_Host_GetBaseMetrics_Params p{
-          CUpti_Profiler_Host_GetBaseMetrics_Params_STRUCT_SIZE};
-      p.pHostObject = host.get();
-      p.metricType = static_cast<CUpti_MetricType>(type);
-      Check(cuptiProfilerHostGetBaseMetrics(&p), "cuptiProfilerHostGetBaseMetrics");
-      for (std::size_t i = 0; i < p.numMetrics; ++i) out.emplace_back(p.ppMetricNames[i]);
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  } catch (const CuptiFailure& e) {
-    throw CudaError(e.what());
-  }
-}
-
 struct CuptiProfiler::State {
   int device_index = 0;
   bool deny = false;
   bool initialized = false;
   std::string chip;
   std::vector<std::uint8_t> availability;
-  std::map<std::string, std::unique_ptr<HostConfig>> configs;  // by metric list
+  std::map<std::string, std::unique_ptr<MetricConfig>> configs;  // by metric list
   int max_threads_per_sm = 0;
   std::string disabled_unavailable;  // counters are off for the process, and why
   std::string disabled_note;
@@ -344,33 +178,33 @@ struct CuptiProfiler::State {
   void Initialize(CUcontext ctx) {
     if (!initialized) {
       CUpti_Profiler_Initialize_Params init{CUpti_Profiler_Initialize_Params_STRUCT_SIZE};
-      Check(cuptiProfilerInitialize(&init), "cuptiProfilerInitialize");
+      KOPT_CUPTI(cuptiProfilerInitialize(&init));
       initialized = true;
     }
     if (chip.empty()) {
       CUpti_Device_GetChipName_Params p{CUpti_Device_GetChipName_Params_STRUCT_SIZE};
       p.deviceIndex = static_cast<std::size_t>(device_index);
-      Check(cuptiDeviceGetChipName(&p), "cuptiDeviceGetChipName");
+      KOPT_CUPTI(cuptiDeviceGetChipName(&p));
       chip = p.pChipName;
     }
     if (availability.empty()) {
       CUpti_Profiler_GetCounterAvailability_Params p{
           CUpti_Profiler_GetCounterAvailability_Params_STRUCT_SIZE};
       p.ctx = ctx;
-      Check(cuptiProfilerGetCounterAvailability(&p), "cuptiProfilerGetCounterAvailability (size)");
+      KOPT_CUPTI(cuptiProfilerGetCounterAvailability(&p));
       std::vector<std::uint8_t> image(p.counterAvailabilityImageSize);
       p.pCounterAvailabilityImage = image.data();
-      Check(cuptiProfilerGetCounterAvailability(&p), "cuptiProfilerGetCounterAvailability");
+      KOPT_CUPTI(cuptiProfilerGetCounterAvailability(&p));
       availability = std::move(image);
     }
   }
 
-  HostConfig& Config(const std::vector<std::string>& metrics) {
+  MetricConfig& Config(const std::vector<std::string>& metrics) {
     std::string key;
     for (const auto& m : metrics) key += m + ",";
     auto it = configs.find(key);
     if (it == configs.end()) {
-      it = configs.emplace(key, std::make_unique<HostConfig>(chip, metrics, availability)).first;
+      it = configs.emplace(key, std::make_unique<MetricConfig>(chip, metrics, availability)).first;
     }
     return *it->second;
   }
@@ -382,7 +216,7 @@ struct CuptiProfiler::State {
     CUcontext ctx = CurrentContext();
     Initialize(ctx);
     p.chip = chip;
-    HostConfig& config = Config(metrics);
+    MetricConfig& config = Config(metrics);
     p.passes = config.passes();
 
     // Cold, clean L2, before the profiler is enabled: the flush is no range.
@@ -397,15 +231,14 @@ struct CuptiProfiler::State {
     size.numMetrics = config.names().size();
     size.maxNumOfRanges = launches;
     size.maxNumRangeTreeNodes = static_cast<std::uint32_t>(launches);
-    Check(cuptiRangeProfilerGetCounterDataSize(&size), "cuptiRangeProfilerGetCounterDataSize");
+    KOPT_CUPTI(cuptiRangeProfilerGetCounterDataSize(&size));
     std::vector<std::uint8_t> data(size.counterDataSize);
     CUpti_RangeProfiler_CounterDataImage_Initialize_Params init{
         CUpti_RangeProfiler_CounterDataImage_Initialize_Params_STRUCT_SIZE};
     init.pRangeProfilerObject = session.object();
     init.counterDataSize = data.size();
     init.pCounterData = data.data();
-    Check(cuptiRangeProfilerCounterDataImageInitialize(&init),
-          "cuptiRangeProfilerCounterDataImageInitialize");
+    KOPT_CUPTI(cuptiRangeProfilerCounterDataImageInitialize(&init));
 
     CUpti_RangeProfiler_SetConfig_Params set{CUpti_RangeProfiler_SetConfig_Params_STRUCT_SIZE};
     set.pRangeProfilerObject = session.object();
@@ -420,7 +253,7 @@ struct CuptiProfiler::State {
     set.minNestingLevel = 1;
     set.passIndex = 0;
     set.targetNestingLevel = 1;
-    Check(cuptiRangeProfilerSetConfig(&set), "cuptiRangeProfilerSetConfig");
+    KOPT_CUPTI(cuptiRangeProfilerSetConfig(&set));
 
     bool submitted = false;
     for (int round = 0; round < kMaxRounds && !submitted; ++round) {
@@ -436,12 +269,12 @@ struct CuptiProfiler::State {
     }
     CUpti_RangeProfiler_DecodeData_Params decode{CUpti_RangeProfiler_DecodeData_Params_STRUCT_SIZE};
     decode.pRangeProfilerObject = session.object();
-    Check(cuptiRangeProfilerDecodeData(&decode), "cuptiRangeProfilerDecodeData");
+    KOPT_CUPTI(cuptiRangeProfilerDecodeData(&decode));
     CUpti_RangeProfiler_GetCounterDataInfo_Params info{
         CUpti_RangeProfiler_GetCounterDataInfo_Params_STRUCT_SIZE};
     info.pCounterDataImage = data.data();
     info.counterDataImageSize = data.size();
-    Check(cuptiRangeProfilerGetCounterDataInfo(&info), "cuptiRangeProfilerGetCounterDataInfo");
+    KOPT_CUPTI(cuptiRangeProfilerGetCounterDataInfo(&info));
     // AutoRange names ranges "0", "1", ... in launch order; fall back to the order itself.
     std::size_t ranges = std::min(info.numTotalRanges, p.kernels.size());
     for (std::size_t r = 0; r < ranges; ++r) {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Hardware counters of one run of a launch sequence, from the CUPTI range profiler (CUDA 13.0:
-// cupti_range_profiler.h with the profiler host API) in AutoRange + KernelReplay mode: every
-// kernel is a range, and CUPTI replays it as often as the metric set needs passes. Runs apart
-// from timing. When counters are not permitted, or another profiler holds CUPTI, the profile
-// says so and the evaluation carries on without them.
+// cupti_range_profiler.h, with the metric sets of cupti_metrics.h) in AutoRange + KernelReplay
+// mode: every kernel is a range, and CUPTI replays it as often as the metric set needs passes.
+// Runs apart from timing. When counters are not permitted, or another profiler holds CUPTI, the
+// profile says so and the evaluation carries on without them.
 //
 // Order inside Run: host config for the metric set (cached per set) -> flush caches -> Enable ->
 // counter data image -> SetConfig -> Start, launches, Stop (until all passes are submitted) ->
@@ -33,24 +33,6 @@ struct ProfiledLaunch {
   std::array<std::uint32_t, 3> block{};
   std::uint32_t smem = 0;  // dynamic shared memory
 };
-
-/// The metrics of `level` followed by `extra` ones, without duplicates.
-std::vector<std::string> MetricList(ProfileLevel level, const std::vector<std::string>& extra);
-
-/// A metric set checked on the host for a chip (no GPU is needed).
-struct MetricPlan {
-  std::string chip;
-  std::vector<std::string> metrics;
-  int passes = 0;
-};
-
-/// Validates every name and counts the passes. Throws ConfigError naming an unknown metric and
-/// the chip, CudaError (with the CUPTI call and status) for any other failure.
-MetricPlan PlanMetrics(const std::string& chip, const std::vector<std::string>& metrics);
-/// The chips CUPTI's host API supports ("GH100", ...).
-std::vector<std::string> SupportedChips();
-/// Every base metric of `chip` (counters, ratios, throughputs), sorted.
-std::vector<std::string> BaseMetrics(const std::string& chip);
 
 class CuptiProfiler {
  public:

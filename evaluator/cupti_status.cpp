@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/cupti_status.h"
 
+#include "core/text.h"
+
 namespace kopt {
 
 std::string CuptiStatusText(CUptiResult status) {
@@ -13,6 +15,13 @@ std::string CuptiStatusText(CUptiResult status) {
     out += " (" + std::string(message) + ")";
   }
   return out;
+}
+
+CuptiFailure::CuptiFailure(const std::string& call, CUptiResult status, const std::string& extra)
+    : std::runtime_error(call + " returned " + CuptiStatusText(status) + extra), status_(status) {}
+
+void CheckCupti(CUptiResult status, const char* call_text) {
+  if (status != CUPTI_SUCCESS) throw CuptiFailure(std::string(CalledFunction(call_text)), status);
 }
 
 }  // namespace kopt

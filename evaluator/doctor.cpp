@@ -4,6 +4,7 @@
 #include "core/profile.h"
 #include "evaluator/builtin_kernels.h"
 #include "evaluator/cuda_driver.h"
+#include "evaluator/cupti_metrics.h"
 #include "evaluator/cupti_profiler.h"
 #include "evaluator/gpu_runtime.h"
 #include "evaluator/nvrtc_compiler.h"

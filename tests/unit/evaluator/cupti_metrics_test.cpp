@@ -2,7 +2,7 @@
 // The profiler's metric sets checked through CUPTI's host API, which needs no GPU: every name
 // exists on GH100 (H100/H200), the default set fits one pass, and an unknown name is a clear
 // error.
-#include "evaluator/cupti_profiler.h"
+#include "evaluator/cupti_metrics.h"
 
 #include <gtest/gtest.h>
 
@@ -11,25 +11,25 @@
 namespace kopt {
 namespace {
 
-TEST(CuptiProfilerTest, HostApiKnowsTheHopperChip) {
+TEST(CuptiMetricsTest, HostApiKnowsTheHopperChip) {
   std::vector<std::string> chips = SupportedChips();
   EXPECT_NE(std::find(chips.begin(), chips.end(), "GH100"), chips.end());
 }
 
-TEST(CuptiProfilerTest, DefaultMetricsFitOnePassOnGh100) {
+TEST(CuptiMetricsTest, DefaultMetricsFitOnePassOnGh100) {
   MetricPlan plan = PlanMetrics("GH100", ProfileMetrics(ProfileLevel::kDefault));
   EXPECT_EQ(plan.passes, 1);
   EXPECT_EQ(plan.metrics.size(), 4u);
 }
 
-TEST(CuptiProfilerTest, DeepMetricsAllExistOnGh100) {
+TEST(CuptiMetricsTest, DeepMetricsAllExistOnGh100) {
   MetricPlan plan = PlanMetrics("GH100", ProfileMetrics(ProfileLevel::kDeep));
   EXPECT_GT(plan.passes, 1);
   EXPECT_LE(plan.passes, 16);
   std::printf("deep set: %zu metrics in %d passes on GH100\n", plan.metrics.size(), plan.passes);
 }
 
-TEST(CuptiProfilerTest, UnknownMetricIsAConfigErrorNamingItAndTheChip) {
+TEST(CuptiMetricsTest, UnknownMetricIsAConfigErrorNamingItAndTheChip) {
   std::vector<std::string> metrics = MetricList(ProfileLevel::kDefault, {"bogus__metric.sum"});
   try {
     PlanMetrics("GH100", metrics);
@@ -45,7 +45,7 @@ TEST(CuptiProfilerTest, UnknownMetricIsAConfigErrorNamingItAndTheChip) {
   EXPECT_THROW(PlanMetrics("GH100", {"launch__registers_per_thread"}), ConfigError);
 }
 
-TEST(CuptiProfilerTest, MetricListAppendsExtrasOnce) {
+TEST(CuptiMetricsTest, MetricListAppendsExtrasOnce) {
   std::vector<std::string> metrics =
       MetricList(ProfileLevel::kDefault, {metric::kL2HitPct, metric::kDramPct, metric::kL2HitPct});
   ASSERT_EQ(metrics.size(), 5u);
@@ -53,7 +53,7 @@ TEST(CuptiProfilerTest, MetricListAppendsExtrasOnce) {
   EXPECT_EQ(MetricList(ProfileLevel::kNone, {"x"}), std::vector<std::string>{"x"});
 }
 
-TEST(CuptiProfilerTest, BaseMetricsListTheChipsCounters) {
+TEST(CuptiMetricsTest, BaseMetricsListTheChipsCounters) {
   std::vector<std::string> metrics = BaseMetrics("GH100");
   EXPECT_GT(metrics.size(), 100u);
   EXPECT_TRUE(std::is_sorted(metrics.begin(), metrics.end()));
