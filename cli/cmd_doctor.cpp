@@ -6,8 +6,8 @@
 #include "cli/print.h"
 #include "cli/torch_baselines.h"
 #include "evaluator/cuda_evaluator.h"
-#include "evaluator/cupti_profiler.h"
-#include "evaluator/doctor.h"
+#include "evaluator/worker/cupti_metrics.h"
+#include "evaluator/worker/doctor.h"
 
 namespace kopt::cli {
 namespace {

@@ -3,7 +3,7 @@
 // --device N` (the GPU worker) and `kopt compile-server --read DIR...` (the sandboxed compiler).
 #include "cli/command.h"
 #include "evaluator/compile_server.h"
-#include "evaluator/worker_main.h"
+#include "evaluator/worker/worker_main.h"
 
 namespace kopt::cli {
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The measured ceilings of one GPU: DRAM bandwidth and compute rates, measured once per device
-// and driver (evaluator/peak_probe) and kept in kopt's cache, so every evaluation can place its
-// result on the roofline.
+// and driver (evaluator/worker/peak_probe) and kept in kopt's cache, so every evaluation can place
+// its result on the roofline.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -9,4 +9,9 @@ namespace kopt {
 /// `s` without its leading and trailing ASCII whitespace (space, \t, \r, \n, \f, \v).
 std::string_view Trim(std::string_view s);
 
+/// The function a call's source text names: "cuptiRangeProfilerStart" of
+/// "cuptiRangeProfilerStart(&p)", "cublasLtCreate" of "lt.cublasLtCreate(&handle)"; the whole
+/// text when it holds no call. For the checks that wrap a C API's calls in one macro.
+std::string_view CalledFunction(std::string_view call);
+
 }  // namespace kopt

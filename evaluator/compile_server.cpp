@@ -2,6 +2,7 @@
 #include "evaluator/compile_server.h"
 
 #include "core/error.h"
+#include "core/text.h"
 #include "evaluator/compile_sandbox.h"
 #include "evaluator/protocol.h"
 
@@ -13,18 +14,21 @@
 namespace kopt {
 namespace {
 
-void CheckNvrtc(nvrtcResult result, const char* call) {
+void CheckNvrtc(nvrtcResult result, const char* call_text) {
   if (result != NVRTC_SUCCESS) {
-    throw CudaError(std::string("NVRTC: ") + call + " failed: " + nvrtcGetErrorString(result));
+    throw CudaError("NVRTC: " + std::string(CalledFunction(call_text)) +
+                    " failed: " + nvrtcGetErrorString(result));
   }
 }
+
+// Runs an NVRTC call and throws CudaError, named from the call's own text, when it fails.
+#define KOPT_NVRTC(call) CheckNvrtc((call), #call)
 
 // Owns an nvrtcProgram.
 class Program {
  public:
   Program(const std::string& source, const std::string& name) {
-    CheckNvrtc(nvrtcCreateProgram(&program_, source.c_str(), name.c_str(), 0, nullptr, nullptr),
-               "nvrtcCreateProgram");
+    KOPT_NVRTC(nvrtcCreateProgram(&program_, source.c_str(), name.c_str(), 0, nullptr, nullptr));
   }
   ~Program() { nvrtcDestroyProgram(&program_); }
   Program(const Program&) = delete;
@@ -61,15 +65,15 @@ RawCompile CompileInThisProcess(const std::string& source, const std::string& fi
       nvrtcCompileProgram(program.get(), static_cast<int>(argv.size()), argv.data());
   RawCompile out;
   std::size_t log_size = 0;
-  CheckNvrtc(nvrtcGetProgramLogSize(program.get(), &log_size), "nvrtcGetProgramLogSize");
+  KOPT_NVRTC(nvrtcGetProgramLogSize(program.get(), &log_size));
   out.log.assign(log_size, '\0');
-  CheckNvrtc(nvrtcGetProgramLog(program.get(), out.log.data()), "nvrtcGetProgramLog");
+  KOPT_NVRTC(nvrtcGetProgramLog(program.get(), out.log.data()));
   while (!out.log.empty() && out.log.back() == '\0') out.log.pop_back();
   if (result == NVRTC_SUCCESS) {
     std::size_t cubin_size = 0;
-    CheckNvrtc(nvrtcGetCUBINSize(program.get(), &cubin_size), "nvrtcGetCUBINSize");
+    KOPT_NVRTC(nvrtcGetCUBINSize(program.get(), &cubin_size));
     out.cubin.resize(cubin_size);
-    CheckNvrtc(nvrtcGetCUBIN(program.get(), out.cubin.data()), "nvrtcGetCUBIN");
+    KOPT_NVRTC(nvrtcGetCUBIN(program.get(), out.cubin.data()));
     out.ok = !out.cubin.empty();
   } else if (result != NVRTC_ERROR_COMPILATION) {
     throw CudaError(std::string("NVRTC failed: ") + nvrtcGetErrorString(result) + "\n" + out.log);

@@ -2,14 +2,15 @@
 // A task's PyTorch equivalent (task.json "torch") as a baseline on one GPU: first checked
 // against the task's reference at every size and check seed (a third oracle beside the CPU
 // twin: a disagreement is the task's error), then timed eager and torch.compile'd at the timed
-// size, on the reference's inputs, with kopt's method (sample_timer's rules, the same L2 flush).
+// size, on the reference's inputs, with kopt's method (timing_rules.h: the worker's stopping
+// rule and L2 flush).
 // The GPU's worker stays idle while PyTorch is timed.
 #pragma once
 
 #include "core/stats.h"
 #include "core/task.h"
 #include "evaluator/cuda_evaluator.h"
-#include "evaluator/sample_timer.h"
+#include "evaluator/timing_rules.h"
 #include "evaluator/torch_runner.h"
 
 #include <optional>

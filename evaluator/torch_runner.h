@@ -10,7 +10,7 @@
 #include "core/expr.h"
 #include "core/stats.h"
 #include "evaluator/eval_job.h"
-#include "evaluator/sample_timer.h"
+#include "evaluator/timing_rules.h"
 #include "evaluator/worker_process.h"
 
 #include <cstddef>
@@ -93,8 +93,8 @@ class TorchRunner {
                const std::vector<HostTensor>& inputs, const std::vector<HostTensor>& outputs,
                double timeout_s = 300);
 
-  /// Times `torch_src` with sample_timer's rules (`config`; L2 flushed with a buffer of
-  /// `flush_bytes` before every sample). Its results are checked against `outputs` first.
+  /// Times `torch_src` under kopt's timing rules (timing_rules.h: `config`, L2 flushed with a
+  /// buffer of `flush_bytes` before every sample). Its results are checked against `outputs` first.
   TorchTiming Time(const std::string& torch_src, TorchMode mode, const SymbolTable& symbols,
                    const std::vector<HostTensor>& inputs, const std::vector<HostTensor>& outputs,
                    const SampleConfig& config, std::size_t flush_bytes, double timeout_s = 600);

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # The PyTorch baseline runner: runs a task's PyTorch expression on the GPU, once (its outputs go
-# to files) or timed the way evaluator/sample_timer.cpp times kernels. evaluator/torch_runner.cpp
+# to files) or timed the way evaluator/worker/sample_timer.cpp times kernels. evaluator/torch_runner.cpp
 # builds this file into kopt, writes it out and starts it as `python -u torch_runner.py
 # [--device N]`; it speaks kopt's worker protocol (evaluator/protocol.h) on stdin and stdout.
 # Standard library and torch only: tensors are raw files, read with torch.frombuffer (bf16 has
@@ -36,7 +36,7 @@ DTYPES = {
 SOURCE_FILE = "<torch expression>"
 MAX_ERROR_CHARS = 4000
 
-# The timing loop's constants, as in evaluator/sample_timer.cpp.
+# The timing loop's constants, as in evaluator/worker/sample_timer.cpp.
 WARMUP_MS = 25
 MAX_WARMUP_RUNS = 200
 ROUND_MS = 10  # GPU time queued between host synchronisations
@@ -269,7 +269,7 @@ def relative_median_error(samples):
 
 
 def time_calls(call, args, config, flush_bytes, progress):
-    """evaluator/sample_timer.cpp's TimeLaunchSequence for one input set: warm up, then per
+    """evaluator/worker/sample_timer.cpp's TimeLaunchSequence for one input set: warm up, then per
     sample flush L2 outside the events, record events around the call only, synchronise once
     per round, and stop once the median is pinned down or the time cap is reached."""
     flush = torch.empty(flush_bytes, dtype=torch.uint8, device="cuda") if flush_bytes > 0 else None

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "evaluator/worker_process.h"
 
+#include "core/child_process.h"
 #include "core/error.h"
 #include "evaluator/protocol.h"
 
@@ -9,11 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace kopt {
@@ -35,53 +32,28 @@ void CloseFd(int& fd) {
 }  // namespace
 
 WorkerProcess::WorkerProcess(std::vector<std::string> argv, WorkerOptions options)
-    : argv_(std::move(argv)), options_(std::move(options)) {
-  // A worker that dies while we write must not kill kopt with SIGPIPE.
-  ::signal(SIGPIPE, SIG_IGN);
-}
+    : argv_(std::move(argv)), options_(std::move(options)) {}
 
 WorkerProcess::~WorkerProcess() { Stop(); }
 
 void WorkerProcess::Spawn() {
-  if (pid_ > 0) return;
-  int in_pipe[2], out_pipe[2];
-  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0) {
-    throw Error("cannot create pipes for the " + options_.name + ": " + std::strerror(errno));
-  }
+  if (child_) return;
   char err_path[] = "/tmp/kopt-worker-stderr-XXXXXX";
   int err_fd = ::mkostemp(err_path, O_CLOEXEC | O_APPEND);
   if (err_fd < 0)
     throw Error(std::string("cannot create the worker's log: ") + std::strerror(errno));
   ::unlink(err_path);
-  std::vector<char*> args;
-  for (auto& a : argv_) args.push_back(a.data());
-  args.push_back(nullptr);
-  std::vector<std::string> env_storage = options_.env.value_or(std::vector<std::string>{});
-  std::vector<char*> env;
-  for (auto& e : env_storage) env.push_back(e.data());
-  env.push_back(nullptr);
-  pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) throw Error("cannot fork the " + options_.name + ": " + std::strerror(errno));
-  if (pid == 0) {
-    // Child: only async-signal-safe calls until exec.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);
-    ::dup2(in_pipe[0], 0);
-    ::dup2(out_pipe[1], 1);
-    ::dup2(err_fd, 2);
-    if (options_.env) {
-      ::execve(args[0], args.data(), env.data());
-    } else {
-      ::execv(args[0], args.data());
-    }
-    ::_exit(127);
+  ChildOptions child;
+  child.argv = argv_;
+  child.env = options_.env;
+  child.stderr_fd = err_fd;
+  child.dies_with_thread = true;
+  try {
+    child_ = std::make_unique<ChildProcess>(child);
+  } catch (const Error& e) {
+    ::close(err_fd);
+    throw Error("cannot start the " + options_.name + ": " + e.what());
   }
-  ::close(in_pipe[0]);
-  ::close(out_pipe[1]);
-  pid_ = pid;
-  to_worker_ = in_pipe[1];
-  from_worker_ = out_pipe[0];
   stderr_ = err_fd;
   stderr_mark_ = 0;
   greeted_ = false;
@@ -90,7 +62,7 @@ void WorkerProcess::Spawn() {
 
 void WorkerProcess::AwaitGreeting() {
   std::string frame;
-  ReadStatus status = ReadFrame(from_worker_, &frame, DeadlineIn(options_.start_timeout_s));
+  ReadStatus status = ReadFrame(child_->out(), &frame, DeadlineIn(options_.start_timeout_s));
   if (status != ReadStatus::kOk) {
     std::string why = status == ReadStatus::kTimeout ? "did not start within the deadline"
                                                      : "stopped during start-up";
@@ -132,37 +104,24 @@ std::string WorkerProcess::StderrTail() const {
 
 std::string WorkerProcess::Reap(bool kill_first) {
   std::string how = "not running";
-  if (pid_ > 0) {
-    if (kill_first) ::kill(pid_, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFEXITED(status)) {
-      how = "exited with code " + std::to_string(WEXITSTATUS(status));
-    } else if (WIFSIGNALED(status)) {
-      int sig = WTERMSIG(status);
-      how = "killed by signal " + std::to_string(sig) + " (" + ::strsignal(sig) + ")";
-    }
+  if (child_) {
+    how = DescribeWaitStatus(kill_first ? child_->Kill() : child_->Wait());
+    child_.reset();
   }
-  pid_ = -1;
-  CloseFd(to_worker_);
-  CloseFd(from_worker_);
   CloseFd(stderr_);
   return how;
 }
 
 void WorkerProcess::Stop() {
-  if (pid_ > 0) Reap(true);
+  if (child_) Reap(true);
 }
 
 void WorkerProcess::Finish(double timeout_s) {
-  if (pid_ <= 0) return;
-  CloseFd(to_worker_);
+  if (!child_) return;
+  child_->CloseIn();
   auto deadline = DeadlineIn(timeout_s);
   while (Clock::now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
+    if (child_->TryWait()) {
       Reap(false);
       return;
     }
@@ -184,7 +143,8 @@ JobOutcome WorkerProcess::Run(const nlohmann::json& job, double timeout_s) {
   auto deadline = DeadlineIn(timeout_s);
   struct stat st {};
   stderr_mark_ = ::fstat(stderr_, &st) == 0 ? st.st_size : 0;
-  if (!WriteFrame(to_worker_, job.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))) {
+  if (!WriteFrame(child_->in(),
+                  job.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))) {
     std::string tail = StderrTail();
     std::string how = Reap(true);
     return finish(JobOutcome::Kind::kCrashed, "the worker " + how + " before taking the job" +
@@ -192,7 +152,7 @@ JobOutcome WorkerProcess::Run(const nlohmann::json& job, double timeout_s) {
   }
   for (;;) {
     std::string frame;
-    ReadStatus status = ReadFrame(from_worker_, &frame, deadline);
+    ReadStatus status = ReadFrame(child_->out(), &frame, deadline);
     if (status == ReadStatus::kTimeout) {
       Reap(true);
       return finish(JobOutcome::Kind::kTimeout,

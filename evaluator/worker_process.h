@@ -9,12 +9,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
 
 namespace kopt {
+
+class ChildProcess;
 
 struct JobOutcome {
   enum class Kind {
@@ -54,9 +57,10 @@ class WorkerProcess {
   const nlohmann::json& EnsureStarted();
   /// Starts the process without waiting for its greeting (EnsureStarted waits), so it loads
   /// while the caller does other work. The calling thread must outlive it: the child is
-  /// killed when the thread that started it exits (PR_SET_PDEATHSIG).
+  /// killed when the thread that started it exits (PR_SET_PDEATHSIG). Throws kopt::Error when
+  /// the program cannot be run (a missing binary, no pipes).
   void Spawn();
-  bool running() const { return pid_ > 0; }
+  bool running() const { return child_ != nullptr; }
   int starts() const { return starts_; }
   /// Kills the worker (if running) and reaps it.
   void Stop();
@@ -72,9 +76,7 @@ class WorkerProcess {
 
   std::vector<std::string> argv_;
   WorkerOptions options_;
-  pid_t pid_ = -1;
-  int to_worker_ = -1;
-  int from_worker_ = -1;
+  std::unique_ptr<ChildProcess> child_;  // its stdin and stdout carry the frames
   int stderr_ = -1;  // an unlinked temporary file: a chatty worker can never block on a pipe
   off_t stderr_mark_ = 0;
   nlohmann::json ready_;

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "llm/command_provider.h"
 
+#include "core/child_process.h"
+#include "core/error.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <poll.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -32,11 +34,6 @@ struct RunResult {
   std::string spawn_error;
 };
 
-void CloseFd(int& fd) {
-  if (fd >= 0) ::close(fd);
-  fd = -1;
-}
-
 std::string Tail(const std::string& s) {
   std::string tail = s.size() > kStderrTailBytes ? s.substr(s.size() - kStderrTailBytes) : s;
   while (!tail.empty() && (tail.back() == '\n' || tail.back() == ' ')) tail.pop_back();
@@ -53,67 +50,38 @@ std::string FormatDouble(double v) {
 RunResult Run(const std::string& command, const std::string& input,
               const std::vector<std::string>& extra_env, double timeout_s, std::size_t max_out) {
   RunResult r;
-  int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
-  if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
-    r.spawn_error = std::string("cannot create pipes: ") + std::strerror(errno);
-    for (int* fd : {&in[0], &in[1], &out[0], &out[1], &err[0], &err[1]}) CloseFd(*fd);
-    return r;
-  }
-  std::vector<std::string> env_strings;
+  ChildOptions options;
+  options.argv = {"/bin/sh", "-c", command};
+  std::vector<std::string> env;
   for (char** e = environ; *e; ++e) {
     std::string entry = *e;
-    if (entry.rfind("KOPT_LLM_", 0) != 0) env_strings.push_back(std::move(entry));
+    if (entry.rfind("KOPT_LLM_", 0) != 0) env.push_back(std::move(entry));
   }
-  env_strings.insert(env_strings.end(), extra_env.begin(), extra_env.end());
-  std::vector<char*> envp;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::string sh = "/bin/sh", dash_c = "-c", cmd = command;
-  char* argv[] = {sh.data(), dash_c.data(), cmd.data(), nullptr};
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);  // kopt ignores SIGPIPE; the command gets the usual default
-  posix_spawnattr_setsigdefault(&attr, &defaults);
-  sigset_t none;
-  sigemptyset(&none);
-  posix_spawnattr_setsigmask(&attr, &none);  // whatever the calling thread blocks
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-  pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  CloseFd(in[0]);
-  CloseFd(out[1]);
-  CloseFd(err[1]);
-  if (rc != 0) {
-    r.spawn_error = std::string("cannot start /bin/sh: ") + std::strerror(rc);
-    CloseFd(in[1]);
-    CloseFd(out[0]);
-    CloseFd(err[0]);
+  env.insert(env.end(), extra_env.begin(), extra_env.end());
+  options.env = std::move(env);
+  options.own_process_group = true;  // a timeout kills what the command started too
+  options.default_signals = true;
+  std::optional<ChildProcess> child;
+  try {
+    child.emplace(options);
+  } catch (const Error& e) {
+    r.spawn_error = e.what();
     return r;
   }
-  for (int fd : {in[1], out[0], err[0]}) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  for (int fd : {child->in(), child->out(), child->err()}) {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  }
 
   auto deadline =
       Clock::now() + std::chrono::microseconds(static_cast<std::int64_t>(timeout_s * 1e6));
   std::size_t written = 0;
-  if (input.empty()) CloseFd(in[1]);
+  if (input.empty()) child->CloseIn();
   char buf[65536];
-  while ((out[0] >= 0 || err[0] >= 0) && !r.timed_out && !r.too_large) {
+  while ((child->out() >= 0 || child->err() >= 0) && !r.timed_out && !r.too_large) {
     std::vector<pollfd> fds;
-    if (in[1] >= 0) fds.push_back({in[1], POLLOUT, 0});
-    if (out[0] >= 0) fds.push_back({out[0], POLLIN, 0});
-    if (err[0] >= 0) fds.push_back({err[0], POLLIN, 0});
+    if (child->in() >= 0) fds.push_back({child->in(), POLLOUT, 0});
+    if (child->out() >= 0) fds.push_back({child->out(), POLLIN, 0});
+    if (child->err() >= 0) fds.push_back({child->err(), POLLIN, 0});
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {
       r.timed_out = true;
@@ -124,41 +92,44 @@ RunResult Run(const std::string& command, const std::string& input,
     if (n < 0 && errno != EINTR) break;
     for (const auto& p : fds) {
       if (!p.revents) continue;
-      if (p.fd == in[1]) {
-        ssize_t w = ::write(in[1], input.data() + written, input.size() - written);
+      if (p.fd == child->in()) {
+        ssize_t w = ::write(p.fd, input.data() + written, input.size() - written);
         if (w > 0) written += static_cast<std::size_t>(w);
         if ((w < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) {
-          CloseFd(in[1]);  // done, or the command stopped reading (EPIPE): fine either way
+          child->CloseIn();  // done, or the command stopped reading (EPIPE): fine either way
         }
         continue;
       }
-      int& fd = p.fd == out[0] ? out[0] : err[0];
-      std::string& sink = p.fd == out[0] ? r.out : r.err;
-      ssize_t got = ::read(fd, buf, sizeof buf);
+      bool is_out = p.fd == child->out();
+      std::string& sink = is_out ? r.out : r.err;
+      ssize_t got = ::read(p.fd, buf, sizeof buf);
       if (got > 0) {
         sink.append(buf, static_cast<std::size_t>(got));
-        if (&sink == &r.out && r.out.size() > max_out) r.too_large = true;
-        if (&sink == &r.err && r.err.size() > kStderrKeepBytes) {
+        if (is_out && r.out.size() > max_out) r.too_large = true;
+        if (!is_out && r.err.size() > kStderrKeepBytes) {
           r.err.erase(0, r.err.size() - kStderrTailBytes);
         }
       } else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
-        CloseFd(fd);
+        if (is_out) {
+          child->CloseOut();
+        } else {
+          child->CloseErr();
+        }
       }
     }
   }
-  CloseFd(in[1]);
-  CloseFd(out[0]);
-  CloseFd(err[0]);
+  child->CloseIn();
+  child->CloseOut();
+  child->CloseErr();
   // The pipes are closed; wait for the exit until the deadline, then kill the whole group.
   for (;;) {
-    pid_t done = ::waitpid(pid, &r.status, WNOHANG);
-    if (done == pid) break;
-    if (done < 0 && errno != EINTR) break;
+    if (std::optional<int> status = child->TryWait()) {
+      r.status = *status;
+      break;
+    }
     if (r.timed_out || r.too_large || Clock::now() >= deadline) {
       if (!r.too_large) r.timed_out = true;
-      ::kill(-pid, SIGKILL);
-      while (::waitpid(pid, &r.status, 0) < 0 && errno == EINTR) {
-      }
+      r.status = child->Kill();
       break;
     }
     ::usleep(1000);
@@ -184,10 +155,9 @@ std::string CommandPrompt(const CompletionRequest& request) {
 }
 
 CommandProvider::CommandProvider(std::string command, ProviderOptions options)
-    : command_(std::move(command)), options_(std::move(options)), limit_(options_.max_concurrency) {
-  // A command that exits without reading its stdin must not take kopt down with SIGPIPE.
-  ::signal(SIGPIPE, SIG_IGN);
-}
+    : command_(std::move(command)),
+      options_(std::move(options)),
+      limit_(options_.max_concurrency) {}
 
 CompletionResult CommandProvider::Complete(const CompletionRequest& request) {
   auto start = Clock::now();
@@ -231,13 +201,10 @@ CompletionResult CommandProvider::Complete(const CompletionRequest& request) {
                 std::string("did not finish within ") + buf + "; it was killed");
   }
   if (WIFSIGNALED(r.status)) {
-    return fail(LlmErrorKind::kCommand, "was killed by signal " +
-                                            std::to_string(WTERMSIG(r.status)) + " (" +
-                                            ::strsignal(WTERMSIG(r.status)) + ")");
+    return fail(LlmErrorKind::kCommand, "was " + DescribeWaitStatus(r.status));
   }
   if (WIFEXITED(r.status) && WEXITSTATUS(r.status) != 0) {
-    return fail(LlmErrorKind::kCommand,
-                "exited with code " + std::to_string(WEXITSTATUS(r.status)));
+    return fail(LlmErrorKind::kCommand, DescribeWaitStatus(r.status));
   }
   while (!r.out.empty() && (r.out.back() == '\n' || r.out.back() == '\r')) r.out.pop_back();
   if (r.out.empty()) return fail(LlmErrorKind::kCommand, "printed nothing on stdout");

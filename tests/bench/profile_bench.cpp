@@ -7,7 +7,7 @@
 #include "core/profile_text.h"
 #include "evaluator/cuda_evaluator.h"
 #include "evaluator/nvrtc_compiler.h"
-#include "evaluator/peak_cache.h"
+#include "evaluator/worker/peak_cache.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The kopt binary end to end, on any machine: listing and compiling need no GPU, and the
 // commands that do need one fail cleanly without it. Exit codes are part of the contract.
-#include "evaluator/cuda_driver.h"
+#include "evaluator/worker/cuda_driver.h"
 #include "tests/support/run_kopt.h"
 
 #include <gtest/gtest.h>

@@ -3,7 +3,7 @@
 // scripted to answer with one wrong kernel, one that does not compile and one that is faster.
 // The faster one wins, the others are stored with their status, the repair prompt carries the
 // compile log, and running the command again makes no new call. Skips without a GPU.
-#include "evaluator/cuda_driver.h"
+#include "evaluator/worker/cuda_driver.h"
 #include "results/store.h"
 #include "tests/support/fake_llm_server_process.h"
 #include "tests/support/require_gpu.h"

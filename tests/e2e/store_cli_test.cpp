@@ -2,7 +2,7 @@
 // The store's commands end to end: a results database made with the store library, then read
 // back by the kopt binary (leaderboard in every format, show, export, runs), plus the
 // no-driver path of a recording `kopt eval`.
-#include "evaluator/cuda_driver.h"
+#include "evaluator/worker/cuda_driver.h"
 #include "results/schema.h"
 #include "results/store.h"
 #include "tests/support/run_kopt.h"

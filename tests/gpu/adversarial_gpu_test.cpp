@@ -9,8 +9,8 @@
 // get the sanitizer pass; where it could not run (no compute-sanitizer), such a case is printed
 // and not asserted.
 #include "core/json_fields.h"
-#include "evaluator/cuda_driver.h"
 #include "evaluator/cuda_evaluator.h"
+#include "evaluator/worker/cuda_driver.h"
 #include "tests/support/require_gpu.h"
 
 #include <gtest/gtest.h>

@@ -2,8 +2,8 @@
 // The evaluator on a real GPU: every kind of bad candidate gets the right status while kopt
 // carries on, and the starting kernel of every quick task passes with a speedup.
 #include "core/json_fields.h"
-#include "evaluator/cuda_driver.h"
 #include "evaluator/cuda_evaluator.h"
+#include "evaluator/worker/cuda_driver.h"
 #include "tests/support/require_gpu.h"
 
 #include <gtest/gtest.h>

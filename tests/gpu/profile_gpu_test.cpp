@@ -5,10 +5,10 @@
 // profile's note (the CUPTI call and status) so one log says what went wrong.
 #include "core/json_fields.h"
 #include "core/profile_text.h"
-#include "evaluator/cuda_driver.h"
 #include "evaluator/cuda_evaluator.h"
 #include "evaluator/nvrtc_compiler.h"
-#include "evaluator/peak_cache.h"
+#include "evaluator/worker/cuda_driver.h"
+#include "evaluator/worker/peak_cache.h"
 #include "tests/support/require_gpu.h"
 
 #include <gtest/gtest.h>

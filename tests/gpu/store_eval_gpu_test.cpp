@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt eval` records into the store on a real GPU: the second evaluation of the same kernel is
 // answered from the store, --force measures again, and the leaderboard shows the result.
-#include "evaluator/cuda_driver.h"
+#include "evaluator/worker/cuda_driver.h"
 #include "tests/support/require_gpu.h"
 #include "tests/support/run_kopt.h"
 #include "tests/support/store_fixtures.h"

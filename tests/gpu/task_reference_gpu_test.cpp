@@ -5,8 +5,8 @@
 #include "core/compare.h"
 #include "core/host_values.h"
 #include "core/task.h"
-#include "evaluator/cuda_driver.h"
 #include "evaluator/cuda_evaluator.h"
+#include "evaluator/worker/cuda_driver.h"
 #include "tests/gpu/cpu_reference.h"
 #include "tests/support/require_gpu.h"
 

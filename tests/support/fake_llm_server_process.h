@@ -3,17 +3,15 @@
 // when destroyed. For tests and benchmarks.
 #pragma once
 
+#include "core/child_process.h"
+
 #include <chrono>
-#include <csignal>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 #include <string>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 namespace kopt::testing {
@@ -26,27 +24,18 @@ class FakeLlmServer {
     if (!::mkdtemp(dir_template)) throw std::runtime_error("cannot make a temporary folder");
     dir_ = dir_template;
     std::string port_file = dir_ + "/port";
-    std::vector<std::string> argv = {binary, "--port-file", port_file};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    pid_t parent = ::getpid();
-    pid_ = ::fork();
-    if (pid_ < 0) throw std::runtime_error("cannot fork the fake LLM server");
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (::getppid() != parent) ::_exit(127);
-      ::execv(cargv[0], cargv.data());
-      ::_exit(127);
-    }
+    ChildOptions options;
+    options.argv = {binary, "--port-file", port_file};
+    options.argv.insert(options.argv.end(), args.begin(), args.end());
+    options.stdin_fd = options.stdout_fd = options.stderr_fd = kChildInherit;
+    options.dies_with_thread = true;
+    child_ = std::make_unique<ChildProcess>(options);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
       std::ifstream in(port_file);
       if (in >> port_ && port_ > 0) return;
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
+      if (child_->TryWait()) {
+        child_.reset();
         throw std::runtime_error("the fake LLM server exited at start (" + binary + ")");
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -59,7 +48,7 @@ class FakeLlmServer {
   FakeLlmServer& operator=(const FakeLlmServer&) = delete;
 
   int port() const { return port_; }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return child_ ? child_->pid() : -1; }
   /// Base URL for openai:MODEL@URL.
   std::string openai_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
   /// Base URL for anthropic:MODEL@URL.
@@ -67,18 +56,11 @@ class FakeLlmServer {
   /// A scratch folder that lives as long as the server.
   const std::string& dir() const { return dir_; }
 
-  void Stop() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      pid_ = -1;
-    }
-  }
+  void Stop() { child_.reset(); }  // kills and reaps it
 
  private:
   std::string dir_;
-  pid_t pid_ = -1;
+  std::unique_ptr<ChildProcess> child_;
   int port_ = 0;
 };
 

@@ -3,7 +3,7 @@
 // machines) turns the skip into a failure, so a broken driver can never pass as a skip.
 #pragma once
 
-#include "evaluator/cuda_driver.h"
+#include "evaluator/worker/cuda_driver.h"
 
 #include <gtest/gtest.h>
 

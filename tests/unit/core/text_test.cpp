@@ -15,5 +15,15 @@ TEST(TextTest, TrimRemovesAsciiWhitespaceAtBothEndsOnly) {
   EXPECT_EQ(Trim("a\n\nb"), "a\n\nb");
 }
 
+TEST(TextTest, CalledFunctionNamesTheFunctionOfACallsText) {
+  EXPECT_EQ(CalledFunction("cuptiRangeProfilerStart(&p)"), "cuptiRangeProfilerStart");
+  EXPECT_EQ(CalledFunction("lt.cublasLtCreate(&s.handle)"), "cublasLtCreate");
+  EXPECT_EQ(CalledFunction("Driver().cuCtxGetCurrent(&ctx)"), "cuCtxGetCurrent");
+  EXPECT_EQ(CalledFunction("nvrtcCreateProgram(&p, src.c_str(), name.c_str(), 0)"),
+            "nvrtcCreateProgram");
+  EXPECT_EQ(CalledFunction("  nvrtcGetCUBIN (program.get(), out)"), "nvrtcGetCUBIN");
+  EXPECT_EQ(CalledFunction("status"), "status");
+}
+
 }  // namespace
 }  // namespace kopt

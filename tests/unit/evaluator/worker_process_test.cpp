@@ -94,5 +94,18 @@ TEST(WorkerProcessTest, MissingBinaryFailsToStart) {
   EXPECT_THROW(worker.EnsureStarted(), Error);
 }
 
+TEST(WorkerProcessTest, AProgramThatCannotRunIsNamedWithTheReason) {
+  WorkerProcess worker({"/nonexistent/kopt-worker"});
+  try {
+    worker.EnsureStarted();
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "cannot start the GPU worker: cannot run /nonexistent/kopt-worker: No such file or "
+              "directory");
+  }
+  EXPECT_FALSE(worker.running());
+}
+
 }  // namespace
 }  // namespace kopt
