@@ -135,7 +135,7 @@ SandboxState ConfineToReading(const std::vector<std::string>& readable) {
 std::string ConfineCompileLog(const std::string& log, const std::vector<std::string>& source_files,
                               const std::vector<std::string>& allowed_dirs) {
   // EDG's diagnostic locations: "file(line): error: ...".
-  static const std::regex location(R"(^(.+)\((\d+)\): (catastrophic error|error|warning|remark))");
+  static const std::regex kLocation(R"(^(.+)\((\d+)\): (catastrophic error|error|warning|remark))");
   std::vector<fs::path> dirs;
   for (const auto& d : allowed_dirs) {
     dirs.push_back(fs::path(d).lexically_normal());
@@ -147,7 +147,7 @@ std::string ConfineCompileLog(const std::string& log, const std::vector<std::str
   std::string line, out;
   std::smatch m;
   while (std::getline(lines, line)) {
-    if (std::regex_search(line, m, location) &&
+    if (std::regex_search(line, m, kLocation) &&
         std::find(source_files.begin(), source_files.end(), m[1].str()) == source_files.end()) {
       fs::path file = (fs::path("/") / m[1].str()).lexically_normal();
       bool allowed = false;
@@ -158,11 +158,11 @@ std::string ConfineCompileLog(const std::string& log, const std::vector<std::str
                "headers only (the compiler's log is withheld)\n";
       }
     }
-    static const std::string denied = ": Permission denied";
-    if (line.size() >= denied.size() &&
-        line.compare(line.size() - denied.size(), denied.size(), denied) == 0 &&
+    static const std::string kDenied = ": Permission denied";
+    if (line.size() >= kDenied.size() &&
+        line.compare(line.size() - kDenied.size(), kDenied.size(), kDenied) == 0 &&
         line.find("cannot open source file") != std::string::npos) {
-      line.resize(line.size() - denied.size());
+      line.resize(line.size() - kDenied.size());
     }
     out += line + "\n";
   }

@@ -105,29 +105,29 @@ std::vector<std::string> CompileOptions(const CompileRequest& request) {
 }
 
 std::vector<KernelResources> ParsePtxasLog(const std::string& log) {
-  static const std::regex entry(R"(Compiling entry function '([^']+)')");
-  static const std::regex frame(
+  static const std::regex kEntry(R"(Compiling entry function '([^']+)')");
+  static const std::regex kFrame(
       R"((\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) bytes spill loads)");
-  static const std::regex used(R"(Used (\d+) registers)");
-  static const std::regex smem(R"((\d+) bytes smem)");
+  static const std::regex kUsed(R"(Used (\d+) registers)");
+  static const std::regex kSmem(R"((\d+) bytes smem)");
   std::vector<KernelResources> kernels;
   std::istringstream lines(log);
   std::string line;
   std::smatch m;
   while (std::getline(lines, line)) {
-    if (std::regex_search(line, m, entry)) {
+    if (std::regex_search(line, m, kEntry)) {
       kernels.push_back(KernelResources{m[1].str()});
       continue;
     }
     if (kernels.empty()) continue;
     KernelResources& k = kernels.back();
-    if (std::regex_search(line, m, frame)) {
+    if (std::regex_search(line, m, kFrame)) {
       k.local_bytes = std::stoi(m[1].str());
       k.spill_store_bytes = std::stoi(m[2].str());
       k.spill_load_bytes = std::stoi(m[3].str());
     }
-    if (std::regex_search(line, m, used)) k.registers = std::stoi(m[1].str());
-    if (std::regex_search(line, m, smem)) k.static_smem_bytes = std::stoi(m[1].str());
+    if (std::regex_search(line, m, kUsed)) k.registers = std::stoi(m[1].str());
+    if (std::regex_search(line, m, kSmem)) k.static_smem_bytes = std::stoi(m[1].str());
   }
   return kernels;
 }

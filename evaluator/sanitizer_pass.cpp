@@ -57,9 +57,9 @@ std::string FindComputeSanitizer() {
 }
 
 SanitizerTool ParseSanitizerLog(const std::string& tool, const std::string& log) {
-  static const std::regex summary(R"(ERROR SUMMARY: (\d+) error)");
-  static const std::regex hazards(R"(\((\d+) errors?, (\d+) warnings?\))");
-  static const std::regex finding(
+  static const std::regex kSummary(R"(ERROR SUMMARY: (\d+) error)");
+  static const std::regex kHazards(R"(\((\d+) errors?, (\d+) warnings?\))");
+  static const std::regex kFinding(
       R"(^========= (Invalid|Error|Race|Uninitialized|Barrier|Out-of-range|Misaligned|Malformed|Unused|Cuda API error|Program hit))");
   SanitizerTool out;
   out.tool = tool;
@@ -69,12 +69,12 @@ SanitizerTool ParseSanitizerLog(const std::string& tool, const std::string& log)
   int report_lines = 0, findings = 0;
   bool in_report = false;
   while (std::getline(lines, line)) {
-    if (std::regex_search(line, m, summary)) out.errors = std::max(out.errors, std::stoi(m[1]));
-    if (line.find("SUMMARY") != std::string::npos && std::regex_search(line, m, hazards)) {
+    if (std::regex_search(line, m, kSummary)) out.errors = std::max(out.errors, std::stoi(m[1]));
+    if (line.find("SUMMARY") != std::string::npos && std::regex_search(line, m, kHazards)) {
       out.errors = std::max(out.errors, std::stoi(m[1]));
       out.warnings = std::max(out.warnings, std::stoi(m[2]));
     }
-    bool is_error = std::regex_search(line, finding) && line.find("Warning") == std::string::npos;
+    bool is_error = std::regex_search(line, kFinding) && line.find("Warning") == std::string::npos;
     findings += is_error;
     bool is_fatal =
         is_error || (tool == "racecheck" && line.rfind("========= Warning: Race", 0) == 0);

@@ -79,8 +79,9 @@ std::pair<std::string, std::string> Requirement(const LaunchArg& arg, const std:
 }
 
 const std::regex& DiagnosticLine() {
-  static const std::regex line(R"(^(.+)\((\d+)\): (catastrophic error|error|warning|remark)(.*)$)");
-  return line;
+  static const std::regex kLine(
+      R"(^(.+)\((\d+)\): (catastrophic error|error|warning|remark)(.*)$)");
+  return kLine;
 }
 
 }  // namespace
@@ -111,8 +112,8 @@ std::string SignatureCheckSource(const LaunchPlan& plan) {
 }
 
 std::optional<std::string> SignatureMismatch(const std::string& compile_log) {
-  static const std::regex assertion(R"(static assertion failed with \"kopt-signature: (.*)\"$)");
-  static const std::regex undefined(R"(identifier \"([A-Za-z_][A-Za-z0-9_]*)\" is undefined)");
+  static const std::regex kAssertion(R"(static assertion failed with \"kopt-signature: (.*)\"$)");
+  static const std::regex kUndefined(R"(identifier \"([A-Za-z_][A-Za-z0-9_]*)\" is undefined)");
   std::vector<std::string> missing, mismatches;
   std::istringstream lines(compile_log);
   std::string line;
@@ -122,9 +123,9 @@ std::optional<std::string> SignatureMismatch(const std::string& compile_log) {
     if (m[3].str().find("error") == std::string::npos) continue;
     if (m[1].str() != kSignatureCheckFile) return std::nullopt;  // the candidate's own error
     std::string rest = m[4].str();
-    if (std::regex_search(rest, detail, undefined)) {
+    if (std::regex_search(rest, detail, kUndefined)) {
       missing.push_back(detail[1].str());
-    } else if (std::regex_search(rest, detail, assertion)) {
+    } else if (std::regex_search(rest, detail, kAssertion)) {
       mismatches.push_back(detail[1].str());
     } else {
       mismatches.push_back("the kernel's parameters do not fit the launch block");

@@ -59,8 +59,8 @@ LoadedDriver Load() {
 }
 
 const LoadedDriver& Loaded() {
-  static const LoadedDriver loaded = Load();
-  return loaded;
+  static const LoadedDriver kLoaded = Load();
+  return kLoaded;
 }
 
 }  // namespace

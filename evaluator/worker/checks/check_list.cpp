@@ -6,14 +6,14 @@ namespace kopt {
 const std::vector<RunCheck>& RunChecks() {
   // Cheapest and most telling first: a write out of bounds explains wrong values, an unwritten
   // element explains a mismatch.
-  static const std::vector<RunCheck> checks = {
+  static const std::vector<RunCheck> kChecks = {
       {"guards", CheckGuards},
       {"inputs_unchanged", CheckInputsUnchanged},
       {"outputs_written", CheckOutputsWritten},
       {"tolerance", CheckTolerance},
       {"timed_outputs", CheckTimedOutputs},
   };
-  return checks;
+  return kChecks;
 }
 
 std::optional<CheckFailure> ApplyRunChecks(const RunEvidence& run, CheckRecord& record) {
