@@ -11,18 +11,31 @@
 namespace kopt {
 namespace {
 
+// CUPTI's host API dlopens libnvperf_host.so with RTLD_DEEPBIND, which AddressSanitizer's runtime
+// refuses to load (google/sanitizers#611). The sanitized build (scripts/test_sanitized.sh) skips
+// the tests that call it; the normal build (scripts/test.sh) runs them.
+#if defined(__SANITIZE_ADDRESS__)
+#define KOPT_SKIP_WITHOUT_CUPTI_HOST_API() \
+  GTEST_SKIP() << "CUPTI's host API cannot load under AddressSanitizer (RTLD_DEEPBIND)"
+#else
+#define KOPT_SKIP_WITHOUT_CUPTI_HOST_API() (void)0
+#endif
+
 TEST(CuptiMetricsTest, HostApiKnowsTheHopperChip) {
+  KOPT_SKIP_WITHOUT_CUPTI_HOST_API();
   std::vector<std::string> chips = SupportedChips();
   EXPECT_NE(std::find(chips.begin(), chips.end(), "GH100"), chips.end());
 }
 
 TEST(CuptiMetricsTest, DefaultMetricsFitOnePassOnGh100) {
+  KOPT_SKIP_WITHOUT_CUPTI_HOST_API();
   MetricPlan plan = PlanMetrics("GH100", ProfileMetrics(ProfileLevel::kDefault));
   EXPECT_EQ(plan.passes, 1);
   EXPECT_EQ(plan.metrics.size(), 4u);
 }
 
 TEST(CuptiMetricsTest, DeepMetricsAllExistOnGh100) {
+  KOPT_SKIP_WITHOUT_CUPTI_HOST_API();
   MetricPlan plan = PlanMetrics("GH100", ProfileMetrics(ProfileLevel::kDeep));
   EXPECT_GT(plan.passes, 1);
   EXPECT_LE(plan.passes, 16);
@@ -30,6 +43,7 @@ TEST(CuptiMetricsTest, DeepMetricsAllExistOnGh100) {
 }
 
 TEST(CuptiMetricsTest, UnknownMetricIsAConfigErrorNamingItAndTheChip) {
+  KOPT_SKIP_WITHOUT_CUPTI_HOST_API();
   std::vector<std::string> metrics = MetricList(ProfileLevel::kDefault, {"bogus__metric.sum"});
   try {
     PlanMetrics("GH100", metrics);
@@ -54,6 +68,7 @@ TEST(CuptiMetricsTest, MetricListAppendsExtrasOnce) {
 }
 
 TEST(CuptiMetricsTest, BaseMetricsListTheChipsCounters) {
+  KOPT_SKIP_WITHOUT_CUPTI_HOST_API();
   std::vector<std::string> metrics = BaseMetrics("GH100");
   EXPECT_GT(metrics.size(), 100u);
   EXPECT_TRUE(std::is_sorted(metrics.begin(), metrics.end()));
