@@ -1,21 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "prompts/response_parser.h"
 
+#include "tests/support/scale_task.h"
+
 #include <gtest/gtest.h>
 
 namespace kopt {
 namespace {
 
-Task ScaleTask() {
-  return ParseTask(R"j({
-    "schema_version": 1, "name": "scale", "description": "Y = 2 X", "op_class": "elementwise",
-    "symbols": {"N": 4096}, "check_symbols": [{"N": 1001}],
-    "tensors": [
-      {"name": "X", "dtype": "f32", "shape": ["N"], "role": "input"},
-      {"name": "Y", "dtype": "f32", "shape": ["N"], "role": "output"}],
-    "tolerance": {"rtol": 0, "atol": 0}, "flops": "N", "bytes": "8*N"})j",
-                   "scale/task.json");
-}
+using testing::ScaleTask;
 
 const char* kKernel = R"cu(/*@kopt
 {"launch": [{"kernel": "scale", "grid": ["cdiv(N, T)"], "block": ["T"], "args": ["X", "Y", "N"]}],
