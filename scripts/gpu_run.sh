@@ -5,6 +5,7 @@
 # /work/main), then runs the PLAN's steps in priority order, each within what is left of BUDGET
 # seconds, so one call's time limit never loses the summary. Logs under $OUT; summary last.
 #   PLAN=trust      the evaluator's checks: GPU tests, adversarial set, benchmark
+#   PLAN=tests      the GPU tests alone
 #   PLAN=before_after  the adversarial set and the evaluator benchmark with this tree's kopt and with
 #                   an older one (scripts/gpu_pack.sh with BEFORE=), on the same card in one call;
 #                   the old kopt reads its own tasks (.gpu/before, laid out at the path it was built
@@ -13,6 +14,7 @@
 #                   .gpu/torch.db, copied to $OUT after each step: when a call runs out of
 #                   time, put the returned torch.db (and any torch.db-wal) back in .gpu/ and run again; the
 #                   tasks already measured are answered from it.
+# PLAN may list several, run in its order: PLAN=tests,baselines.
 set -u
 out=${OUT:-gpu-logs}
 mkdir -p "$out" /work
@@ -37,17 +39,23 @@ step() {  # step NAME CAP COMMAND...: at most CAP seconds, and never past BUDGET
   echo "$name rc=$? $(($(date +%s) - t0)) s" >> "$out/steps.txt"
 }
 gtest_lines() { grep -E "^\[  (PASSED|FAILED) |FAILED|Failure" "$1" | head -8; }
-case ${PLAN:-trust} in
+gpu_tests() {
+  step evaluator_gpu_test 120 env KOPT_REQUIRE_GPU=1 build/tests/gpu/evaluator_gpu_test
+  step optimize_e2e 120 env KOPT_REQUIRE_GPU=1 build/tests/e2e/optimize_e2e_test
+  step store_eval_gpu_test 180 env KOPT_REQUIRE_GPU=1 build/tests/gpu/store_eval_gpu_test
+  step task_reference_gpu_test 150 env KOPT_REQUIRE_GPU=1 build/tests/gpu/task_reference_gpu_test
+}
+plans=${PLAN:-trust}
+for plan in ${plans//,/ }; do
+case $plan in
+  tests) gpu_tests ;;
   trust)
-    step evaluator_gpu_test 120 env KOPT_REQUIRE_GPU=1 build/tests/gpu/evaluator_gpu_test
     # Its per-case logs go to /tmp and come back as one archive: a call returns only a few files.
     step adversarial 260 env OUT=/tmp/adv scripts/adversarial.sh build
     cp /tmp/adv/results.tsv "$out/adversarial.tsv" 2>/dev/null
     tar czf "$out/adversarial_logs.tgz" -C /tmp adv 2>/dev/null
     step bench 100 build/tests/evaluator_bench
-    step optimize_e2e 120 env KOPT_REQUIRE_GPU=1 build/tests/e2e/optimize_e2e_test
-    step store_eval_gpu_test 60 env KOPT_REQUIRE_GPU=1 build/tests/gpu/store_eval_gpu_test
-    step task_reference_gpu_test 150 env KOPT_REQUIRE_GPU=1 build/tests/gpu/task_reference_gpu_test
+    gpu_tests
     ;;
   before_after)
     ln -sfn "$PWD/.gpu/before" /work/wt-before
@@ -58,12 +66,15 @@ case ${PLAN:-trust} in
       '^(gemm|reduce|softmax|rmsnorm|argmax|topk|ragged|sig)_'
       '^(block|dyn|too|huge|hang|leak|gemv|histogram)_')
     for side in after before; do
+      # Each side gets half of what is left, so the summary always comes back.
+      left=$((${BUDGET:-560} - ($(date +%s) - start) - 5))
+      [[ $side == after ]] && left=$((left / 2))
       build=build data=$PWD
       [[ $side == before ]] && build=/work/wt-before/build data=/work/wt-before
       for i in 0 1 2; do
         mkdir -p "/tmp/adv_$side$i"
         OUT=/tmp/adv_$side$i ADV_FILTER=${shards[$i]} ADV_WALL=60 KOPT_DATA_DIR=$data \
-          timeout 240 scripts/adversarial.sh "$build" > "/tmp/adv_$side$i/summary.txt" 2>&1 &
+          timeout "$left" scripts/adversarial.sh "$build" > "/tmp/adv_$side$i/summary.txt" 2>&1 &
       done
       wait
       cat /tmp/adv_"$side"?/results.tsv > "$out/adversarial_$side.tsv" 2>/dev/null
@@ -78,7 +89,9 @@ case ${PLAN:-trust} in
     cp "$db"* "$out/"
     step baselines_markdown 60 build/cli/kopt --db "$db" baselines --format markdown
     ;;
+  *) echo "unknown PLAN step: $plan" >> "$out/steps.txt" ;;
 esac
+done
 {
   echo "== GPU: $(cat "$out/gpu.txt")"
   cat "$out/steps.txt"
@@ -102,3 +115,5 @@ esac
   done
 } > "$out/summary.txt" 2>&1
 cat "$out/summary.txt"
+# A call returns only a few files: the step logs travel as one archive beside the summary.
+(cd "$out" && tar czf logs.tgz --remove-files $(ls *.txt | grep -v '^summary.txt$'))

@@ -18,13 +18,15 @@ double Since(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-EvalResult Run(CudaEvaluator& e, const Task& task, const fs::path& file, bool time = true) {
+EvalResult Run(CudaEvaluator& e, const Task& task, const fs::path& file, bool time = true,
+               bool sanitize = false) {
   EvalRequest r;
   r.task = &task;
   r.file = file.filename().string();
   r.candidate = TryMakeCandidate(task, ReadFile(file.string()), {}, r.file);
   r.options.time = time;
   r.options.timeout_s = 30;
+  r.options.sanitize = sanitize;
   return e.Evaluate(r);
 }
 
@@ -68,6 +70,15 @@ int main() {
   double full_ms = Since(t);
   EvalResult second = Run(evaluator, reduce, reduce_good);
   double drift = std::fabs(first.timing->event_ms.median / second.timing->event_ms.median - 1);
+  // The sanitizer pass alone: the same candidate untimed, with and without compute-sanitizer's
+  // four tools (it runs only for `kopt eval --sanitize` and a task's new best).
+  t = Clock::now();
+  Run(evaluator, reduce, reduce_good, false);
+  double checks_only_ms = Since(t);
+  t = Clock::now();
+  EvalResult sanitized = Run(evaluator, reduce, reduce_good, false, true);
+  double sanitizer_ms = Since(t) - checks_only_ms;
+  bool sanitizer_ran = sanitized.sanitizer && sanitized.sanitizer->ran;
 
   Task transpose = LoadTask((root / "tasks/quick/transpose_fp32").string());
   EvalResult crash =
@@ -100,6 +111,9 @@ int main() {
   Row(what, full_ms, "ms", "<= 1500 ms", full_ms <= 1500 && first.ok());
   Row("  the same, first time (compile, reference runs)", cold_full_ms, "ms", "(figure)",
       cold_eval.ok());
+  Row(sanitizer_ran ? "sanitizer pass, reduce_sum (4 tools, check sizes)"
+                    : "sanitizer pass: did not run",
+      sanitizer_ms, "ms", "(figure)", sanitizer_ran && sanitized.ok());
   Row("worker respawn after a crash", respawn_ms, "ms", "<= 1000 ms",
       respawn_ms <= 1000 && crash.status == EvalStatus::kCrashed);
   Row("same kernel twice: |median1/median2 - 1|", drift * 100, "%", "<= 1 %", drift <= 0.01);
