@@ -27,9 +27,11 @@ Summary Summarize(const std::vector<double>& samples);
 double RelativeMedianError(const Summary& summary);
 
 /// Ratio `baseline / candidate` of medians with a noise band: two combined standard errors of the
-/// medians, never narrower than kSpeedupNoiseFloor (run-to-run drift of an idle H100 is ~0.5%).
-/// A speedup counts only when `low > 1`.
-inline constexpr double kSpeedupNoiseFloor = 0.01;
+/// medians, never narrower than kSpeedupNoiseFloor. The floor covers what the samples cannot
+/// show: a kernel timed as a candidate against itself as the reference (other buffers, other
+/// moment) measured 1.1% apart on an H100 (transpose_fp32, 1.2 ms), where repeats of one kernel
+/// agree within 0.1%. A speedup counts only when `low > 1`.
+inline constexpr double kSpeedupNoiseFloor = 0.02;
 struct Speedup {
   double value = 0;
   double low = 0;

@@ -83,7 +83,7 @@ if kind == "legit":
               ("SUSPICIOUS" if got == "correct" else "WRONG")
 elif leaked:
     verdict = "LEAK"
-elif got == expected and (check == "-" or check == want_check):
+elif got in expected.split("|") and (check == "-" or check in want_check.split("|")):
     verdict = "ok"
 elif got == "correct":
     verdict = "MISSED"
