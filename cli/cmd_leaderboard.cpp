@@ -4,6 +4,7 @@
 #include "cli/print.h"
 #include "cli/store_access.h"
 #include "cli/table.h"
+#include "core/text.h"
 #include "results/leaderboard.h"
 
 #include <cstdio>

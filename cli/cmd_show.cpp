@@ -3,6 +3,7 @@
 // the task's reference, every evaluation of its kernel, and its source.
 #include "cli/print.h"
 #include "cli/store_access.h"
+#include "core/text.h"
 
 #include <map>
 

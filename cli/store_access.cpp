@@ -70,10 +70,4 @@ std::string SpeedupText(const std::optional<Speedup>& s) {
   return buf;
 }
 
-std::string FirstLine(const std::string& text, std::size_t width) {
-  std::string line = text.substr(0, text.find('\n'));
-  if (line.size() > width) line = line.substr(0, width > 3 ? width - 3 : 0) + "...";
-  return line;
-}
-
 }  // namespace kopt::cli

@@ -25,7 +25,5 @@ RunInfo CurrentRunInfo(const std::string& command, const GlobalOptions& global,
 std::string ShortTime(const std::string& stored);
 /// "1.67x (1.65-1.69)", or "-".
 std::string SpeedupText(const std::optional<Speedup>& s);
-/// The first line of `text`, cut to `width` characters.
-std::string FirstLine(const std::string& text, std::size_t width);
 
 }  // namespace kopt::cli

@@ -33,4 +33,10 @@ std::string_view CalledFunction(std::string_view call) {
   return before.substr(start).empty() ? text : before.substr(start);
 }
 
+std::string FirstLine(std::string_view text, std::size_t width) {
+  std::string line(text.substr(0, text.find('\n')));
+  if (line.size() > width) line = line.substr(0, width > 3 ? width - 3 : 0) + "...";
+  return line;
+}
+
 }  // namespace kopt

@@ -128,12 +128,6 @@ struct LlmCallRow {
   std::string created_at;
 };
 
-/// One step of a schedule: a menu option and the plan text that carried it out.
-struct ScheduleStep {
-  std::string menu_option_id;
-  std::string plan;
-};
-
 /// A task's PyTorch equivalent timed on one GPU, eager or compiled (torch_baselines).
 struct TorchBaselineRecord {
   std::int64_t id = 0;
@@ -148,15 +142,6 @@ struct TorchBaselineRecord {
   std::optional<double> compile_ms;
   int checked_sizes = 0;  // size-and-seed pairs where its outputs matched the reference's
   std::string error;      // why there is no timing
-  std::string created_at;
-};
-
-struct ScheduleRecord {
-  std::int64_t id = 0;
-  std::string name;
-  std::optional<std::int64_t> task_id;
-  std::vector<ScheduleStep> steps;
-  std::optional<std::int64_t> source_candidate_id;
   std::string created_at;
 };
 

@@ -124,22 +124,6 @@ LlmCallRow ReadLlmCall(const Statement& st) {
   return r;
 }
 
-constexpr const char* kScheduleColumns =
-    "id, name, task_id, steps_json, source_candidate_id, created_at";
-
-ScheduleRecord ReadSchedule(const Statement& st, const std::string& path) {
-  ScheduleRecord r;
-  r.id = st.Int(0);
-  r.name = st.Text(1);
-  r.task_id = st.OptInt(2);
-  for (const auto& step : ParseStored(st.Text(3), path, "schedules.steps_json")) {
-    r.steps.push_back({step.value("menu_option_id", ""), step.value("plan", "")});
-  }
-  r.source_candidate_id = st.OptInt(4);
-  r.created_at = st.Text(5);
-  return r;
-}
-
 constexpr const char* kTorchBaselineColumns =
     "b.id, b.task_id, b.run_id, b.device, b.mode, b.python_version, b.torch_version, "
     "b.triton_version, b.median_ms, b.p10_ms, b.p90_ms, b.mean_ms, b.stddev_ms, b.n, "
@@ -609,35 +593,6 @@ std::optional<TorchBaselineRecord> Store::FindTorchBaseline(const std::string& t
   q->BindAll(task_hash, device, mode);
   if (!q->Step()) return std::nullopt;
   return ReadTorchBaseline(*q);
-}
-
-std::int64_t Store::AddSchedule(const ScheduleRecord& s) {
-  json steps = json::array();
-  for (const auto& step : s.steps) {
-    steps.push_back({{"menu_option_id", step.menu_option_id}, {"plan", step.plan}});
-  }
-  std::lock_guard<std::mutex> lock(mutex_);
-  Query q = db_->Prepare(
-      "INSERT INTO schedules (name, task_id, steps_json, source_candidate_id) "
-      "VALUES (?, ?, ?, ?)");
-  q->BindAll(s.name, s.task_id, steps.dump(), s.source_candidate_id).Run();
-  return db_->LastInsertId();
-}
-
-std::optional<ScheduleRecord> Store::GetSchedule(std::int64_t schedule_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Query q = db_->Prepare(Select(kScheduleColumns, "FROM schedules WHERE id = ?"));
-  q->BindAll(schedule_id);
-  if (!q->Step()) return std::nullopt;
-  return ReadSchedule(*q, path_);
-}
-
-std::vector<ScheduleRecord> Store::ListSchedules() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Query q = db_->Prepare(Select(kScheduleColumns, "FROM schedules ORDER BY id"));
-  std::vector<ScheduleRecord> out;
-  while (q->Step()) out.push_back(ReadSchedule(*q, path_));
-  return out;
 }
 
 }  // namespace kopt

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The results store: one SQLite file (WAL mode) holding runs, tasks, candidates, evaluations,
-// LLM calls and schedules. Every method that writes commits before it returns, in one
-// transaction per logical record, so a kill at any moment loses at most the record being
+// LLM calls, PyTorch baselines and schedules. Every method that writes commits before it returns,
+// in one transaction per logical record, so a kill at any moment loses at most the record being
 // written. Safe to share between threads; other processes may read and write the same file.
 #pragma once
 
@@ -100,7 +100,7 @@ class Store {
   std::optional<LlmCallRecord> FindLlmCall(const std::string& cache_key);
   std::optional<LlmCallRow> GetLlmCall(std::int64_t call_id);
 
-  // Schedules (written by the search later; the schema is here now).
+  // PyTorch baselines.
   /// Records a PyTorch baseline (`id` and `created_at` are ignored) and returns its id.
   std::int64_t RecordTorchBaseline(const TorchBaselineRecord& baseline);
   /// The newest PyTorch baseline of this task version (content hash) on `device` in `mode`.
@@ -108,9 +108,7 @@ class Store {
                                                        const std::string& device,
                                                        const std::string& mode);
 
-  std::int64_t AddSchedule(const ScheduleRecord& schedule);
-  std::optional<ScheduleRecord> GetSchedule(std::int64_t schedule_id);
-  std::vector<ScheduleRecord> ListSchedules();
+  // Schedules: results/schedule_store.h.
 
   /// Runs `f(Database&)` under the store's lock: for queries in results/ that are not methods
   /// (the leaderboard). `f` must leave no transaction open.

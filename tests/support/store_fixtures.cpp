@@ -116,4 +116,31 @@ EvalResult FailedResult(const std::string& device, EvalStatus status) {
   return r;
 }
 
+Schedule SampleSchedule(const std::string& task_name, const std::string& gpu, int variant) {
+  Schedule s;
+  s.task = ProfileOf(MakeTask(task_name), "s1");
+  s.gpu = gpu;
+  s.arch = "sm_90a";
+  std::string v = std::to_string(variant);
+  ScheduleStep tile;
+  tile.option = "tiling.shared";
+  tile.plan = "Stage tiles in shared memory " + v + ".";
+  tile.proposer = "llm";
+  tile.kernel_key = "key-tile-" + v;
+  tile.tunables = {{"BS", 128}};
+  tile.latency_ms = 0.5, tile.speedup = 2.0, tile.gain = 2.0;
+  tile.tried = {{"vector.loads", "Use float4 loads.", "wrong_answer", std::nullopt}};
+  ScheduleStep unroll;
+  unroll.option = kInventedOption;
+  unroll.plan = "Unroll the inner loop by 4 " + v + ".";
+  unroll.proposer = "llm";
+  unroll.kernel_key = "key-unroll-" + v;
+  unroll.tunables = {{"BS", 256}};
+  unroll.latency_ms = 0.25, unroll.speedup = 4.0, unroll.gain = 2.0;
+  s.steps = {tile, unroll};
+  s.latency_ms = 0.25;
+  s.speedup = 4.0;
+  return s;
+}
+
 }  // namespace kopt::testing

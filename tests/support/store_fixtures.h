@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/eval_result.h"
+#include "core/schedule.h"
 #include "core/task.h"
 #include "results/records.h"
 
@@ -45,5 +46,9 @@ EvalResult CorrectResult(const std::string& device, double median_ms, double ref
                          double baseline_ms = 0, bool suspicious = false);
 /// A result that stopped at `status` with a message (and a compile log for compile_error).
 EvalResult FailedResult(const std::string& device, EvalStatus status);
+
+/// A two-step schedule of MakeTask(task_name) on `gpu` (sm_90a), with one failed alternative
+/// at its first step; `variant` changes its plans, hence its fingerprint.
+Schedule SampleSchedule(const std::string& task_name, const std::string& gpu, int variant = 0);
 
 }  // namespace kopt::testing

@@ -2,6 +2,7 @@
 // A child process for the store's crash and concurrency tests: writes every kind of record in a
 // loop and prints "KIND ID [DETAIL]" on stdout, unbuffered, after each commit has returned.
 // Usage: kopt_store_writer DB [--seed N] [--payload BYTES] [--records N]
+#include "results/schedule_store.h"
 #include "results/store.h"
 #include "tests/support/store_fixtures.h"
 
@@ -90,12 +91,9 @@ int main(int argc, char** argv) {
       Say("llm " + std::to_string(llm) + " " + call.cache_key);
 
       if (i % 10 == 9) {
-        ScheduleRecord s;
-        s.name = "schedule-" + std::to_string(i);
-        s.task_id = task_id;
-        s.steps = {{"opt.a", "plan a"}, {"opt.b", "plan b"}};
+        Schedule s = kopt::testing::SampleSchedule("writer", "GPU", i);
         s.source_candidate_id = candidate;
-        Say("schedule " + std::to_string(store.AddSchedule(s)));
+        Say("schedule " + std::to_string(SaveSchedule(store, s, task_id).id));
       }
     }
     if (run) store.FinishRun(run, "ok");

@@ -3,6 +3,7 @@
 // leaves a sound database holding everything it reported committed, and readers run while a
 // writer commits.
 #include "results/leaderboard.h"
+#include "results/schedule_store.h"
 #include "tests/support/store_fixtures.h"
 
 #include <gtest/gtest.h>
@@ -171,7 +172,7 @@ TEST(StoreCrashTest, EveryReportedCommitSurvivesSigkillAtRandomPoints) {
         EXPECT_EQ(store.GetLlmCall(id)->call.cache_key, key);
         EXPECT_TRUE(store.FindLlmCall(key));
       } else if (kind == "schedule") {
-        EXPECT_TRUE(store.GetSchedule(id));
+        EXPECT_TRUE(GetSchedule(store, id));
       } else {
         ADD_FAILURE() << "unknown report";
       }

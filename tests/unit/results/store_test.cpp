@@ -489,28 +489,6 @@ TEST(StoreTest, TheLlmCallLogIsSafeFromManyThreadsAndDurableOnReturn) {
   }
 }
 
-TEST(StoreTest, SchedulesRoundTrip) {
-  TempDir dir;
-  Store store(dir.File("kopt.db"));
-  std::int64_t task_id = store.AddTask(MakeTask("reduce"), "s1");
-  std::int64_t source = store.ReferenceCandidate(task_id);
-  ScheduleRecord s;
-  s.name = "reduce-tree-then-unroll";
-  s.task_id = task_id;
-  s.steps = {{"reduce.tree", "Tree reduction."}, {"loop.unroll", "Unroll by 4."}};
-  s.source_candidate_id = source;
-  std::int64_t id = store.AddSchedule(s);
-  std::optional<ScheduleRecord> back = store.GetSchedule(id);
-  ASSERT_TRUE(back);
-  EXPECT_EQ(back->name, s.name);
-  EXPECT_EQ(back->task_id, task_id);
-  ASSERT_EQ(back->steps.size(), 2u);
-  EXPECT_EQ(back->steps[1].menu_option_id, "loop.unroll");
-  EXPECT_EQ(back->steps[1].plan, "Unroll by 4.");
-  EXPECT_EQ(back->source_candidate_id, source);
-  EXPECT_EQ(store.ListSchedules().size(), 1u);
-}
-
 TEST(StoreTest, TorchBaselinesRoundTripAndTheNewestOfATaskVersionDeviceAndModeIsFound) {
   TempDir dir;
   Store store(dir.File("kopt.db"));
