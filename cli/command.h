@@ -62,5 +62,6 @@ CommandRunner SetupLeaderboard(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupShow(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupExport(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupRuns(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupSchedules(CLI::App* command, GlobalOptions& global);
 
 }  // namespace kopt::cli

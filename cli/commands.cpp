@@ -24,6 +24,8 @@ const std::array kCommands = {
     Command{"show", "A candidate: source, plan, lineage, measurements", SetupShow},
     Command{"export", "Write a task's best kernels as .cu files", SetupExport},
     Command{"runs", "Recorded runs of kopt, newest first", SetupRuns},
+    Command{"schedules", "The chains of plans behind the winners: list, show, export, import",
+            SetupSchedules},
 };
 
 }  // namespace

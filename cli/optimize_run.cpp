@@ -3,6 +3,7 @@
 // ended in the store, and the summary.
 #include "cli/optimize.h"
 #include "cli/print.h"
+#include "results/schedule_extraction.h"
 
 #include <algorithm>
 #include <atomic>
@@ -81,13 +82,20 @@ void OptimizeSession::Report(const std::vector<TaskOutcome>& outcomes, const std
   std::snprintf(message, sizeof message, "%d candidates in %.0f s, GPU busy %.0f%%, LLM %s",
                 candidates, wall_s, busy * 100, Money(usage.usd).c_str());
   store_.FinishRun(run_.id, status, message);
+  int schedules = RecordWinnersSchedules(store_);
 
   auto spend = [this](const Task& task) { return Spend(task); };
   if (o.format == "json") {
-    nlohmann::json j = {
-        {"run_id", run_.id},        {"resumed", run_.resumed},  {"device", device_.name},
-        {"wall_s", wall_s},         {"candidates", candidates}, {"gpu_busy_fraction", busy},
-        {"llm_calls", usage.calls}, {"llm_usd", usage.usd},     {"tasks", nlohmann::json::array()}};
+    nlohmann::json j = {{"run_id", run_.id},
+                        {"resumed", run_.resumed},
+                        {"device", device_.name},
+                        {"wall_s", wall_s},
+                        {"candidates", candidates},
+                        {"gpu_busy_fraction", busy},
+                        {"llm_calls", usage.calls},
+                        {"llm_usd", usage.usd},
+                        {"schedules_recorded", schedules},
+                        {"tasks", nlohmann::json::array()}};
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       nlohmann::json task = OutcomeJson(outcomes[i], spend(tasks[i]));
       auto median = [](const std::optional<TorchBaselineRecord>& b) {
@@ -112,6 +120,10 @@ void OptimizeSession::Report(const std::vector<TaskOutcome>& outcomes, const std
         "\nrun %lld %s; `kopt leaderboard` shows the best kernels, `kopt show ID` one "
         "kernel's lineage\n",
         static_cast<long long>(run_.id), status.c_str());
+    if (schedules > 0) {
+      Print("%d new schedule%s of winning kernels: `kopt schedules`\n", schedules,
+            schedules == 1 ? "" : "s");
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include "core/task.h"
 #include "core/text.h"
+#include "results/schedule_store.h"
 
 #include <algorithm>
 #include <set>
@@ -112,6 +113,16 @@ std::optional<Schedule> ExtractSchedule(Store& store, std::int64_t winner_id,
     s.steps.push_back(std::move(step));
   }
   return s;
+}
+
+int RecordWinnersSchedules(Store& store, const LeaderboardFilter& filter) {
+  int added = 0;
+  for (const LeaderboardEntry& entry : QueryLeaderboard(store, filter).entries) {
+    if (!entry.best) continue;
+    std::optional<Schedule> s = ExtractSchedule(store, entry.best->candidate_id, entry.device);
+    if (s && SaveSchedule(store, *s, entry.task_id).added) ++added;
+  }
+  return added;
 }
 
 }  // namespace kopt

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "core/schedule.h"
+#include "results/leaderboard.h"
 #include "results/store.h"
 
 #include <optional>
@@ -17,5 +18,10 @@ namespace kopt {
 /// siblings are the other children of its parent's kernel (any row of that kernel, any run).
 std::optional<Schedule> ExtractSchedule(Store& store, std::int64_t winner_id,
                                         const std::string& device);
+
+/// Stores the schedule of every leaderboard winner the filter admits (one per task version and
+/// GPU) that the store does not hold yet; returns how many were added. `kopt optimize` calls it
+/// when a run ends and `kopt schedules` before it reads, so schedules follow the leaderboard.
+int RecordWinnersSchedules(Store& store, const LeaderboardFilter& filter = {});
 
 }  // namespace kopt

@@ -208,6 +208,71 @@ TEST_F(OptimizeCpuTest, TheFastKernelWinsAndTheSameCommandAgainIsAnsweredFromThe
             best["candidate_id"]);
 }
 
+// The winner's schedule: recorded when the run ends, listed, shown with the alternatives that
+// failed beside its step, exported, and imported into another store once; a tampered file is
+// refused whole, naming the field, and the store keeps what it had.
+TEST_F(OptimizeCpuTest, TheWinnersScheduleIsRecordedShownExportedAndImported) {
+  ASSERT_FALSE(dir_.empty());
+  Output out = FakeGpuKopt(StartScriptedServer());
+  ASSERT_EQ(out.code, 0) << out.text;
+  EXPECT_TRUE(Has(out.text, "1 new schedule of winning kernels: `kopt schedules`")) << out.text;
+
+  Output list = RunKopt("--db " + db() + " schedules --format json", "2>&1");
+  ASSERT_EQ(list.code, 0) << list.text;
+  nlohmann::json schedules = nlohmann::json::parse(list.text);
+  ASSERT_EQ(schedules.size(), 1u) << list.text;
+  const nlohmann::json& s = schedules[0];
+  EXPECT_EQ(s["task"]["name"], "copy_chunked");
+  EXPECT_EQ(s["gpu"], "Fake GPU");
+  EXPECT_EQ(s["origin"], "local");
+  ASSERT_EQ(s["steps"].size(), 1u) << list.text;
+  EXPECT_EQ(s["steps"][0]["option"], "mem.coalescing");
+  EXPECT_TRUE(Has(s["steps"][0]["plan"].get<std::string>(), "grid-stride loop"));
+  std::map<std::string, int> tried;
+  for (const auto& a : s["steps"][0]["tried"]) tried[a["status"].get<std::string>()]++;
+  EXPECT_EQ(tried["wrong_answer"], 1) << list.text;
+  EXPECT_EQ(tried["compile_error"], 1) << list.text;
+
+  std::string id = std::to_string(s["id"].get<int>());
+  Output shown = RunKopt("--db " + db() + " schedules show " + id, "2>&1");
+  ASSERT_EQ(shown.code, 0) << shown.text;
+  EXPECT_TRUE(Has(shown.text, "copy_chunked")) << shown.text;
+  EXPECT_TRUE(Has(shown.text, "mem.coalescing")) << shown.text;
+  EXPECT_TRUE(Has(shown.text, "tried beside step 1:")) << shown.text;
+  Output missing = RunKopt("--db " + db() + " schedules show 99", "2>&1");
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_TRUE(Has(missing.text, "no schedule 99")) << missing.text;
+
+  std::string file = (dir_ / "team.json").string();
+  Output exported = RunKopt("--db " + db() + " schedules export " + file, "2>&1");
+  ASSERT_EQ(exported.code, 0) << exported.text;
+  EXPECT_TRUE(Has(exported.text, "1 schedule written to " + file)) << exported.text;
+
+  std::string other = (dir_ / "other.db").string();
+  Output imported = RunKopt("--db " + other + " schedules import " + file, "2>&1");
+  ASSERT_EQ(imported.code, 0) << imported.text;
+  EXPECT_TRUE(Has(imported.text, "1 of 1 schedules added")) << imported.text;
+  Output again = RunKopt("--db " + other + " schedules import " + file, "2>&1");
+  EXPECT_TRUE(Has(again.text, "0 of 1 schedules added")) << again.text;
+  Output theirs = RunKopt("--db " + other + " schedules --format json", "2>&1");
+  nlohmann::json imported_list = nlohmann::json::parse(theirs.text);
+  ASSERT_EQ(imported_list.size(), 1u) << theirs.text;
+  EXPECT_EQ(imported_list[0]["origin"], "imported");
+  EXPECT_EQ(imported_list[0]["steps"], s["steps"]);
+
+  nlohmann::json tampered = nlohmann::json::parse(ReadAll(file));
+  tampered["schedules"].push_back(tampered["schedules"][0]);
+  tampered["schedules"][1]["steps"][0]["option"] = "";
+  std::ofstream(dir_ / "tampered.json") << tampered.dump();
+  Output refused =
+      RunKopt("--db " + other + " schedules import " + (dir_ / "tampered.json").string(), "2>&1");
+  EXPECT_EQ(refused.code, 2) << refused.text;
+  EXPECT_TRUE(Has(refused.text, "tampered.json: schedules[1]: steps[0].option: empty"))
+      << refused.text;
+  Output after = RunKopt("--db " + other + " schedules --format json", "2>&1");
+  EXPECT_EQ(nlohmann::json::parse(after.text).size(), 1u) << after.text;
+}
+
 // The search's summary table and the leaderboard in every text format, as golden files in
 // tests/data/golden/cli/. After changing one on purpose, regenerate them with
 //   KOPT_UPDATE_GOLDEN=1 build/tests/e2e/optimize_cpu_e2e_test --gtest_filter='*Golden*'
