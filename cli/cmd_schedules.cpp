@@ -6,21 +6,28 @@
 #include "cli/print.h"
 #include "cli/store_access.h"
 #include "cli/table.h"
+#include "cli/task_lookup.h"
 #include "core/json_fields.h"
+#include "core/task_similarity.h"
 #include "core/text.h"
 #include "results/schedule_extraction.h"
 #include "results/schedule_store.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 namespace kopt::cli {
 namespace {
 
+namespace fs = std::filesystem;
+
 constexpr const char* kFileFormat = "kopt-schedules/1";
 
 struct SchedulesOptions {
   ScheduleFilter filter;
+  std::string for_task;  // rank by similarity to this task
   std::string format = "table";
   std::int64_t show_id = 0;
   std::string file;
@@ -30,6 +37,12 @@ std::string Times(const std::optional<double>& x) {
   if (!x) return "-";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2fx", *x);
+  return buf;
+}
+
+std::string Number(const char* format, double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, format, x);
   return buf;
 }
 
@@ -53,7 +66,58 @@ std::unique_ptr<Store> OpenAndRefresh(const GlobalOptions& global) {
   return store;
 }
 
+// The schedules ranked by how well they should carry over to `o.for_task` (on `o.filter.arch`
+// when given: the hard filter), most similar first, with the score and its reasons.
+int RunRanked(const SchedulesOptions& o, const GlobalOptions& global) {
+  Task task = FindTask(o.for_task);
+  TaskProfile to = ProfileOf(task, fs::path(task.dir).parent_path().filename().string());
+  std::unique_ptr<Store> store = OpenAndRefresh(global);
+  ScheduleFilter filter = o.filter;
+  filter.arch.clear();  // an architecture that differs scores 0 and is shown as such
+  struct Ranked {
+    Schedule schedule;
+    Similarity similarity;
+  };
+  std::vector<Ranked> ranked;
+  for (Schedule& s : ListSchedules(*store, filter)) {
+    Similarity sim = ScoreSimilarity(s.task, s.arch, to, o.filter.arch);
+    ranked.push_back({std::move(s), std::move(sim)});
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    return a.similarity.score > b.similarity.score;
+  });
+  if (o.format == "json") {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& r : ranked) {
+      nlohmann::json item = ToJson(r.schedule);
+      item["similarity"] = {{"score", r.similarity.score}, {"reasons", r.similarity.reasons}};
+      j.push_back(std::move(item));
+    }
+    PrintJson(j);
+    return kExitOk;
+  }
+  Print("schedules for %s, most similar first%s\n", task.name.c_str(),
+        o.filter.arch.empty() ? " (pass --arch to filter by architecture)" : "");
+  Table table({{"id", 4, true},
+               {"score", 5, true, "  "},
+               {"task", 24, false, "  "},
+               {"arch", 7},
+               {"speedup", 8, true},
+               {"options", 30, false, "  "},
+               {"why", 0, false, "  "}});
+  for (const auto& r : ranked) {
+    std::string why;
+    for (const auto& reason : r.similarity.reasons) why += (why.empty() ? "" : "; ") + reason;
+    table.Add({std::to_string(r.schedule.id), Number("%.2f", r.similarity.score),
+               r.schedule.task.name, r.schedule.arch, Times(r.schedule.speedup),
+               FirstLine(Path(r.schedule), 30), why});
+  }
+  Print("%s", o.format == "markdown" ? table.Markdown().c_str() : table.Aligned().c_str());
+  return kExitOk;
+}
+
 int RunList(const SchedulesOptions& o, const GlobalOptions& global) {
+  if (!o.for_task.empty()) return RunRanked(o, global);
   std::unique_ptr<Store> store = OpenAndRefresh(global);
   std::vector<Schedule> schedules = ListSchedules(*store, o.filter);
   if (o.format == "json") {
@@ -182,6 +246,8 @@ void AddFilterOptions(CLI::App* cmd, SchedulesOptions& o) {
 CommandRunner SetupSchedules(CLI::App* cmd, GlobalOptions& global) {
   auto o = std::make_shared<SchedulesOptions>();
   AddFilterOptions(cmd, *o);
+  cmd->add_option("--for", o->for_task,
+                  "Rank by similarity to this task (suite/name), with the reasons");
   cmd->add_option("--format", o->format, "table, json or markdown")
       ->check(CLI::IsMember({"table", "json", "markdown"}));
   cmd->require_subcommand(0, 1);

@@ -271,6 +271,19 @@ TEST_F(OptimizeCpuTest, TheWinnersScheduleIsRecordedShownExportedAndImported) {
       << refused.text;
   Output after = RunKopt("--db " + other + " schedules --format json", "2>&1");
   EXPECT_EQ(nlohmann::json::parse(after.text).size(), 1u) << after.text;
+
+  // Ranked for a task: the same task on its architecture is fully similar; on another, not.
+  std::string same = " schedules --for " + suite() + "/copy_chunked --format json --arch ";
+  Output ranked = RunKopt("--db " + other + same + "sm_90a", "2>&1");
+  ASSERT_EQ(ranked.code, 0) << ranked.text;
+  nlohmann::json r = nlohmann::json::parse(ranked.text);
+  ASSERT_EQ(r.size(), 1u) << ranked.text;
+  EXPECT_DOUBLE_EQ(r[0]["similarity"]["score"].get<double>(), 1.0) << ranked.text;
+  Output elsewhere = RunKopt("--db " + other + same + "sm_80", "2>&1");
+  nlohmann::json e = nlohmann::json::parse(elsewhere.text);
+  ASSERT_EQ(e.size(), 1u) << elsewhere.text;
+  EXPECT_EQ(e[0]["similarity"]["score"].get<double>(), 0.0) << elsewhere.text;
+  EXPECT_EQ(e[0]["similarity"]["reasons"][0], "made for sm_90a, this GPU is sm_80");
 }
 
 // The search's summary table and the leaderboard in every text format, as golden files in
