@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt menus [--menu FILE] [--op-class C] [--arch A] [--bound B] [--format table|json]`: lists
-// and validates optimization menus.
+// and validates optimization menus. With --stats, what the store says of each option instead
+// (results/menu_stats.h): how often it was planned, compiled, correct, and beat its parent.
 #include "cli/command.h"
 #include "cli/print.h"
+#include "cli/store_access.h"
 #include "cli/table.h"
 #include "cli/task_lookup.h"
 #include "prompts/menu.h"
+#include "results/menu_stats.h"
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <filesystem>
 
 namespace kopt::cli {
@@ -20,7 +24,51 @@ struct MenusOptions {
   std::string arch;
   std::string bound;
   std::string format = "table";
+  bool stats = false;
+  std::string gpu;    // --stats only
+  std::string model;  // --stats only
 };
+
+std::string Percent(int part, int whole) {
+  if (whole == 0) return "-";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.0f%%", 100.0 * part / whole);
+  return buf;
+}
+
+int RunMenuStats(const MenusOptions& o, const GlobalOptions& global) {
+  std::unique_ptr<Store> store = OpenStoreForReading(global);
+  std::vector<MenuOptionStats> stats = QueryMenuStats(*store, {o.op_class, o.gpu, o.model});
+  if (o.format == "json") {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& s : stats) j.push_back(ToJson(s));
+    PrintJson(j);
+    return kExitOk;
+  }
+  if (stats.empty()) {
+    Print("no LLM-written kernels in %s yet\n", global.db_path.c_str());
+    return kExitOk;
+  }
+  Table table({{"op class", 14},
+               {"GPU", 22},
+               {"model", 24},
+               {"option", 28},
+               {"planned", 7, true},
+               {"kernels", 7, true},
+               {"compiled", 8, true},
+               {"correct", 7, true},
+               {"improved", 8, true},
+               {"median gain", 11, true}});
+  for (const auto& s : stats) {
+    char gain[32] = "-";
+    if (s.median_gain) std::snprintf(gain, sizeof gain, "%.2fx", *s.median_gain);
+    table.Add({s.op_class, s.device.substr(0, 22), s.model.substr(0, 24), s.option,
+               std::to_string(s.planned), std::to_string(s.kernels), Percent(s.compiled, s.kernels),
+               Percent(s.correct, s.kernels), Percent(s.improved, s.kernels), gain});
+  }
+  Print("%s", table.Aligned().c_str());
+  return kExitOk;
+}
 
 std::string Join(const std::vector<std::string>& items) {
   std::string out;
@@ -79,7 +127,7 @@ int RunMenus(const MenusOptions& o) {
 
 }  // namespace
 
-CommandRunner SetupMenus(CLI::App* cmd, GlobalOptions&) {
+CommandRunner SetupMenus(CLI::App* cmd, GlobalOptions& global) {
   auto options = std::make_shared<MenusOptions>();
   cmd->add_option("--menu", options->menu,
                   "Only this menu (a file, or a name under the data folder's menus/)");
@@ -89,7 +137,17 @@ CommandRunner SetupMenus(CLI::App* cmd, GlobalOptions&) {
       ->check(CLI::IsMember({"memory", "compute", "latency"}));
   cmd->add_option("--format", options->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
-  return [options] { return RunMenus(*options); };
+  cmd->add_flag("--stats", options->stats,
+                "What the store (--db) says of each option: planned, compiled, correct, improved");
+  cmd->add_option("--gpu", options->gpu, "With --stats: a GPU whose name contains this");
+  cmd->add_option("--model", options->model, "With --stats: one model");
+  return [options, &global] {
+    if (options->stats) return RunMenuStats(*options, global);
+    if (!options->gpu.empty() || !options->model.empty()) {
+      throw ConfigError("kopt menus: --gpu and --model go with --stats");
+    }
+    return RunMenus(*options);
+  };
 }
 
 }  // namespace kopt::cli

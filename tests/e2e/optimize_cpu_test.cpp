@@ -286,6 +286,33 @@ TEST_F(OptimizeCpuTest, TheWinnersScheduleIsRecordedShownExportedAndImported) {
   EXPECT_EQ(e[0]["similarity"]["reasons"][0], "made for sm_90a, this GPU is sm_80");
 }
 
+// The menu's record after a run: the option the plan named, its kernels and their verdicts.
+TEST_F(OptimizeCpuTest, MenuStatisticsCountTheRunsPlansAndVerdicts) {
+  ASSERT_FALSE(dir_.empty());
+  Output out = FakeGpuKopt(StartScriptedServer());
+  ASSERT_EQ(out.code, 0) << out.text;
+  Output stats = RunKopt("--db " + db() + " menus --stats --format json", "2>&1");
+  ASSERT_EQ(stats.code, 0) << stats.text;
+  nlohmann::json j = nlohmann::json::parse(stats.text);
+  ASSERT_EQ(j.size(), 1u) << stats.text;
+  EXPECT_EQ(j[0]["option"], "mem.coalescing");
+  EXPECT_EQ(j[0]["device"], "Fake GPU");
+  EXPECT_EQ(j[0]["planned"], 1) << stats.text;
+  EXPECT_GE(j[0]["kernels"].get<int>(), 3) << stats.text;
+  EXPECT_LT(j[0]["compiled"].get<int>(), j[0]["kernels"].get<int>()) << stats.text;
+  EXPECT_LT(j[0]["correct"].get<int>(), j[0]["compiled"].get<int>()) << stats.text;
+  // Over the reference as the fake measures it (1 ms): copy_fast 0.25 ms (4x), the repaired
+  // kernel 0.8 ms (1.25x).
+  EXPECT_NEAR(j[0]["median_gain"].get<double>(), (4 + 1.25) / 2, 1e-9) << stats.text;
+  EXPECT_EQ(j[0]["improved"], 2) << stats.text;
+
+  Output table = RunKopt("--db " + db() + " menus --stats", "2>&1");
+  EXPECT_TRUE(Has(table.text, "mem.coalescing")) << table.text;
+  Output misused = RunKopt("menus --gpu h100", "2>&1");
+  EXPECT_EQ(misused.code, 2) << misused.text;
+  EXPECT_TRUE(Has(misused.text, "--gpu and --model go with --stats")) << misused.text;
+}
+
 // The search's summary table and the leaderboard in every text format, as golden files in
 // tests/data/golden/cli/. After changing one on purpose, regenerate them with
 //   KOPT_UPDATE_GOLDEN=1 build/tests/e2e/optimize_cpu_e2e_test --gtest_filter='*Golden*'
