@@ -117,6 +117,7 @@ SanitizerReport RunSanitizerPass(const std::vector<std::string>& worker, const n
     options.name = std::string("GPU worker under ") + tool;
     options.start_timeout_s = 120;
     options.env = ToolEnvironment();
+    options.own_process_group = true;  // a timeout ends compute-sanitizer and the worker under it
     SanitizerTool result;
     std::string note;
     try {

@@ -48,6 +48,7 @@ void WorkerProcess::Spawn() {
   child.env = options_.env;
   child.stderr_fd = err_fd;
   child.dies_with_thread = true;
+  child.own_process_group = options_.own_process_group;
   try {
     child_ = std::make_unique<ChildProcess>(child);
   } catch (const Error& e) {

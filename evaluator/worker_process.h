@@ -37,6 +37,9 @@ struct WorkerOptions {
   double start_timeout_s = 30;
   /// The child's whole environment ("NAME=value"); none: this process's own.
   std::optional<std::vector<std::string>> env;
+  /// The worker leads a process group of its own and a kill ends the whole group: for a worker
+  /// started through a wrapper (compute-sanitizer), whose own child would outlive it otherwise.
+  bool own_process_group = false;
 };
 
 class WorkerProcess {

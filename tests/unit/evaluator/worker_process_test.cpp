@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <thread>
 
 namespace kopt {
 namespace {
@@ -36,6 +40,37 @@ TEST(WorkerProcessTest, HungJobTimesOutAndTheWorkerIsReplaced) {
   ASSERT_EQ(next.kind, JobOutcome::Kind::kReply);
   EXPECT_NE(next.reply["pid"], first);
   EXPECT_EQ(worker.starts(), 2);
+}
+
+// Whether process `pid` has ended (gone, or a zombie nobody reaped yet) within `seconds`.
+bool EndsWithin(int pid, double seconds) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  do {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::size_t paren = text.rfind(')');
+    if (!stat || paren == std::string::npos || text.substr(paren + 2, 1) == "Z") return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  } while (std::chrono::steady_clock::now() < until);
+  return false;
+}
+
+// A worker started through a wrapper, as compute-sanitizer starts one: in a process group of
+// its own, a timeout ends the worker under the wrapper too; without one, the worker outlives it.
+TEST(WorkerProcessTest, AWrappedWorkerEndsWithItsWrapperWhenItLeadsAGroup) {
+  for (bool own_group : {true, false}) {
+    WorkerOptions options;
+    options.own_process_group = own_group;
+    WorkerProcess worker({"/bin/bash", "-c", "\"$0\" <&0 & wait", KOPT_FAKE_WORKER}, options);
+    JobOutcome echo = worker.Run(Job("echo"), 5);
+    ASSERT_EQ(echo.kind, JobOutcome::Kind::kReply) << echo.detail;
+    int pid = echo.reply["pid"].get<int>();
+    EXPECT_EQ(worker.Run(Job("hang"), 0.5).kind, JobOutcome::Kind::kTimeout);
+    bool ended = EndsWithin(pid, 2.0);
+    EXPECT_EQ(ended, own_group) << (own_group ? "the worker outlived its wrapper's group"
+                                              : "the test no longer shows the problem");
+    if (!ended) ::kill(pid, SIGKILL);
+  }
 }
 
 TEST(WorkerProcessTest, CrashIsReportedWithSignalAndStderr) {
