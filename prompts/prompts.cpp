@@ -139,7 +139,8 @@ TemplateSchema PlanPromptSchema() {
 
 TemplateSchema ImplementPromptSchema() {
   TemplateSchema s = CommonSchema();
-  s.Text({"parent_code", "parent_latency", "option_id", "option_title", "option_text", "plan"});
+  s.Text({"parent_code", "parent_latency", "option_id", "option_title", "option_text", "plan",
+          "replay"});
   s.Flag({"invented"});
   return s;
 }
@@ -202,7 +203,31 @@ std::string RenderImplementPrompt(const PromptLibrary& library, const ImplementP
   v.Set("parent_latency", c.parent_latency_ms ? FormatLatency(*c.parent_latency_ms) : "");
   SetOption(v, c.option);
   v.Set("plan", Block(c.plan));
+  v.Set("replay", c.replay);
   return library.Render("implement", v);
+}
+
+std::string ReplayNote(const Schedule& schedule, std::size_t step,
+                       const std::vector<std::string>& similarity_reasons) {
+  KOPT_CHECK(step < schedule.steps.size());
+  const ScheduleStep& s = schedule.steps[step];
+  char gain[64] = "";
+  if (s.gain) std::snprintf(gain, sizeof gain, ", where it made the kernel %.2fx faster", *s.gain);
+  std::string note = "This plan is step " + std::to_string(step + 1) + " of " +
+                     std::to_string(schedule.steps.size()) +
+                     " of a schedule that worked on a similar task, " + schedule.task.name +
+                     " on " + schedule.gpu + gain + ".";
+  if (!similarity_reasons.empty()) {
+    std::string why;
+    for (const auto& r : similarity_reasons) why += (why.empty() ? "" : "; ") + r;
+    note += " The tasks compare as: " + why + ".";
+  }
+  note += " Adapt it to this task's sizes and data types rather than copying that task's numbers.";
+  if (!s.tried.empty()) {
+    note += "\nTried there at this step, and not worth repeating as it was:";
+    for (const auto& a : s.tried) note += "\n- " + a.option + " (" + a.status + "): " + a.plan;
+  }
+  return note;
 }
 
 std::string RenderRepairPrompt(const PromptLibrary& library, const RepairPromptContext& c) {

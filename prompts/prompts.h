@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/device_info.h"
+#include "core/schedule.h"
 #include "core/stats.h"
 #include "core/task.h"
 #include "prompts/menu.h"
@@ -85,7 +86,15 @@ struct ImplementPromptContext {
   std::optional<double> parent_latency_ms;
   const MenuEntry* option = nullptr;  // the option the plan applies (may be the invent entry)
   std::string plan;
+  /// (optional) Where a replayed plan comes from (ReplayNote); "" for a plan made for this task.
+  std::string replay;
 };
+
+/// What the implementation prompt says of a plan replayed from `schedule`'s step `step` (0-based)
+/// on a similar task: where it worked and by how much, why the tasks look alike, and what was
+/// tried beside it there that failed.
+std::string ReplayNote(const Schedule& schedule, std::size_t step,
+                       const std::vector<std::string>& similarity_reasons);
 
 /// Inputs of the repair prompt: a candidate that failed, and why.
 struct RepairPromptContext {

@@ -110,14 +110,14 @@ CompletionResult LlmProposer::Ask(TaskProviders& p, bool planner, const std::str
 
 Proposal LlmProposer::MakeProposal(const ProposalContext& context, const std::string& response,
                                    const MenuEntry& option, const std::string& plan,
-                                   std::vector<std::string> call_keys) {
+                                   std::vector<std::string> call_keys, std::string proposer) {
   // An answer without usable code is still proposed: the evaluator answers with the reason (no
   // code, cut off, a bad launch block) without compiling, the store keeps it, and a repair may
   // follow.
   Proposal p;
   p.candidate = ParseCodeResponse(response, *context.task).candidate;
   p.provenance.parent_key = context.parent->candidate.key;
-  p.provenance.proposer = "llm";
+  p.provenance.proposer = std::move(proposer);
   p.provenance.plan = plan;
   p.provenance.menu_option = option.id;
   p.provenance.model = ModelName(coder_);
@@ -138,6 +138,7 @@ void LlmProposer::Propose(const ProposalContext& context, const Emit& emit) {
   ParentKernel parent = ParentOf(*context.parent, compiled);
   std::string stem =
       task.name + ".i" + std::to_string(context.iteration) + ".m" + std::to_string(context.member);
+  if (Replay(context, parent, emit)) return;
 
   auto plan_chain = [&](int j) {
     std::uint64_t seed = PromptSeed(context.seed, "plan" + std::to_string(j));
@@ -187,6 +188,43 @@ void LlmProposer::Propose(const ProposalContext& context, const Emit& emit) {
   for (auto& f : plans) f.get();
 }
 
+bool LlmProposer::Replay(const ProposalContext& context, const ParentKernel& parent,
+                         const Emit& emit) {
+  auto found = config_.replay.find(context.task->content_hash);
+  if (found == config_.replay.end()) return false;
+  TaskProviders& providers = For(*context.task);
+  auto step = static_cast<std::size_t>(context.iteration - 1);
+  std::vector<std::future<void>> jobs;
+  for (std::size_t r = 0; r < found->second.size(); ++r) {
+    const ReplaySchedule& chosen = found->second[r];
+    if (step >= chosen.schedule.steps.size()) continue;
+    const ScheduleStep& s = chosen.schedule.steps[step];
+    if (s.plan.empty()) continue;  // a tune or starter step: nothing for a model to carry out
+    const MenuEntry* option = menu_.Find(s.option);
+    if (!option) option = &menu_.Invent();
+    for (int k = 0; k < config_.replay_impls; ++k) {
+      jobs.push_back(std::async(std::launch::async, [&, option, r, k] {
+        ImplementPromptContext ic;
+        ic.task = context.task;
+        ic.device = context.device;
+        ic.parent_code = parent.code;
+        ic.parent_latency_ms = parent.latency_ms;
+        ic.option = option;
+        ic.plan = s.plan;
+        ic.replay = ReplayNote(chosen.schedule, step, chosen.reasons);
+        int sample = static_cast<int>(r) * config_.replay_impls + k;
+        CompletionResult coded = Ask(providers, /*planner=*/false,
+                                     RenderImplementPrompt(prompts_, ic), "replay", sample);
+        if (!coded.ok()) return;
+        emit(MakeProposal(context, coded.value().text, *option, s.plan, {coded.value().cache_key},
+                          "replay"));
+      }));
+    }
+  }
+  for (auto& f : jobs) f.get();
+  return !jobs.empty();
+}
+
 std::optional<Proposal> LlmProposer::Repair(const ProposalContext& context, const Proposal& failed,
                                             const EvalResult& result) {
   TaskProviders& providers = For(*context.task);
@@ -211,8 +249,8 @@ std::optional<Proposal> LlmProposer::Repair(const ProposalContext& context, cons
   std::vector<std::string> keys = failed.provenance.llm_call_keys;
   keys.push_back(fixed.value().cache_key);
   const MenuEntry& option = *rc.option;
-  Proposal p =
-      MakeProposal(context, fixed.value().text, option, failed.provenance.plan, std::move(keys));
+  Proposal p = MakeProposal(context, fixed.value().text, option, failed.provenance.plan,
+                            std::move(keys), failed.provenance.proposer);
   return p;
 }
 

@@ -25,6 +25,12 @@
 
 namespace kopt {
 
+/// A schedule chosen for a task, with the similarity reasons its prompts quote.
+struct ReplaySchedule {
+  Schedule schedule;
+  std::vector<std::string> reasons;
+};
+
 struct LlmProposerConfig {
   int plans = 4;       // plans per beam member and iteration asked of this proposer
   int first_plan = 0;  // its first plan's index among all proposers' (seeds, sample indices)
@@ -36,6 +42,11 @@ struct LlmProposerConfig {
   std::string reasoning_effort;
   /// torch.compile's latency on this GPU, by task content hash (absent: not measured).
   std::map<std::string, OutsideLatency> torch_compile;
+  /// Schedules to replay on a task (by content hash), best first. At iteration i, each one's
+  /// step i is implemented directly (no planning call; proposer "replay"), `replay_impls`
+  /// kernels each; an iteration where no schedule has a step with a plan plans freely.
+  std::map<std::string, std::vector<ReplaySchedule>> replay;
+  int replay_impls = 1;
 };
 
 class LlmProposer : public Proposer {
@@ -67,7 +78,9 @@ class LlmProposer : public Proposer {
                        const std::string& purpose, int sample_index);
   Proposal MakeProposal(const ProposalContext& context, const std::string& response,
                         const MenuEntry& option, const std::string& plan,
-                        std::vector<std::string> call_keys);
+                        std::vector<std::string> call_keys, std::string proposer = "llm");
+  /// Implements the replayed schedules' steps of this iteration; false when none has one.
+  bool Replay(const ProposalContext& context, const ParentKernel& parent, const Emit& emit);
 
   LlmProposerConfig config_;
   Provider& planner_;

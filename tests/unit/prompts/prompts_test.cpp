@@ -116,6 +116,35 @@ TEST(PromptGoldenTest, Implementation) {
   ExpectGolden("implement.txt", RenderImplementPrompt(f.library, c));
 }
 
+// A plan replayed from a schedule made on a similar task: where it comes from, by how much it
+// helped there, why the tasks compare, and what failed beside it there.
+TEST(PromptGoldenTest, ImplementationOfAReplayedStep) {
+  Fixture f;
+  Schedule schedule;
+  schedule.task.name = "gemm_fp32_2048";
+  schedule.gpu = "NVIDIA H100 80GB HBM3";
+  schedule.arch = "sm_90a";
+  ScheduleStep coalesce;
+  coalesce.option = "mem.coalescing";
+  coalesce.gain = 1.9;
+  ScheduleStep tile;
+  tile.option = "mem.smem_tiling";
+  tile.plan = "Stage 64x32 tiles of A and 32x64 tiles of B in shared memory per 16x16 block.\n";
+  tile.gain = 2.41;
+  tile.tried = {{"mem.vectorized_loads", "Load A and B as float4.", "wrong_answer", std::nullopt},
+                {"loop.unroll_k", "Unroll the K loop by 8.", "slower", 0.93}};
+  schedule.steps = {coalesce, tile};
+  ImplementPromptContext c;
+  c.task = &f.task;
+  c.device = H100();
+  c.parent_code = f.parent;
+  c.parent_latency_ms = 1.234;
+  c.option = f.menu.Find("mem.smem_tiling");
+  c.plan = tile.plan;
+  c.replay = ReplayNote(schedule, 1, {"same op class (gemm)", "same dtypes (f32,f32 -> f32)"});
+  ExpectGolden("implement_replay.txt", RenderImplementPrompt(f.library, c));
+}
+
 TEST(PromptGoldenTest, RepairOfACompileError) {
   Fixture f;
   RepairPromptContext c;

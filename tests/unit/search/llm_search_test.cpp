@@ -204,6 +204,57 @@ TEST(LlmSearchTest, ASpentTaskBudgetStopsTheTaskAndSaysWhichLimit) {
   EXPECT_EQ(run.Usage().calls, 7) << "the run's budget saw every call";
 }
 
+// A schedule replayed on the task: its steps are carried out in order, one per iteration, on the
+// current best kernel without a planning call; once it runs out of steps, the search plans.
+TEST(LlmSearchTest, AReplayedScheduleIsAppliedStepByStepThenTheSearchPlans) {
+  Task task = TinyTask();
+  Menu menu = TestMenu();
+  PromptLibrary prompts;
+  ScriptedLlm llm;
+  testing::MemoryCallLog log;
+  RecordingFake evaluator;
+  LlmProposerConfig lc;
+  lc.plans = 1;
+  lc.impls = 1;
+  ReplaySchedule chosen;
+  chosen.schedule.task.name = "tiny_copy_elsewhere";
+  chosen.schedule.gpu = "Fake GPU";
+  chosen.schedule.steps.resize(3);
+  chosen.schedule.steps[0].option = "mem.vectorized_loads";
+  chosen.schedule.steps[0].plan = "First: vectorize the copy.";
+  chosen.schedule.steps[1].option = "tune";  // no plan: skipped, this iteration plans freely
+  chosen.schedule.steps[2].option = "invented";
+  chosen.schedule.steps[2].plan = "Third: persistent blocks.";
+  chosen.reasons = {"same op class (data_movement)"};
+  lc.replay[task.content_hash] = {chosen};
+  LlmProposer proposer(
+      lc, llm, llm, menu, prompts, [&](const Task&) { return &log; }, nullptr);
+  SearchConfig config;
+  config.beam_width = 1;
+  config.iterations = 4;
+  DeviceInfo device;
+  device.arch = "sm_90a";
+  Search(config, evaluator, {&proposer}, device).Run({task});
+
+  std::vector<std::string> order;  // purposes of the first call of each kind, in call order
+  int replays = 0;
+  for (const auto& r : log.records()) {
+    if (r.purpose == "repair") continue;
+    if (order.empty() || order.back() != r.purpose) order.push_back(r.purpose);
+    if (r.purpose != "replay") continue;
+    ++replays;
+    EXPECT_NE(r.request_json.find("Where the plan comes from"), std::string::npos);
+    EXPECT_NE(r.request_json.find("tiny_copy_elsewhere"), std::string::npos);
+    bool first = r.request_json.find("First: vectorize the copy.") != std::string::npos;
+    bool third = r.request_json.find("Third: persistent blocks.") != std::string::npos;
+    EXPECT_TRUE(first != third) << "one step per prompt";
+  }
+  EXPECT_EQ(replays, 2);
+  // Iteration 1 replays step 1; iteration 2 plans (step 2 is a tune step); iteration 3 replays
+  // step 3; iteration 4 plans.
+  EXPECT_EQ(order, (std::vector<std::string>{"replay", "plan", "code", "replay", "plan", "code"}));
+}
+
 // The plan prompts of one search, as cache keys.
 std::set<std::string> PlanKeys(const testing::MemoryCallLog& log) {
   std::set<std::string> keys;
