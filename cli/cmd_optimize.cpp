@@ -102,6 +102,8 @@ CommandRunner SetupOptimize(CLI::App* cmd, GlobalOptions& global) {
   cmd->add_flag("!--no-sanitize", o->search.sanitize_best,
                 "Skip compute-sanitizer on each task's winner (by default a finding demotes it)");
   AddTorchOptions(cmd, o->torch);
+  cmd->add_flag("!--no-reuse", o->reuse,
+                "Never replay the store's schedules of similar tasks (docs/schedules.md)");
   cmd->add_option("--seeds", o->search.eval.seeds, "Correctness seeds per size")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();

@@ -56,6 +56,11 @@ struct OptimizeOptions {
   int device = 0;
   std::string format = "table";
   TorchOptions torch;
+  /// Replay the store's most similar schedules first (--no-reuse: never); at most
+  /// `reuse_limit` per task, each scoring at least `reuse_min_score` (core/task_similarity.h).
+  bool reuse = true;
+  int reuse_limit = 2;
+  double reuse_min_score = 0.5;
 };
 
 /// Who plans and who codes one share of the plans.
@@ -107,6 +112,9 @@ class OptimizeSession {
   RunRow ResumeOrBeginRun();
   Provider& ProviderFor(const std::string& spec);
   void MeasureTorchBaselines();
+  /// The schedules each task replays (LlmProposerConfig::replay): chosen when the run begins
+  /// and recorded beside it, read back when it resumes.
+  void ChooseReplays();
   void MakeProposers();
   LlmCallLog* LogFor(const Task& task);
   /// The LLM spend of `task` (0 without an LLM).

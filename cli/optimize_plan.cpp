@@ -86,6 +86,7 @@ nlohmann::json RunConfig(const OptimizeOptions& o, const std::vector<Task>& task
           {"seeds", s.eval.seeds},
           {"sanitize_best", s.sanitize_best},
           {"torch", o.torch.off ? "off" : o.torch.python},
+          {"reuse", o.reuse},
           {"menu", o.menu}};
 }
 

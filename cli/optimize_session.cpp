@@ -4,8 +4,10 @@
 #include "cli/optimize.h"
 #include "cli/print.h"
 #include "cli/store_access.h"
+#include "core/task_similarity.h"
 #include "evaluator/cuda_evaluator.h"
 #include "llm/provider_factory.h"
+#include "results/schedule_store.h"
 
 #include <cstdio>
 
@@ -81,6 +83,7 @@ OptimizeSession::OptimizeSession(OptimizePlan plan, const GlobalOptions& global,
   }
   std::fflush(stdout);
   MeasureTorchBaselines();
+  ChooseReplays();
   MakeProposers();
 }
 
@@ -94,6 +97,43 @@ OptimizeSession::RunRow OptimizeSession::ResumeOrBeginRun() {
   RunRow row{resumed ? *resumed : store_.BeginRun(info), resumed.has_value()};
   plan_.options.search.run_id = std::to_string(row.id);
   return row;
+}
+
+void OptimizeSession::ChooseReplays() {
+  OptimizeOptions& o = plan_.options;
+  if (!o.reuse || plan_.models.empty()) return;
+  std::map<std::string, std::vector<std::int64_t>> chosen = RunSchedules(store_, run_.id);
+  bool choose = !run_.resumed;  // a resumed run replays what it chose when it began
+  std::vector<Schedule> available = ListSchedules(store_, {.arch = device_.arch});
+  for (const Task& task : plan_.tasks) {
+    TaskProfile to = ProfileOf(task, TaskSuite(task));
+    std::vector<ReplaySchedule> replay;
+    if (choose) {
+      for (const ScheduleMatch& m :
+           MatchSchedules(available, to, device_.arch, static_cast<std::size_t>(o.reuse_limit),
+                          o.reuse_min_score)) {
+        replay.push_back({*m.schedule, m.similarity.reasons});
+        chosen[task.content_hash].push_back(m.schedule->id);
+      }
+    } else {
+      for (std::int64_t id : chosen[task.content_hash]) {
+        std::optional<Schedule> s = GetSchedule(store_, id);
+        if (!s) continue;
+        Similarity sim = ScoreSimilarity(s->task, s->arch, to, device_.arch);
+        replay.push_back({std::move(*s), sim.reasons});
+      }
+    }
+    if (replay.empty()) continue;
+    std::string list;
+    for (const auto& r : replay) {
+      list += (list.empty() ? "" : ", ") + std::string("schedule ") +
+              std::to_string(r.schedule.id) + " (" + r.schedule.task.name + ", " +
+              std::to_string(r.schedule.steps.size()) + " steps)";
+    }
+    Print("reuse: %s replays %s first\n", task.name.c_str(), list.c_str());
+    o.llm.replay[task.content_hash] = std::move(replay);
+  }
+  if (choose && !chosen.empty()) RecordRunSchedules(store_, run_.id, chosen);
 }
 
 Provider& OptimizeSession::ProviderFor(const std::string& spec) {
@@ -148,6 +188,7 @@ void OptimizeSession::MakeProposers() {
   for (std::size_t i = 0; i < pairs.size(); ++i) {
     // An even split of the plans, the first models taking one more when it does not divide.
     LlmProposerConfig share = o.llm;
+    if (i > 0) share.replay.clear();  // the first model replays the schedules, once
     share.plans = o.llm.plans / static_cast<int>(pairs.size()) +
                   (static_cast<int>(i) < o.llm.plans % static_cast<int>(pairs.size()) ? 1 : 0);
     share.first_plan = first_plan;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <tuple>
 
 namespace kopt {
 namespace {
@@ -139,6 +140,24 @@ Similarity ScoreSimilarity(const TaskProfile& from, const std::string& from_arch
   }
   s.score = std::clamp(s.score, 0.0, 1.0);
   return s;
+}
+
+std::vector<ScheduleMatch> MatchSchedules(const std::vector<Schedule>& available,
+                                          const TaskProfile& to, const std::string& arch,
+                                          std::size_t limit, double min_score) {
+  std::vector<ScheduleMatch> out;
+  for (const Schedule& s : available) {
+    if (s.task.content_hash == to.content_hash) continue;
+    Similarity sim = ScoreSimilarity(s.task, s.arch, to, arch);
+    if (sim.score > 0 && sim.score >= min_score) out.push_back({&s, std::move(sim)});
+  }
+  std::sort(out.begin(), out.end(), [](const ScheduleMatch& a, const ScheduleMatch& b) {
+    double sa = a.schedule->speedup.value_or(0), sb = b.schedule->speedup.value_or(0);
+    return std::tie(b.similarity.score, sb, a.schedule->id) <
+           std::tie(a.similarity.score, sa, b.schedule->id);
+  });
+  if (out.size() > limit) out.resize(limit);
+  return out;
 }
 
 }  // namespace kopt

@@ -41,4 +41,18 @@ struct Similarity {
 Similarity ScoreSimilarity(const TaskProfile& from, const std::string& from_arch,
                            const TaskProfile& to, const std::string& to_arch);
 
+/// A schedule chosen for a task, with how alike their tasks are.
+struct ScheduleMatch {
+  const Schedule* schedule = nullptr;
+  Similarity similarity;
+};
+
+/// The schedules of `available` worth replaying on `to` on `arch`: another task version's (a
+/// task's own schedules are not replayed on it: its winner is already measured) that pass the
+/// architecture filter and score at least `min_score`; at most `limit`, most similar first
+/// (then the larger speedup, then the lower id).
+std::vector<ScheduleMatch> MatchSchedules(const std::vector<Schedule>& available,
+                                          const TaskProfile& to, const std::string& arch,
+                                          std::size_t limit, double min_score);
+
 }  // namespace kopt

@@ -86,4 +86,32 @@ std::vector<Schedule> ListSchedules(Store& store, const ScheduleFilter& filter) 
   });
 }
 
+void RecordRunSchedules(Store& store, std::int64_t run_id,
+                        const std::map<std::string, std::vector<std::int64_t>>& chosen) {
+  store.WithDatabase([&](Database& db) {
+    Transaction tx(db);
+    for (const auto& [task_hash, ids] : chosen) {
+      for (std::size_t rank = 0; rank < ids.size(); ++rank) {
+        Query q = db.Prepare(
+            "INSERT INTO run_schedules (run_id, task_hash, rank, schedule_id) VALUES (?, ?, ?, ?)");
+        q->BindAll(run_id, task_hash, static_cast<std::int64_t>(rank), ids[rank]).Run();
+      }
+    }
+    tx.Commit();
+    return 0;
+  });
+}
+
+std::map<std::string, std::vector<std::int64_t>> RunSchedules(Store& store, std::int64_t run_id) {
+  return store.WithDatabase([&](Database& db) {
+    Query q = db.Prepare(
+        "SELECT task_hash, schedule_id FROM run_schedules WHERE run_id = ? ORDER BY task_hash, "
+        "rank");
+    q->BindAll(run_id);
+    std::map<std::string, std::vector<std::int64_t>> out;
+    while (q->Step()) out[q->Text(0)].push_back(q->Int(1));
+    return out;
+  });
+}
+
 }  // namespace kopt

@@ -7,6 +7,7 @@
 #include "core/schedule.h"
 #include "results/store.h"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,5 +34,12 @@ SavedSchedule SaveSchedule(Store& store, const Schedule& schedule,
 std::optional<Schedule> GetSchedule(Store& store, std::int64_t schedule_id);
 /// Oldest first.
 std::vector<Schedule> ListSchedules(Store& store, const ScheduleFilter& filter = {});
+
+/// Records the schedules `run_id` replays: per task content hash, schedule ids best first.
+/// Once per run; the ids must be stored schedules.
+void RecordRunSchedules(Store& store, std::int64_t run_id,
+                        const std::map<std::string, std::vector<std::int64_t>>& chosen);
+/// What RecordRunSchedules recorded for `run_id` (empty when nothing).
+std::map<std::string, std::vector<std::int64_t>> RunSchedules(Store& store, std::int64_t run_id);
 
 }  // namespace kopt

@@ -87,7 +87,9 @@ class OptimizeCpuTest : public ::testing::Test {
     char dir_template[] = "/tmp/kopt-optimize-cpu-XXXXXX";
     if (::mkdtemp(dir_template)) dir_ = dir_template;
   }
-  ~OptimizeCpuTest() override { fs::remove_all(dir_); }
+  ~OptimizeCpuTest() override {
+    if (!std::getenv("KOPT_KEEP_TEST_DIR")) fs::remove_all(dir_);
+  }
 
   Output FakeGpuKopt(const std::string& args) {
     return RunProgram(KOPT_FAKE_GPU, args, "2>&1",
@@ -99,12 +101,16 @@ class OptimizeCpuTest : public ::testing::Test {
   std::string suite() const { return std::string(KOPT_SOURCE_DIR) + "/tests/data/suites/tiny"; }
 
   // Starts the fake LLM server with the script of the search: a plan, then the three kernels in
-  // the order the code prompts arrive, then the repair of the one that does not compile. Returns
+  // the order the code prompts arrive, then the repair of the one that does not compile; a
+  // replayed step (another task's schedule) always gets the same kernel. Returns
   // the optimize command line that uses it.
   std::string StartScriptedServer() {
     nlohmann::json script = {
         {"responses",
-         {{{"match", "In this step you plan one optimization"},
+         {{{"match", "Where the plan comes from"},
+           {"text", Fenced(Kernel("copy_replayed", "// LAT=0.2"))},
+           {"times", 0}},
+          {{"match", "In this step you plan one optimization"},
            {"text",
             "Option: mem.coalescing\nPlan: make consecutive threads copy consecutive "
             "elements with a grid-stride loop."},
@@ -284,6 +290,83 @@ TEST_F(OptimizeCpuTest, TheWinnersScheduleIsRecordedShownExportedAndImported) {
   ASSERT_EQ(e.size(), 1u) << elsewhere.text;
   EXPECT_EQ(e[0]["similarity"]["score"].get<double>(), 0.0) << elsewhere.text;
   EXPECT_EQ(e[0]["similarity"]["reasons"][0], "made for sm_90a, this GPU is sm_80");
+}
+
+// Reuse: a schedule made on copy_chunked is replayed first on copy_wide (the same copy at twice
+// the size): its step reaches the prompts before any plan of the new run, and the candidate is
+// recorded as a replay. A run resumed after the store gained a better-ranked schedule replays
+// what it chose when it began, so it sends no new request.
+TEST_F(OptimizeCpuTest, ASimilarTaskReplaysTheScheduleFirstAndAResumedRunKeepsItsChoice) {
+  ASSERT_FALSE(dir_.empty());
+  std::string first = StartScriptedServer();
+  ASSERT_EQ(FakeGpuKopt(first).code, 0);
+  std::size_t first_requests = Lines(requests());
+  std::string similar = std::string(KOPT_SOURCE_DIR) + "/tests/data/suites/tiny_similar";
+  std::string second = first;
+  second.replace(second.find(suite()), suite().size(), similar);
+
+  Output out = FakeGpuKopt(second);
+  ASSERT_EQ(out.code, 0) << out.text;
+  EXPECT_TRUE(Has(out.text, "reuse: copy_wide replays schedule 1 (copy_chunked, 1 steps) first"))
+      << out.text;
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(requests());
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  ASSERT_GT(lines.size(), first_requests);
+  const std::string& replayed = lines[first_requests];  // the new run's first request
+  EXPECT_TRUE(Has(replayed, "Where the plan comes from")) << replayed;
+  EXPECT_TRUE(Has(replayed, "copy_chunked on Fake GPU")) << replayed;
+  EXPECT_TRUE(Has(replayed, "grid-stride loop")) << replayed;
+  EXPECT_FALSE(Has(replayed, "In this step you plan one optimization")) << replayed;
+  {
+    Store store(db(), Store::OpenMode::kExisting);
+    int replays = store.WithDatabase([](Database& d) {
+      return static_cast<int>(
+          d.QueryInt("SELECT count(*) FROM candidates WHERE proposer = "
+                     "'replay' AND plan LIKE '%grid-stride loop%'"));
+    });
+    EXPECT_GE(replays, 1);
+  }
+
+  // A schedule that would rank first now (a third task, the same copy, a larger speedup), and
+  // the second run marked unfinished: run again, it resumes and asks nothing new.
+  std::string file = (dir_ / "ours.json").string();
+  ASSERT_EQ(RunKopt("--db " + db() + " schedules export " + file + " --task copy_chunked").code, 0);
+  nlohmann::json shared = nlohmann::json::parse(ReadAll(file));
+  nlohmann::json& better = shared["schedules"][0];
+  better["task"]["name"] = "copy_third";
+  better["task"]["content_hash"] = std::string(64, 'a');
+  better["speedup"] = 100.0;
+  better["steps"][0]["plan"] = "A plan the resumed run must not ask about.";
+  std::ofstream(dir_ / "better.json") << shared.dump();
+  ASSERT_EQ(RunKopt("--db " + db() + " schedules import " + (dir_ / "better.json").string()).code,
+            0);
+  {
+    Store store(db(), Store::OpenMode::kExisting);
+    store.WithDatabase([](Database& d) {
+      d.Exec("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = 2");
+      return 0;
+    });
+  }
+  std::size_t before = Lines(requests());
+  Output resumed = FakeGpuKopt(second);
+  ASSERT_EQ(resumed.code, 0) << resumed.text;
+  EXPECT_TRUE(Has(resumed.text, "run 2 (resumed")) << resumed.text;
+  EXPECT_TRUE(Has(resumed.text, "reuse: copy_wide replays schedule 1 (copy_chunked, 1 steps)"))
+      << resumed.text;
+  EXPECT_EQ(Lines(requests()), before) << "the resumed run sent a request";
+
+  // A new run chooses again: the better schedule ranks first. copy_wide's own schedule (2, from
+  // the replay's winner) is not replayed on copy_wide.
+  Output fresh = FakeGpuKopt(second);
+  EXPECT_TRUE(Has(fresh.text,
+                  "reuse: copy_wide replays schedule 3 (copy_third, 1 steps), "
+                  "schedule 1 (copy_chunked, 1 steps) first"))
+      << fresh.text;
+  Output off = FakeGpuKopt(second + " --no-reuse");
+  EXPECT_FALSE(Has(off.text, "reuse:")) << off.text;
 }
 
 // The menu's record after a run: the option the plan named, its kernels and their verdicts.

@@ -83,5 +83,40 @@ TEST(TaskSimilarityTest, ScoresStayBetweenZeroAndOneOverTheWholeSuite) {
   }
 }
 
+Schedule ScheduleOf(const std::string& task, std::int64_t id, double speedup,
+                    const std::string& arch = "sm_90a") {
+  Schedule s;
+  s.id = id;
+  s.task = Core(task);
+  s.arch = arch;
+  s.speedup = speedup;
+  return s;
+}
+
+// The schedules worth replaying: not the task's own, not another architecture's, not below the
+// floor; the most similar first, then the larger speedup, then the older; at most the limit.
+TEST(TaskSimilarityTest, MatchingPicksTheMostSimilarOthersAboveTheFloor) {
+  std::vector<Schedule> available = {
+      ScheduleOf("gemm_bf16_4096", 1, 9.0),           // the task's own: never
+      ScheduleOf("gemm_fp16_4096", 2, 3.0),           // 0.9
+      ScheduleOf("gemm_bias_relu_bf16", 3, 2.0),      // above fp16
+      ScheduleOf("gemm_bias_relu_bf16", 4, 5.0),      // the same task, a larger speedup
+      ScheduleOf("gemm_fp16_4096", 5, 3.0, "sm_80"),  // another architecture: 0
+      ScheduleOf("reduce_sum", 6, 40.0),              // below the floor
+  };
+  TaskProfile to = Core("gemm_bf16_4096");
+  std::vector<ScheduleMatch> m = MatchSchedules(available, to, "sm_90a", 3, 0.5);
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[0].schedule->id, 4);
+  EXPECT_EQ(m[1].schedule->id, 3);
+  EXPECT_EQ(m[2].schedule->id, 2);
+  EXPECT_EQ(MatchSchedules(available, to, "sm_90a", 1, 0.5).size(), 1u);
+  EXPECT_TRUE(MatchSchedules(available, to, "sm_90a", 3, 0.99).empty());
+  for (const auto& match : MatchSchedules(available, to, "sm_90a", 10, 0.0)) {
+    EXPECT_NE(match.schedule->id, 1) << "a task's own schedule";
+    EXPECT_NE(match.schedule->id, 5) << "another architecture's";
+  }
+}
+
 }  // namespace
 }  // namespace kopt
