@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "results/menu_stats.h"
 
-#include "core/task.h"
-
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -65,7 +63,13 @@ std::vector<MenuOptionStats> QueryMenuStats(Store& store, const MenuStatsFilter&
       std::string task_json = q->Text(1);
       auto known = op_class_of.find(task_json);
       if (known == op_class_of.end()) {
-        known = op_class_of.emplace(task_json, ParseTask(task_json, "stored task").op_class).first;
+        // Only the op class is needed: read it alone, so a task.json of an older kopt still counts.
+        nlohmann::json j = nlohmann::json::parse(task_json, nullptr, /*allow_exceptions=*/false);
+        std::string op_class;
+        if (j.is_object() && j.contains("op_class") && j["op_class"].is_string()) {
+          op_class = j["op_class"].get<std::string>();
+        }
+        known = op_class_of.emplace(task_json, op_class.empty() ? "unknown" : op_class).first;
       }
       const std::string& op_class = known->second;
       std::string device = q->Text(2), model = q->Text(3);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "results/schedule_extraction.h"
 
+#include "core/error.h"
 #include "core/task.h"
 #include "core/text.h"
 #include "results/schedule_store.h"
@@ -119,8 +120,13 @@ int RecordWinnersSchedules(Store& store, const LeaderboardFilter& filter) {
   int added = 0;
   for (const LeaderboardEntry& entry : QueryLeaderboard(store, filter).entries) {
     if (!entry.best) continue;
-    std::optional<Schedule> s = ExtractSchedule(store, entry.best->candidate_id, entry.device);
-    if (s && SaveSchedule(store, *s, entry.task_id).added) ++added;
+    try {
+      std::optional<Schedule> s = ExtractSchedule(store, entry.best->candidate_id, entry.device);
+      if (s && SaveSchedule(store, *s, entry.task_id).added) ++added;
+    } catch (const ConfigError&) {
+      // A task stored by an older kopt whose task.json this one no longer reads: it keeps its
+      // leaderboard entry and simply has no schedule.
+    }
   }
   return added;
 }

@@ -3,6 +3,7 @@
 // lineages of one kernel, ties between siblings, negative evidence, other GPUs).
 #include "results/schedule_store.h"
 
+#include "results/menu_stats.h"
 #include "results/schedule_extraction.h"
 #include "tests/support/store_fixtures.h"
 
@@ -183,6 +184,22 @@ TEST_F(ExtractionTest, TwoLineagesOfOneKernelAndSiblingsOfEveryRowOfTheParent) {
   ASSERT_EQ(from_a->steps[1].tried.size(), 1u);
   EXPECT_EQ(from_a->steps[1].tried[0].status, "wrong_answer");
   EXPECT_NEAR(*from_b->steps[1].gain, 0.6 / 0.4, 1e-6);
+}
+
+// A task stored by an older kopt, whose task.json this one no longer reads, keeps its place: no
+// schedule for it and no error for the others; the menu's record still reads its op class.
+TEST_F(ExtractionTest, ATaskThisKoptNoLongerReadsHasNoScheduleAndBreaksNothing) {
+  std::int64_t a = Child(reference_, 1, "tiling.shared", "Tile.");
+  Eval(a, CorrectResult(kH100, 0.5, 1.0));
+  store_.WithDatabase([&](Database& db) {
+    db.Exec("UPDATE tasks SET task_json = '{\"op_class\": \"reduction\", \"from\": \"v0\"}'");
+    return 0;
+  });
+  EXPECT_EQ(RecordWinnersSchedules(store_), 0);
+  EXPECT_TRUE(ListSchedules(store_).empty());
+  std::vector<MenuOptionStats> stats = QueryMenuStats(store_);
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0].op_class, "reduction");
 }
 
 }  // namespace
