@@ -15,13 +15,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 
 namespace kopt::cli {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr const char* kFileFormat = "kopt-schedules/1";
 
@@ -33,25 +30,14 @@ struct SchedulesOptions {
   std::string file;
 };
 
-std::string Times(const std::optional<double>& x) {
-  if (!x) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2fx", *x);
-  return buf;
-}
-
 std::string Number(const char* format, double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, format, x);
   return buf;
 }
 
-std::string Ms(const std::optional<double>& x) {
-  if (!x) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4f", *x);
-  return buf;
-}
+std::string Times(const std::optional<double>& x) { return x ? Number("%.2fx", *x) : "-"; }
+std::string Ms(const std::optional<double>& x) { return x ? Number("%.4f", *x) : "-"; }
 
 // "tiling.shared > invented > tune": the options in order.
 std::string Path(const Schedule& s) {
@@ -70,7 +56,7 @@ std::unique_ptr<Store> OpenAndRefresh(const GlobalOptions& global) {
 // when given: the hard filter), most similar first, with the score and its reasons.
 int RunRanked(const SchedulesOptions& o, const GlobalOptions& global) {
   Task task = FindTask(o.for_task);
-  TaskProfile to = ProfileOf(task, fs::path(task.dir).parent_path().filename().string());
+  TaskProfile to = ProfileOf(task, TaskSuite(task));
   std::unique_ptr<Store> store = OpenAndRefresh(global);
   ScheduleFilter filter = o.filter;
   filter.arch.clear();  // an architecture that differs scores 0 and is shown as such
