@@ -3,10 +3,12 @@
 
 #include "core/error.h"
 #include "core/json_fields.h"
+#include "core/text.h"
 #include "prompts/embedded_prompts.h"
 #include "prompts/prompt_facts.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 
 namespace kopt {
@@ -63,6 +65,12 @@ void SetOption(TemplateVars& v, const MenuEntry* option) {
 // Statuses that the repair template explains, each a flag named like the status.
 constexpr const char* kRepairStatuses[] = {"compile_error", "launch_error", "wrong_answer",
                                            "crashed", "timeout"};
+
+std::string Format(const char* format, double value) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, value);
+  return buf;
+}
 
 }  // namespace
 
@@ -131,6 +139,7 @@ TemplateSchema PlanPromptSchema() {
   TemplateSchema s = CommonSchema();
   s.Text({"parent_code", "latency", "speedup", "baseline_speedup", "latency_to_beat", "profile",
           "roofline", "forced_id", "forced_title", "forced_text", "phase", "phases"});
+  s.Text({"schedules"});
   s.Flag({"choose", "forced", "invent", "first_phase", "last_phase", "has_history"});
   s.List("history", TemplateSchema().Text({"line"}));
   s.List("options", TemplateSchema().Text({"id", "title", "text"}));
@@ -168,6 +177,7 @@ std::string RenderPlanPrompt(const PromptLibrary& library, const PlanPromptConte
   std::vector<TemplateVars> history;
   for (const auto& line : p.history) history.push_back(TemplateVars().Set("line", line));
   v.SetFlag("has_history", !history.empty());
+  v.Set("schedules", c.schedules);
   v.SetList("history", std::move(history));
   std::vector<TemplateVars> options;
   for (const auto& e : c.menu) {
@@ -205,6 +215,27 @@ std::string RenderImplementPrompt(const PromptLibrary& library, const ImplementP
   v.Set("plan", Block(c.plan));
   v.Set("replay", c.replay);
   return library.Render("implement", v);
+}
+
+std::string ScheduleSummary(const Schedule& schedule,
+                            const std::vector<std::string>& similarity_reasons) {
+  std::string out = "- " + schedule.task.name + " on " + schedule.gpu;
+  if (schedule.speedup) out += ", " + Format("%.2fx over its reference", *schedule.speedup);
+  if (!similarity_reasons.empty()) {
+    std::string why;
+    for (const auto& r : similarity_reasons) why += (why.empty() ? "" : "; ") + r;
+    out += " (" + why + ")";
+  }
+  out += ":";
+  for (std::size_t i = 0; i < schedule.steps.size(); ++i) {
+    const ScheduleStep& s = schedule.steps[i];
+    out += "\n  " + std::to_string(i + 1) + ". " + s.option;
+    if (s.gain) out += Format(" (%.2fx)", *s.gain);
+    if (!s.plan.empty()) out += ": " + FirstLine(s.plan, 160);
+    for (const auto& a : s.tried)
+      out += "\n     failed beside it: " + a.option + " (" + a.status + ")";
+  }
+  return out;
 }
 
 std::string ReplayNote(const Schedule& schedule, std::size_t step,

@@ -76,6 +76,8 @@ struct PlanPromptContext {
   std::string forced_option;  // an id of `menu`, for kForced
   int phase = 1;              // this iteration, 1-based
   int phases = 1;             // iterations in the search
+  /// (optional) Schedules that worked on similar tasks (ScheduleSummary each), "" for none.
+  std::string schedules;
 };
 
 /// Inputs of the implementation prompt.
@@ -95,6 +97,11 @@ struct ImplementPromptContext {
 /// tried beside it there that failed.
 std::string ReplayNote(const Schedule& schedule, std::size_t step,
                        const std::vector<std::string>& similarity_reasons);
+
+/// A schedule as the planning prompt lists it: the task and GPU it was made on, why the tasks
+/// compare, then each step's option, gain and plan's first line, and what failed beside it.
+std::string ScheduleSummary(const Schedule& schedule,
+                            const std::vector<std::string>& similarity_reasons);
 
 /// Inputs of the repair prompt: a candidate that failed, and why.
 struct RepairPromptContext {

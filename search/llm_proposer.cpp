@@ -139,6 +139,12 @@ void LlmProposer::Propose(const ProposalContext& context, const Emit& emit) {
   std::string stem =
       task.name + ".i" + std::to_string(context.iteration) + ".m" + std::to_string(context.member);
   if (Replay(context, parent, emit)) return;
+  std::string schedules;  // what the replayed schedules did, for the free search's plans
+  if (auto it = config_.replay.find(task.content_hash); it != config_.replay.end()) {
+    for (const ReplaySchedule& r : it->second) {
+      schedules += (schedules.empty() ? "" : "\n") + ScheduleSummary(r.schedule, r.reasons);
+    }
+  }
 
   auto plan_chain = [&](int j) {
     std::uint64_t seed = PromptSeed(context.seed, "plan" + std::to_string(j));
@@ -153,6 +159,7 @@ void LlmProposer::Propose(const ProposalContext& context, const Emit& emit) {
     pc.mode = invent ? PlanMode::kInvent : PlanMode::kChoose;
     pc.phase = context.iteration;
     pc.phases = context.iterations;
+    pc.schedules = schedules;
     CompletionResult planned =
         Ask(providers, /*planner=*/true, RenderPlanPrompt(prompts_, pc), "plan", j);
     if (!planned.ok()) return;

@@ -85,6 +85,31 @@ TEST(PromptGoldenTest, PlanChoosingFromTheMenu) {
   ExpectGolden("plan_choose.txt", RenderPlanPrompt(f.library, f.Plan()));
 }
 
+// The free search after a replay: the schedules that worked on similar tasks, step by step.
+TEST(PromptGoldenTest, PlanWithTheSchedulesOfSimilarTasks) {
+  Fixture f;
+  Schedule s;
+  s.task.name = "gemm_fp32_2048";
+  s.gpu = "NVIDIA H100 80GB HBM3";
+  s.speedup = 4.6;
+  ScheduleStep coalesce;
+  coalesce.option = "mem.coalescing";
+  coalesce.plan = "Let threads along N read B coalesced.\nMore detail.";
+  coalesce.gain = 1.9;
+  ScheduleStep tile;
+  tile.option = "mem.smem_tiling";
+  tile.plan = "Stage 64x32 tiles of A and 32x64 tiles of B in shared memory.";
+  tile.gain = 2.41;
+  tile.tried = {{"mem.vectorized_loads", "Load float4.", "wrong_answer", std::nullopt}};
+  ScheduleStep tune;
+  tune.option = "tune";
+  tune.gain = 1.02;
+  s.steps = {coalesce, tile, tune};
+  PlanPromptContext c = f.Plan();
+  c.schedules = ScheduleSummary(s, {"same op class (gemm)", "same dtypes (f32,f32 -> f32)"});
+  ExpectGolden("plan_schedules.txt", RenderPlanPrompt(f.library, c));
+}
+
 TEST(PromptGoldenTest, PlanWithAForcedOption) {
   Fixture f;
   PlanPromptContext c = f.Plan();

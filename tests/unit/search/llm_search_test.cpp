@@ -250,6 +250,15 @@ TEST(LlmSearchTest, AReplayedScheduleIsAppliedStepByStepThenTheSearchPlans) {
     EXPECT_TRUE(first != third) << "one step per prompt";
   }
   EXPECT_EQ(replays, 2);
+  // The free search's plans are shown what the schedule did.
+  int plans = 0;
+  for (const auto& r : log.records()) {
+    if (r.purpose != "plan") continue;
+    ++plans;
+    EXPECT_NE(r.request_json.find("Schedules that worked on similar tasks"), std::string::npos);
+    EXPECT_NE(r.request_json.find("tiny_copy_elsewhere"), std::string::npos);
+  }
+  EXPECT_EQ(plans, 2);
   // Iteration 1 replays step 1; iteration 2 plans (step 2 is a tune step); iteration 3 replays
   // step 3; iteration 4 plans.
   EXPECT_EQ(order, (std::vector<std::string>{"replay", "plan", "code", "replay", "plan", "code"}));
