@@ -76,7 +76,15 @@ std::optional<Schedule> GetSchedule(Store& store, std::int64_t schedule_id) {
 
 std::vector<Schedule> ListSchedules(Store& store, const ScheduleFilter& filter) {
   return store.WithDatabase([&](Database& db) {
-    Query q = db.Prepare(std::string(kColumns) + "ORDER BY id");
+    // A winner's schedule changes as more is measured around it (a sibling tried later adds
+    // negative evidence) and each version is its own row, which a run that replayed it may
+    // name; the newest version per winner and GPU is the current one.
+    Query q = db.Prepare(
+        std::string(kColumns) +
+        "WHERE origin = 'imported' OR source_candidate_id IS NULL OR id = (SELECT max(n.id) "
+        "FROM schedules n "
+        "WHERE n.source_candidate_id = schedules.source_candidate_id "
+        "AND n.device = schedules.device) ORDER BY id");
     std::vector<Schedule> out;
     while (q->Step()) {
       Schedule s = ReadSchedule(*q, db.path());

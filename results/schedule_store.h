@@ -32,7 +32,7 @@ struct SavedSchedule {
 SavedSchedule SaveSchedule(Store& store, const Schedule& schedule,
                            std::optional<std::int64_t> task_id);
 std::optional<Schedule> GetSchedule(Store& store, std::int64_t schedule_id);
-/// Oldest first.
+/// Oldest first; of a winner's schedules on one GPU, only the newest (GetSchedule reads any).
 std::vector<Schedule> ListSchedules(Store& store, const ScheduleFilter& filter = {});
 
 /// Records the schedules `run_id` replays: per task content hash, schedule ids best first.

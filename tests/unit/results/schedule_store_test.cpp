@@ -42,6 +42,30 @@ TEST(ScheduleStoreTest, SavedOncePerContentAndReadBackWhole) {
   EXPECT_FALSE(GetSchedule(store, first.id + 1));
 }
 
+// A winner's schedule measured again (a sibling tried since adds negative evidence) is a new
+// row; the list shows the newest per winner and GPU, and the older stays readable by id.
+TEST(ScheduleStoreTest, TheListShowsTheNewestVersionOfAWinnersSchedule) {
+  TempDir dir;
+  Store store(dir.File("kopt.db"));
+  std::int64_t task = store.AddTask(MakeTask("reduce"), "s1");
+  std::int64_t winner = store.ReferenceCandidate(task);
+  Schedule first = SampleSchedule("reduce", kH100);
+  first.source_candidate_id = winner;
+  Schedule later = first;
+  later.steps[1].tried.push_back({"warp.shuffle", "Shuffles.", "crashed", std::nullopt});
+  Schedule on_a100 = first;
+  on_a100.gpu = kA100;
+  std::int64_t old_id = SaveSchedule(store, first, task).id;
+  std::int64_t new_id = SaveSchedule(store, later, task).id;
+  std::int64_t a100_id = SaveSchedule(store, on_a100, task).id;
+  std::vector<Schedule> listed = ListSchedules(store);
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].id, new_id);
+  EXPECT_EQ(listed[1].id, a100_id);
+  ASSERT_TRUE(GetSchedule(store, old_id));
+  EXPECT_EQ(GetSchedule(store, old_id)->steps[1].tried.size(), 0u);
+}
+
 TEST(ScheduleStoreTest, FiltersByTaskOpClassGpuAndArch) {
   TempDir dir;
   Store store(dir.File("kopt.db"));
