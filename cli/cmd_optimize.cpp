@@ -102,8 +102,13 @@ CommandRunner SetupOptimize(CLI::App* cmd, GlobalOptions& global) {
   cmd->add_flag("!--no-sanitize", o->search.sanitize_best,
                 "Skip compute-sanitizer on each task's winner (by default a finding demotes it)");
   AddTorchOptions(cmd, o->torch);
-  cmd->add_flag("!--no-reuse", o->reuse,
-                "Never replay the store's schedules of similar tasks (docs/schedules.md)");
+  cmd->add_option("--reuse", o->reuse,
+                  "What to reuse of the store's schedules of similar tasks: all (kernel transfer, "
+                  "and replay with an LLM), replay, transfer, none (docs/schedules.md)")
+      ->check(CLI::IsMember({"all", "replay", "transfer", "none"}))
+      ->capture_default_str();
+  cmd->add_flag_callback(
+      "--no-reuse", [o] { o->reuse = "none"; }, "The same as --reuse none");
   cmd->add_option("--seeds", o->search.eval.seeds, "Correctness seeds per size")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();

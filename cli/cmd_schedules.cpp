@@ -92,11 +92,9 @@ int RunRanked(const SchedulesOptions& o, const GlobalOptions& global) {
                {"options", 30, false, "  "},
                {"why", 0, false, "  "}});
   for (const auto& r : ranked) {
-    std::string why;
-    for (const auto& reason : r.similarity.reasons) why += (why.empty() ? "" : "; ") + reason;
     table.Add({std::to_string(r.schedule.id), Number("%.2f", r.similarity.score),
                r.schedule.task.name, r.schedule.arch, Times(r.schedule.speedup),
-               FirstLine(Path(r.schedule), 30), why});
+               FirstLine(Path(r.schedule), 30), ReasonsText(r.similarity.reasons)});
   }
   Print("%s", o.format == "markdown" ? table.Markdown().c_str() : table.Aligned().c_str());
   return kExitOk;

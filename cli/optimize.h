@@ -56,9 +56,11 @@ struct OptimizeOptions {
   int device = 0;
   std::string format = "table";
   TorchOptions torch;
-  /// Replay the store's most similar schedules first (--no-reuse: never); at most
-  /// `reuse_limit` per task, each scoring at least `reuse_min_score` (core/task_similarity.h).
-  bool reuse = true;
+  /// What of the store's most similar schedules a task reuses (docs/schedules.md): "all" (the
+  /// default: kernel transfer, and replay when an LLM is configured), "replay", "transfer" or
+  /// "none" (--no-reuse); at most `reuse_limit` schedules per task, each scoring at least
+  /// `reuse_min_score` (core/task_similarity.h). Transfer takes the best one's kernel.
+  std::string reuse = "all";
   int reuse_limit = 2;
   double reuse_min_score = 0.5;
 };
@@ -112,9 +114,10 @@ class OptimizeSession {
   RunRow ResumeOrBeginRun();
   Provider& ProviderFor(const std::string& spec);
   void MeasureTorchBaselines();
-  /// The schedules each task replays (LlmProposerConfig::replay): chosen when the run begins
-  /// and recorded beside it, read back when it resumes.
-  void ChooseReplays();
+  /// The schedules each task reuses: chosen when the run begins and recorded beside it, read
+  /// back when it resumes; replayed (LlmProposerConfig::replay) and their best's kernel
+  /// transferred (SearchConfig::seeds) as `reuse` says.
+  void ChooseSchedules();
   void MakeProposers();
   LlmCallLog* LogFor(const Task& task);
   /// The LLM spend of `task` (0 without an LLM).

@@ -8,6 +8,7 @@
 #include "evaluator/cuda_evaluator.h"
 #include "llm/provider_factory.h"
 #include "results/schedule_store.h"
+#include "search/transfer.h"
 
 #include <cstdio>
 
@@ -83,7 +84,7 @@ OptimizeSession::OptimizeSession(OptimizePlan plan, const GlobalOptions& global,
   }
   std::fflush(stdout);
   MeasureTorchBaselines();
-  ChooseReplays();
+  ChooseSchedules();
   MakeProposers();
 }
 
@@ -99,20 +100,22 @@ OptimizeSession::RunRow OptimizeSession::ResumeOrBeginRun() {
   return row;
 }
 
-void OptimizeSession::ChooseReplays() {
+void OptimizeSession::ChooseSchedules() {
   OptimizeOptions& o = plan_.options;
-  if (!o.reuse || plan_.models.empty()) return;
+  bool replay = (o.reuse == "all" || o.reuse == "replay") && !plan_.models.empty();
+  bool transfer = o.reuse == "all" || o.reuse == "transfer";
+  if (!replay && !transfer) return;
   std::map<std::string, std::vector<std::int64_t>> chosen = RunSchedules(store_, run_.id);
-  bool choose = !run_.resumed;  // a resumed run replays what it chose when it began
+  bool choose = !run_.resumed;  // a resumed run reuses what it chose when it began
   std::vector<Schedule> available = ListSchedules(store_, {.arch = device_.arch});
   for (const Task& task : plan_.tasks) {
     TaskProfile to = ProfileOf(task, TaskSuite(task));
-    std::vector<ReplaySchedule> replay;
+    std::vector<ReplaySchedule> matches;
     if (choose) {
       for (const ScheduleMatch& m :
            MatchSchedules(available, to, device_.arch, static_cast<std::size_t>(o.reuse_limit),
                           o.reuse_min_score)) {
-        replay.push_back({*m.schedule, m.similarity.reasons});
+        matches.push_back({*m.schedule, m.similarity.reasons});
         chosen[task.content_hash].push_back(m.schedule->id);
       }
     } else {
@@ -120,18 +123,29 @@ void OptimizeSession::ChooseReplays() {
         std::optional<Schedule> s = GetSchedule(store_, id);
         if (!s) continue;
         Similarity sim = ScoreSimilarity(s->task, s->arch, to, device_.arch);
-        replay.push_back({std::move(*s), sim.reasons});
+        matches.push_back({std::move(*s), sim.reasons});
       }
     }
-    if (replay.empty()) continue;
+    if (matches.empty()) continue;
+    if (transfer) {
+      const ReplaySchedule& best = matches.front();
+      std::vector<SeedKernel> seeds = TransferSeeds(task, best.schedule, ReasonsText(best.reasons));
+      if (!seeds.empty()) {
+        Print("reuse: %s starts from %s's winner too (schedule %lld, kernel transfer)\n",
+              task.name.c_str(), best.schedule.task.name.c_str(),
+              static_cast<long long>(best.schedule.id));
+        o.search.seeds[task.content_hash] = std::move(seeds);
+      }
+    }
+    if (!replay) continue;
     std::string list;
-    for (const auto& r : replay) {
+    for (const auto& r : matches) {
       list += (list.empty() ? "" : ", ") + std::string("schedule ") +
               std::to_string(r.schedule.id) + " (" + r.schedule.task.name + ", " +
               std::to_string(r.schedule.steps.size()) + " steps)";
     }
     Print("reuse: %s replays %s first\n", task.name.c_str(), list.c_str());
-    o.llm.replay[task.content_hash] = std::move(replay);
+    o.llm.replay[task.content_hash] = std::move(matches);
   }
   if (choose && !chosen.empty()) RecordRunSchedules(store_, run_.id, chosen);
 }

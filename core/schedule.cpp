@@ -144,6 +144,7 @@ nlohmann::json ToJson(const Schedule& s) {
   if (s.id) j["id"] = s.id;
   j["origin"] = s.origin;
   if (s.source_candidate_id) j["source_candidate_id"] = *s.source_candidate_id;
+  if (!s.kernel_source.empty()) j["kernel_source"] = s.kernel_source;
   if (!s.created_at.empty()) j["created_at"] = s.created_at;
   return j;
 }
@@ -152,7 +153,7 @@ Schedule ScheduleFromJson(const nlohmann::json& j, const std::string& file) {
   JsonWhere where(file);
   RejectUnknownKeys(j, where,
                     {"format", "task", "gpu", "arch", "latency_ms", "speedup", "steps", "id",
-                     "origin", "source_candidate_id", "created_at"});
+                     "origin", "source_candidate_id", "kernel_source", "created_at"});
   std::string format = RequiredString(j, "format", where);
   if (format != kFormat) {
     where.Key("format").Fail("\"" + format + "\" is not a format this kopt reads (" + kFormat +
@@ -170,6 +171,7 @@ Schedule ScheduleFromJson(const nlohmann::json& j, const std::string& file) {
   for (std::size_t i = 0; i < steps.size(); ++i) {
     s.steps.push_back(StepFromJson(steps[i], where.Key("steps").Index(i)));
   }
+  if (j.contains("kernel_source")) s.kernel_source = RequiredString(j, "kernel_source", where);
   s.origin = "imported";
   return s;
 }

@@ -65,6 +65,9 @@ struct Schedule {
   std::vector<ScheduleStep> steps;
   std::optional<double> latency_ms;  // the winner's
   std::optional<double> speedup;     // the winner's, over the reference
+  /// The winner's source (its tunables are the last step's), so a similar task can start from
+  /// the kernel itself (reuse by kernel transfer); "" in files written before it was kept.
+  std::string kernel_source;
   /// "local": derived from this store's lineage (source_candidate_id is the winner's row);
   /// "imported": read from a file.
   std::string origin = "local";

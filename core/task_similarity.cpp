@@ -160,4 +160,10 @@ std::vector<ScheduleMatch> MatchSchedules(const std::vector<Schedule>& available
   return out;
 }
 
+std::string ReasonsText(const std::vector<std::string>& reasons) {
+  std::string text;
+  for (const auto& r : reasons) text += (text.empty() ? "" : "; ") + r;
+  return text;
+}
+
 }  // namespace kopt

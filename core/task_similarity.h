@@ -36,6 +36,9 @@ struct Similarity {
   std::vector<std::string> reasons;
 };
 
+/// The reasons as one line: "same op class (gemm); same dtypes; ...".
+std::string ReasonsText(const std::vector<std::string>& reasons);
+
 /// How well a schedule made for `from` on `from_arch` should carry over to `to` on `to_arch`.
 /// An empty `to_arch` skips the hard filter (the reasons say so).
 Similarity ScoreSimilarity(const TaskProfile& from, const std::string& from_arch,

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/json_fields.h"
+#include "core/task_similarity.h"
 #include "core/text.h"
 #include "prompts/embedded_prompts.h"
 #include "prompts/prompt_facts.h"
@@ -221,11 +222,7 @@ std::string ScheduleSummary(const Schedule& schedule,
                             const std::vector<std::string>& similarity_reasons) {
   std::string out = "- " + schedule.task.name + " on " + schedule.gpu;
   if (schedule.speedup) out += ", " + Format("%.2fx over its reference", *schedule.speedup);
-  if (!similarity_reasons.empty()) {
-    std::string why;
-    for (const auto& r : similarity_reasons) why += (why.empty() ? "" : "; ") + r;
-    out += " (" + why + ")";
-  }
+  if (!similarity_reasons.empty()) out += " (" + ReasonsText(similarity_reasons) + ")";
   out += ":";
   for (std::size_t i = 0; i < schedule.steps.size(); ++i) {
     const ScheduleStep& s = schedule.steps[i];
@@ -249,9 +246,7 @@ std::string ReplayNote(const Schedule& schedule, std::size_t step,
                      " of a schedule that worked on a similar task, " + schedule.task.name +
                      " on " + schedule.gpu + gain + ".";
   if (!similarity_reasons.empty()) {
-    std::string why;
-    for (const auto& r : similarity_reasons) why += (why.empty() ? "" : "; ") + r;
-    note += " The tasks compare as: " + why + ".";
+    note += " The tasks compare as: " + ReasonsText(similarity_reasons) + ".";
   }
   note += " Adapt it to this task's sizes and data types rather than copying that task's numbers.";
   if (!s.tried.empty()) {

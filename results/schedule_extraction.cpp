@@ -78,6 +78,7 @@ std::optional<Schedule> ExtractSchedule(Store& store, std::int64_t winner_id,
   s.latency_ms = MedianOf(final_eval);
   if (final_eval->result.speedup) s.speedup = final_eval->result.speedup->value;
   s.source_candidate_id = winner_id;
+  s.kernel_source = lineage.back().candidate.source;
 
   std::optional<double> previous;  // the parent's median on this GPU
   if (final_eval->result.reference_timing) {

@@ -3,7 +3,8 @@
 # proposer alone), then with the fake LLM server answering with hand-written kernels that are
 # faster than the starters (tests/data/fake_llm/quick/). Prints each run's summary (wall time per
 # candidate, GPU busy and idle fractions) and the leaderboard after each. Logs under $OUT.
-# Usage: scripts/bench_search.sh [build-dir]
+# Usage: [SEED_DB=store] scripts/bench_search.sh [build-dir]; SEED_DB is copied in first, so the
+# PyTorch baselines it holds for this card are not measured again.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -12,6 +13,7 @@ mkdir -p "$out"
 kopt="$build/cli/kopt"
 db="$out/search.db"
 rm -f "$db" "$db-wal" "$db-shm"
+[[ -n ${SEED_DB:-} ]] && cp "$SEED_DB" "$db"
 
 echo "== kopt optimize --suite quick (no LLM)"
 "$kopt" --db "$db" optimize --suite quick 2>&1 | tee "$out/search_tune.log" | tail -12

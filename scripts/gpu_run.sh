@@ -14,6 +14,12 @@
 #                   .gpu/torch.db, copied to $OUT after each step: when a call runs out of
 #                   time, put the returned torch.db (and any torch.db-wal) back in .gpu/ and run again; the
 #                   tasks already measured are answered from it.
+#   PLAN=recheck    `kopt baselines --force` for the tasks in RECHECK (space-separated ids) only,
+#                   in .gpu/torch.db, then the markdown table of every stored baseline
+#   PLAN=gelu_negatives  gemm_bias_gelu_bf16's PyTorch cross-check at its tolerance with the bias
+#                   left out, and with ReLU for GELU: both must be rejected (rc != 0, "disagrees")
+#   PLAN=search     scripts/bench_search.sh: the quick suite's search, tuning alone then the fake
+#                   LLM, with its store seeded from .gpu/torch.db (baselines on this card are reused)
 # PLAN may list several, run in its order: PLAN=tests,baselines.
 set -u
 out=${OUT:-gpu-logs}
@@ -90,6 +96,32 @@ case $plan in
     cp "$db"* "$out/"
     step baselines_markdown 60 build/cli/kopt --db "$db" baselines --format markdown
     ;;
+  recheck)
+    db=.gpu/torch.db
+    for task in ${RECHECK:-}; do
+      step "recheck_${task//\//_}" 200 build/cli/kopt --db "$db" baselines --force --task "$task"
+    done
+    cp "$db"* "$out/"
+    step baselines_markdown 60 build/cli/kopt --db "$db" baselines --format markdown
+    ;;
+  gelu_negatives)
+    for variant in nobias relu; do
+      dir=/tmp/neg/gemm_bias_gelu_bf16_$variant
+      mkdir -p "$dir" && cp tasks/core/gemm_bias_gelu_bf16/* "$dir/"
+      if [[ $variant == nobias ]]; then
+        sed -i 's/F.linear(X, W, bias)/F.linear(X, W)/' "$dir/task.json"
+      else
+        sed -i 's/"torch": .*/"torch": "F.relu(F.linear(X, W, bias))",/' "$dir/task.json"
+      fi
+      grep '"torch"' "$dir/task.json" >> "$out/negatives.txt"
+      step "negative_$variant" 200 build/cli/kopt --db /tmp/neg/neg.db baselines --task "$dir"
+      tail -4 "$out/negative_$variant.txt" >> "$out/negatives.txt"
+    done
+    ;;
+  search)
+    step search 420 env OUT=/tmp/search SEED_DB=.gpu/torch.db scripts/bench_search.sh build
+    cp /tmp/search/search.db "$out/" 2>/dev/null
+    ;;
   *) echo "unknown PLAN step: $plan" >> "$out/steps.txt" ;;
 esac
 done
@@ -111,7 +143,9 @@ done
       cut -f1,4,5,6,7 "$out/adversarial_$side.tsv"
     }
   done
-  for t in baselines_quick baselines_core; do
+  [[ -f $out/negatives.txt ]] && { echo "== gelu negatives"; cat "$out/negatives.txt"; }
+  [[ -f $out/search.txt ]] && { echo "== search"; tail -60 "$out/search.txt"; }
+  for t in baselines_quick baselines_core $(cd "$out" && ls recheck_*.txt 2>/dev/null | sed 's/.txt$//'); do
     [[ -f $out/$t.txt ]] && { echo "== $t"; tail -45 "$out/$t.txt"; }
   done
 } > "$out/summary.txt" 2>&1

@@ -47,15 +47,10 @@ class Search::TaskSearch {
     Report("roots");
     std::vector<SearchNode> roots;
     std::string reference_failure;
-    for (auto [source, proposer] : {std::pair{&task_.reference_source, "reference"},
-                                    std::pair{&task_.starter_source, "starter"}}) {
-      if (source->empty()) continue;
-      Proposal p;
-      p.file = task_.dir + "/" + proposer + ".cu";
-      p.candidate = TryMakeCandidate(task_, *source, {}, p.file);
-      p.provenance.proposer = proposer;
+    for (Proposal& p : RootProposals()) {
+      // A seed that is the starter (or another seed) again is not evaluated twice.
+      if (!submitted_.insert(p.candidate.key()).second) continue;
       ClaimEvaluation();
-      submitted_.insert(p.candidate.key());
       EvalResult result = EvaluateNow(p);
       bool reference = p.provenance.proposer == "reference";
       if (!result.ok() && reference) reference_failure = result.message;
@@ -121,6 +116,32 @@ class Search::TaskSearch {
   }
 
  private:
+  // The reference, the starter (when the task has one) and the configured seeds, in that order.
+  std::vector<Proposal> RootProposals() const {
+    std::vector<Proposal> roots;
+    for (auto [source, proposer] : {std::pair{&task_.reference_source, "reference"},
+                                    std::pair{&task_.starter_source, "starter"}}) {
+      if (source->empty()) continue;
+      Proposal& p = roots.emplace_back();
+      p.file = task_.dir + "/" + proposer + ".cu";
+      p.candidate = TryMakeCandidate(task_, *source, {}, p.file);
+      p.provenance.proposer = proposer;
+    }
+    auto seeds = s_.config_.seeds.find(task_.content_hash);
+    if (seeds == s_.config_.seeds.end()) return roots;
+    for (const SeedKernel& seed : seeds->second) {
+      Proposal& p = roots.emplace_back();
+      p.candidate = TryMakeCandidate(task_, seed.source, seed.tunables);
+      if (!p.candidate.ok() && !seed.tunables.empty()) {
+        CandidateResult defaults = TryMakeCandidate(task_, seed.source);
+        if (defaults.ok()) p.candidate = std::move(defaults);
+      }
+      p.provenance.proposer = seed.proposer;
+      p.provenance.plan = seed.plan;
+    }
+    return roots;
+  }
+
   void RunIteration(int it) {
     const SearchConfig& config = s_.config_;
     WorkGroup group;

@@ -16,12 +16,25 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace kopt {
+
+/// A kernel from elsewhere that joins a task's roots beside its reference and starter: a similar
+/// task's winner (reuse by kernel transfer, docs/schedules.md). Evaluated like the starter, it
+/// enters the beam when it is correct here, and the tune proposer re-tunes it from there.
+struct SeedKernel {
+  std::string source;
+  /// Tried first; when they do not fit this task (a value the block does not offer, a tile
+  /// that does not divide a size) the block's defaults are tried instead.
+  TunableChoice tunables;
+  std::string proposer = "transfer";
+  std::string plan;  // where it comes from, recorded as its plan
+};
 
 struct SearchConfig {
   int beam_width = 4;  // B
@@ -41,6 +54,8 @@ struct SearchConfig {
   /// A task's winner goes through the sanitizer pass (compute-sanitizer) before it is reported;
   /// a finding demotes it, and the next member of the beam is tried.
   bool sanitize_best = true;
+  /// Extra roots, by task content hash.
+  std::map<std::string, std::vector<SeedKernel>> seeds;
 };
 
 /// What a terminal shows about one task while it runs.

@@ -369,6 +369,41 @@ TEST_F(OptimizeCpuTest, ASimilarTaskReplaysTheScheduleFirstAndAResumedRunKeepsIt
   EXPECT_FALSE(Has(off.text, "reuse:")) << off.text;
 }
 
+// Reuse by kernel transfer, with no LLM: copy_wide starts from copy_chunked's winner, which is
+// correct there and wins; with --reuse none it does not.
+TEST_F(OptimizeCpuTest, WithoutAnLlmASimilarTaskStartsFromTheWinnersKernel) {
+  ASSERT_FALSE(dir_.empty());
+  ASSERT_EQ(FakeGpuKopt(StartScriptedServer()).code, 0);
+  std::string similar = std::string(KOPT_SOURCE_DIR) + "/tests/data/suites/tiny_similar";
+  std::string second = "--db " + db() + " optimize --suite " + similar +
+                       " --beam 1 --iterations 1 --tune 2 --no-torch";
+  Output none = FakeGpuKopt(second + " --reuse none");
+  ASSERT_EQ(none.code, 0) << none.text;
+  EXPECT_FALSE(Has(none.text, "reuse:")) << none.text;
+
+  Output out = FakeGpuKopt(second + " --reuse transfer");
+  ASSERT_EQ(out.code, 0) << out.text;
+  EXPECT_TRUE(Has(out.text,
+                  "reuse: copy_wide starts from copy_chunked's winner too (schedule 1, kernel "
+                  "transfer)"))
+      << out.text;
+  EXPECT_FALSE(Has(out.text, "replays")) << out.text;
+  Store store(db(), Store::OpenMode::kExisting);
+  std::string winner = store.WithDatabase([](Database& d) {
+    Query q = d.Prepare(
+        "SELECT c.proposer || ' ' || c.plan || ' ' || instr(c.source, 'copy_fast') FROM "
+        "evaluations e JOIN candidates c ON c.id = e.candidate_id JOIN tasks t ON t.id = "
+        "c.task_id WHERE t.name = 'copy_wide' AND e.status = 'correct' AND e.run_id = 3 "
+        "ORDER BY e.event_median_ms LIMIT 1");
+    return q->Step() ? q->Text(0) : std::string();
+  });
+  EXPECT_TRUE(
+      winner.starts_with("transfer Transfer: copy_chunked's winner on Fake GPU "
+                         "(schedule 1, 40.00x), as it was ("))
+      << winner;
+  EXPECT_FALSE(winner.ends_with(" 0")) << "the winner is not copy_fast: " << winner;
+}
+
 // The menu's record after a run: the option the plan named, its kernels and their verdicts.
 TEST_F(OptimizeCpuTest, MenuStatisticsCountTheRunsPlansAndVerdicts) {
   ASSERT_FALSE(dir_.empty());

@@ -27,7 +27,9 @@ TEST(ScheduleTest, ProfileTakesTheTaskAtItsTimedSize) {
 
 TEST(ScheduleTest, JsonRoundTripKeepsEveryStepAndAlternative) {
   Schedule s = SampleSchedule("reduce", "NVIDIA H100 80GB HBM3");
+  s.kernel_source = "extern \"C\" __global__ void reduce() {}\n";
   Schedule back = ScheduleFromJson(ToJson(s), "in.json");
+  EXPECT_EQ(back.kernel_source, s.kernel_source);
   EXPECT_EQ(ToJson(back).dump(), [&] {
     Schedule imported = s;
     imported.origin = "imported";
@@ -49,6 +51,7 @@ TEST(ScheduleTest, FingerprintIgnoresWhereItIsStoredButNotWhatItSays) {
   stored.origin = "imported";
   stored.source_candidate_id = 3;
   stored.created_at = "2026-01-01T00:00:00Z";
+  stored.kernel_source = "the winner's source, which the last step's kernel key names already";
   EXPECT_EQ(ScheduleFingerprint(stored), ScheduleFingerprint(s));
   Schedule edited = s;
   edited.steps[1].plan += " And fuse.";

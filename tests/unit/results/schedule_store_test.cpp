@@ -144,6 +144,7 @@ TEST_F(ExtractionTest, StepsFollowTheLineageWithGainsAndNegativeEvidence) {
   EXPECT_EQ(s->arch, "sm_90a");
   EXPECT_EQ(s->task.name, "reduce");
   EXPECT_EQ(s->source_candidate_id, c);
+  EXPECT_EQ(s->kernel_source, store_.GetCandidate(c)->candidate.source);  // for kernel transfer
   EXPECT_NEAR(*s->latency_ms, 0.2, 1e-9);
   EXPECT_NEAR(*s->speedup, 5.0, 1e-6);
   ASSERT_EQ(s->steps.size(), 3u);

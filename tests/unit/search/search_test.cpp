@@ -5,6 +5,7 @@
 
 #include "core/sha256.h"
 #include "search/beam.h"
+#include "search/transfer.h"
 #include "search/tune_proposer.h"
 #include "tests/support/fake_evaluator.h"
 
@@ -294,6 +295,81 @@ TEST(SearchTest, TunedVariantsOfOneSourceAreNamedAfterTheirOwnKeys) {
     EXPECT_TRUE(files.insert(r.file).second) << r.file << " names two kernels";
   }
   EXPECT_EQ(tuned, 3);
+}
+
+// Kernel transfer: a seed joins the roots; one whose tunable values do not fit this task runs
+// with its block's defaults; a seed that is the starter again is not evaluated twice.
+TEST(SearchTest, SeedKernelsJoinTheRootsAndTheTunerStartsFromThem) {
+  std::string starter = Kernel("// LAT=5 // FASTER_WITH=T", R"({"T": [1, 2, 3, 4, 5, 6]})");
+  Task task = TinyTask(Kernel("// LAT=10"), starter);
+  FakeEvaluator evaluator;
+  TuneProposer tune(1);
+  SearchConfig config = SmallConfig();
+  config.iterations = 1;
+  config.sanitize_best = false;
+  config.seeds[task.content_hash] = {
+      {starter, {{"T", 5}}, "transfer", "the starter with T=5"},
+      {starter, {}, "transfer", "the starter again"},
+      {Kernel("// LAT=2", R"({"U": [4, 8]})"), {{"U", 3}}, "transfer", "U=3 is not offered"}};
+  Search search(config, evaluator, {&tune}, DeviceInfo{});
+  TaskOutcome out = search.Run({task})[0];
+  std::vector<EvalRequest> roots;
+  for (const auto& r : evaluator.requests()) {
+    if (r.provenance.proposer != "tune") roots.push_back(r);
+  }
+  ASSERT_EQ(roots.size(), 4u);  // reference, starter, starter with T=5, the U kernel
+  EXPECT_EQ(roots[2].provenance.proposer, "transfer");
+  EXPECT_EQ(roots[2].provenance.plan, "the starter with T=5");
+  EXPECT_EQ(roots[2].candidate.tunables().at("T"), 5);
+  ASSERT_TRUE(roots[3].candidate.ok());
+  EXPECT_EQ(roots[3].candidate.tunables().at("U"), 4);
+  // The beam is the two fastest roots, both transferred, and the tuner starts from each.
+  ASSERT_TRUE(out.best);
+  EXPECT_EQ(out.best->provenance.proposer, "transfer");  // 2 ms beats 5/1.5 and its tunings
+  std::set<std::string> tuned_parents;
+  for (const auto& r : evaluator.requests()) {
+    if (r.provenance.proposer == "tune") tuned_parents.insert(r.provenance.parent_key);
+  }
+  EXPECT_EQ(tuned_parents,
+            (std::set<std::string>{roots[2].candidate.key(), roots[3].candidate.key()}));
+}
+
+Schedule WonWith(const std::string& source, TunableChoice tunables) {
+  Schedule s;
+  s.id = 7;
+  s.task.name = "tiny_big";
+  s.gpu = "Fake GPU";
+  s.speedup = 3.0;
+  s.kernel_source = source;
+  ScheduleStep step;
+  step.option = "tune";
+  step.tunables = std::move(tunables);
+  s.steps.push_back(step);
+  return s;
+}
+
+TEST(TransferTest, TheWinnerAndTheStarterWithTheValuesItsBlockOffers) {
+  std::string starter = Kernel("// LAT=5", R"({"T": [1, 2, 3], "V": [1, 2]})");
+  Task task = TinyTask(Kernel("// LAT=10"), starter);
+  std::string winner = Kernel("// LAT=1", R"({"T": [1, 2, 3, 4]})");
+  std::vector<SeedKernel> seeds =
+      TransferSeeds(task, WonWith(winner, {{"T", 3}, {"W", 9}}), "same op class");
+  ASSERT_EQ(seeds.size(), 2u);
+  EXPECT_EQ(seeds[0].source, winner);
+  EXPECT_EQ(seeds[0].tunables, (TunableChoice{{"T", 3}, {"W", 9}}));
+  EXPECT_EQ(seeds[0].proposer, "transfer");
+  EXPECT_EQ(seeds[0].plan,
+            "Transfer: tiny_big's winner on Fake GPU (schedule 7, 3.00x), as it was "
+            "(same op class)");
+  EXPECT_EQ(seeds[1].source, starter);
+  EXPECT_EQ(seeds[1].tunables, (TunableChoice{{"T", 3}}));  // W is not the starter's; V unchanged
+
+  // A value the starter does not offer is not carried; nothing carried, no starter seed.
+  EXPECT_EQ(TransferSeeds(task, WonWith(winner, {{"T", 4}}), "").size(), 1u);
+  // A schedule without its kernel carries only the values.
+  std::vector<SeedKernel> values_only = TransferSeeds(task, WonWith("", {{"T", 2}}), "");
+  ASSERT_EQ(values_only.size(), 1u);
+  EXPECT_EQ(values_only[0].source, starter);
 }
 
 TEST(SearchTest, TheSameInputsAndSeedGiveTheSameSearch) {
