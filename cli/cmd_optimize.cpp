@@ -21,23 +21,62 @@ int RunOptimize(const OptimizeOptions& options, const GlobalOptions& global) {
 
 }  // namespace
 
+void AddModelFlags(CLI::App* cmd, OptimizeOptions& o) {
+  cmd->add_option("--model", o.models,
+                  "LLM for plans and code: openai:gpt-5-mini, anthropic:claude-sonnet-4-5, "
+                  "openai:MODEL@http://host:8000/v1, cmd:\"...\", replay:SPEC; repeat it to split "
+                  "the plans among several models (none: tuning only)");
+  cmd->add_option("--plan-model", o.plan_model, "LLM for plans (with --code-model)");
+  cmd->add_option("--code-model", o.code_model, "LLM for code (with --plan-model)");
+  cmd->add_option("--api-key-env", o.api_key_env, "Environment variable holding the API key");
+  cmd->add_option("--prices", o.prices, "Price table JSON (default: built in; $KOPT_PRICES)");
+  cmd->add_option("--menu", o.menu, "Optimization menu (a name under menus/ or a file)")
+      ->capture_default_str();
+  cmd->add_option("--prompts", o.prompts, "Folder of prompt templates replacing the built-in ones");
+  cmd->add_option("--temperature", o.temperature, "Sampling temperature (default: the API's)");
+  cmd->add_option("--reasoning-effort", o.reasoning_effort,
+                  "Reasoning effort, as the API spells it");
+  cmd->add_option("--max-tokens", o.max_tokens, "Output tokens per call")->capture_default_str();
+  cmd->add_option("--llm-concurrency", o.llm_concurrency, "LLM calls in flight per provider")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--budget-usd", o.budget_usd, "Stop making LLM calls after spending this much")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--budget-calls", o.budget_calls, "LLM call limit for the run")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--budget-tokens", o.budget_tokens, "LLM token limit for the run")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--task-budget-usd", o.task_budget_usd, "LLM dollars per task")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--time-limit", o.time_limit_s,
+                  "Wall seconds for the run's LLM calls, and per task")
+      ->check(CLI::NonNegativeNumber);
+}
+
+void AddEvaluationFlags(CLI::App* cmd, OptimizeOptions& o) {
+  cmd->add_option("--profile", o.profile,
+                  "Counters for every candidate: none, default, deep (default: default with an "
+                  "LLM, none without)")
+      ->check(CLI::IsMember({"none", "default", "deep"}));
+  cmd->add_flag("!--no-sanitize", o.search.sanitize_best,
+                "Skip compute-sanitizer on each task's winner (by default a finding demotes it)");
+  AddTorchOptions(cmd, o.torch);
+  cmd->add_option("--seeds", o.search.eval.seeds, "Correctness seeds per size")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  cmd->add_option("--timeout", o.search.eval.timeout_s, "Seconds before a hung candidate is killed")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--device", o.device, "GPU index")->capture_default_str();
+  cmd->add_option("--format", o.format, "table or json")->check(CLI::IsMember({"table", "json"}));
+}
+
 CommandRunner SetupOptimize(CLI::App* cmd, GlobalOptions& global) {
   auto o = std::make_shared<OptimizeOptions>();
   cmd->add_option("--suite", o->suite, "Task suite (a name under tasks/ or a folder)")
       ->capture_default_str();
   cmd->add_option("--task", o->tasks, "Only these tasks of the suite (repeatable)");
-  cmd->add_option("--model", o->models,
-                  "LLM for plans and code: openai:gpt-5-mini, anthropic:claude-sonnet-4-5, "
-                  "openai:MODEL@http://host:8000/v1, cmd:\"...\", replay:SPEC; repeat it to split "
-                  "the plans among several models (none: tuning only)");
-  cmd->add_option("--plan-model", o->plan_model, "LLM for plans (with --code-model)");
-  cmd->add_option("--code-model", o->code_model, "LLM for code (with --plan-model)");
-  cmd->add_option("--api-key-env", o->api_key_env, "Environment variable holding the API key");
-  cmd->add_option("--prices", o->prices, "Price table JSON (default: built in; $KOPT_PRICES)");
-  cmd->add_option("--menu", o->menu, "Optimization menu (a name under menus/ or a file)")
-      ->capture_default_str();
-  cmd->add_option("--prompts", o->prompts,
-                  "Folder of prompt templates replacing the built-in ones");
+  AddModelFlags(cmd, *o);
   cmd->add_option("--beam", o->search.beam_width, "Beam width B")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
@@ -69,24 +108,6 @@ CommandRunner SetupOptimize(CLI::App* cmd, GlobalOptions& global) {
                   "Stop a task at this fraction of the roofline (0: never)")
       ->check(CLI::Range(0.0, 2.0))
       ->capture_default_str();
-  cmd->add_option("--temperature", o->temperature, "Sampling temperature (default: the API's)");
-  cmd->add_option("--reasoning-effort", o->reasoning_effort,
-                  "Reasoning effort, as the API spells it");
-  cmd->add_option("--max-tokens", o->max_tokens, "Output tokens per call")->capture_default_str();
-  cmd->add_option("--llm-concurrency", o->llm_concurrency, "LLM calls in flight per provider")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
-  cmd->add_option("--budget-usd", o->budget_usd, "Stop making LLM calls after spending this much")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--budget-calls", o->budget_calls, "LLM call limit for the run")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--budget-tokens", o->budget_tokens, "LLM token limit for the run")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--task-budget-usd", o->task_budget_usd, "LLM dollars per task")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--time-limit", o->time_limit_s,
-                  "Wall seconds for the run's LLM calls, and per task")
-      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-candidates", o->search.max_task_candidates,
                   "Evaluations per task (0: no limit)")
       ->check(CLI::NonNegativeNumber);
@@ -95,13 +116,6 @@ CommandRunner SetupOptimize(CLI::App* cmd, GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_option("--seed", o->search.seed, "Seed of every random choice (dropout, tuning order)")
       ->capture_default_str();
-  cmd->add_option("--profile", o->profile,
-                  "Counters for every candidate: none, default, deep (default: default with an "
-                  "LLM, none without)")
-      ->check(CLI::IsMember({"none", "default", "deep"}));
-  cmd->add_flag("!--no-sanitize", o->search.sanitize_best,
-                "Skip compute-sanitizer on each task's winner (by default a finding demotes it)");
-  AddTorchOptions(cmd, o->torch);
   cmd->add_option("--reuse", o->reuse,
                   "What to reuse of the store's schedules of similar tasks: all (kernel transfer, "
                   "and replay with an LLM), replay, transfer, none (docs/schedules.md)")
@@ -109,15 +123,7 @@ CommandRunner SetupOptimize(CLI::App* cmd, GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_flag_callback(
       "--no-reuse", [o] { o->reuse = "none"; }, "The same as --reuse none");
-  cmd->add_option("--seeds", o->search.eval.seeds, "Correctness seeds per size")
-      ->check(CLI::Range(1, 100))
-      ->capture_default_str();
-  cmd->add_option("--timeout", o->search.eval.timeout_s,
-                  "Seconds before a hung candidate is killed")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--device", o->device, "GPU index")->capture_default_str();
-  cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  AddEvaluationFlags(cmd, *o);
   return [&global, o] { return RunOptimize(*o, global); };
 }
 

@@ -63,5 +63,6 @@ CommandRunner SetupShow(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupExport(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupRuns(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupSchedules(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupReuse(CLI::App* command, GlobalOptions& global);
 
 }  // namespace kopt::cli

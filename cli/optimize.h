@@ -38,6 +38,7 @@ namespace kopt::cli {
 
 /// The flags of `kopt optimize`.
 struct OptimizeOptions {
+  /// "" (kopt reuse): `tasks` are found wherever FindTask finds them, not in one suite.
   std::string suite = "quick";
   std::vector<std::string> tasks;
   std::vector<std::string> models;  // --model, repeatable: each plans and codes a share
@@ -63,7 +64,15 @@ struct OptimizeOptions {
   std::string reuse = "all";
   int reuse_limit = 2;
   double reuse_min_score = 0.5;
+  /// kopt reuse: this stored schedule on every task, whatever their similarity, and nothing
+  /// else (no free planning): replayed with an LLM, its kernel transferred without one.
+  std::optional<std::int64_t> reuse_schedule;
 };
+
+/// The flags `kopt optimize` and `kopt reuse` share: the models, their prompts, prices and
+/// budgets; and how candidates are evaluated (profile, sanitizer, PyTorch, seeds, device).
+void AddModelFlags(CLI::App* cmd, OptimizeOptions& o);
+void AddEvaluationFlags(CLI::App* cmd, OptimizeOptions& o);
 
 /// Who plans and who codes one share of the plans.
 struct ModelPair {
@@ -106,6 +115,9 @@ class OptimizeSession {
   /// records how the run ended and prints the summary. The exit code.
   int Run();
 
+  /// What Run's search gave, a task each (empty before Run).
+  const std::vector<TaskOutcome>& outcomes() const { return outcomes_; }
+
  private:
   struct RunRow {
     std::int64_t id = 0;
@@ -142,6 +154,7 @@ class OptimizeSession {
   std::vector<std::unique_ptr<LlmProposer>> llms_;
   std::unique_ptr<TuneProposer> tune_;
   std::vector<Proposer*> proposers_;
+  std::vector<TaskOutcome> outcomes_;
 };
 
 }  // namespace kopt::cli

@@ -11,8 +11,12 @@ namespace kopt::cli {
 OptimizePlan PlanOptimize(OptimizeOptions o) {
   OptimizePlan plan;
   plan.start = std::chrono::steady_clock::now();
-  plan.tasks = LoadSuite(SuiteDir(o.suite));
-  if (!o.tasks.empty()) {
+  if (o.suite.empty()) {
+    for (const auto& spec : o.tasks) plan.tasks.push_back(FindTask(spec));
+  } else {
+    plan.tasks = LoadSuite(SuiteDir(o.suite));
+  }
+  if (!o.tasks.empty() && !o.suite.empty()) {
     std::vector<Task> chosen;
     for (const auto& name : o.tasks) {
       auto it = std::find_if(plan.tasks.begin(), plan.tasks.end(),
@@ -68,26 +72,28 @@ nlohmann::json RunConfig(const OptimizeOptions& o, const std::vector<Task>& task
   nlohmann::json names = nlohmann::json::array();
   for (const auto& t : tasks) names.push_back(t.name + "@" + t.content_hash.substr(0, 12));
   const SearchConfig& s = o.search;
-  return {{"suite", o.suite},
-          {"tasks", names},
-          {"models", o.models},
-          {"plan_model", o.plan_model},
-          {"code_model", o.code_model},
-          {"beam", s.beam_width},
-          {"plans", o.llm.plans},
-          {"impls", o.llm.impls},
-          {"iterations", s.iterations},
-          {"patience", s.patience},
-          {"keep", o.llm.keep_probability},
-          {"invent_share", o.llm.invent_share},
-          {"tune", o.tune},
-          {"seed", s.seed},
-          {"profile", o.profile},
-          {"seeds", s.eval.seeds},
-          {"sanitize_best", s.sanitize_best},
-          {"torch", o.torch.off ? "off" : o.torch.python},
-          {"reuse", o.reuse},
-          {"menu", o.menu}};
+  return {
+      {"suite", o.suite},
+      {"tasks", names},
+      {"models", o.models},
+      {"plan_model", o.plan_model},
+      {"code_model", o.code_model},
+      {"beam", s.beam_width},
+      {"plans", o.llm.plans},
+      {"impls", o.llm.impls},
+      {"iterations", s.iterations},
+      {"patience", s.patience},
+      {"keep", o.llm.keep_probability},
+      {"invent_share", o.llm.invent_share},
+      {"tune", o.tune},
+      {"seed", s.seed},
+      {"profile", o.profile},
+      {"seeds", s.eval.seeds},
+      {"sanitize_best", s.sanitize_best},
+      {"torch", o.torch.off ? "off" : o.torch.python},
+      {"reuse", o.reuse},
+      {"reuse_schedule", o.reuse_schedule ? nlohmann::json(*o.reuse_schedule) : nlohmann::json()},
+      {"menu", o.menu}};
 }
 
 }  // namespace kopt::cli

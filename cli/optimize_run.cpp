@@ -66,6 +66,7 @@ int OptimizeSession::Run() {
   });
   std::string status = g_interrupts > 0 ? "interrupted" : errors ? "failed" : "ok";
   Report(outcomes, status);
+  outcomes_ = std::move(outcomes);
   return status == "ok" ? kExitOk : kExitFailure;
 }
 

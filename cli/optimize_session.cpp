@@ -63,8 +63,9 @@ OptimizeSession::OptimizeSession(OptimizePlan plan, const GlobalOptions& global,
       recording_(store_, evaluator_->evaluator(), Recording(device_.name, run_.id)) {
   const OptimizeOptions& o = plan_.options;
   const std::vector<Task>& tasks = plan_.tasks;
-  Print("kopt optimize: %zu task%s of suite %s on %s, run %lld%s\n", tasks.size(),
-        tasks.size() == 1 ? "" : "s", o.suite.c_str(), device_.name.c_str(),
+  std::string where = o.suite.empty() ? "" : " of suite " + o.suite;
+  Print("kopt %s: %zu task%s%s on %s, run %lld%s\n", o.reuse_schedule ? "reuse" : "optimize",
+        tasks.size(), tasks.size() == 1 ? "" : "s", where.c_str(), device_.name.c_str(),
         static_cast<long long>(run_.id),
         run_.resumed ? " (resumed: finished work is replayed from the store)" : "");
   if (plan_.models.empty()) {
@@ -107,11 +108,25 @@ void OptimizeSession::ChooseSchedules() {
   if (!replay && !transfer) return;
   std::map<std::string, std::vector<std::int64_t>> chosen = RunSchedules(store_, run_.id);
   bool choose = !run_.resumed;  // a resumed run reuses what it chose when it began
-  std::vector<Schedule> available = ListSchedules(store_, {.arch = device_.arch});
+  std::vector<Schedule> available;
+  if (o.reuse_schedule) {
+    std::optional<Schedule> one = GetSchedule(store_, *o.reuse_schedule);
+    if (!one) {
+      throw ConfigError("--schedule: no schedule " + std::to_string(*o.reuse_schedule) + " in " +
+                        global_.db_path + " (kopt schedules lists them)");
+    }
+    available.push_back(std::move(*one));
+  } else {
+    available = ListSchedules(store_, {.arch = device_.arch});
+  }
   for (const Task& task : plan_.tasks) {
     TaskProfile to = ProfileOf(task, TaskSuite(task));
     std::vector<ReplaySchedule> matches;
-    if (choose) {
+    if (o.reuse_schedule) {  // the one schedule asked for, whatever its score
+      Similarity sim = ScoreSimilarity(available[0].task, available[0].arch, to, device_.arch);
+      matches.push_back({available[0], sim.reasons});
+      if (choose) chosen[task.content_hash].push_back(available[0].id);
+    } else if (choose) {
       for (const ScheduleMatch& m :
            MatchSchedules(available, to, device_.arch, static_cast<std::size_t>(o.reuse_limit),
                           o.reuse_min_score)) {

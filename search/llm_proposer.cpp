@@ -138,7 +138,7 @@ void LlmProposer::Propose(const ProposalContext& context, const Emit& emit) {
   ParentKernel parent = ParentOf(*context.parent, compiled);
   std::string stem =
       task.name + ".i" + std::to_string(context.iteration) + ".m" + std::to_string(context.member);
-  if (Replay(context, parent, emit)) return;
+  if (Replay(context, parent, emit) || config_.replay_only) return;
   std::string schedules;  // what the replayed schedules did, for the free search's plans
   if (auto it = config_.replay.find(task.content_hash); it != config_.replay.end()) {
     for (const ReplaySchedule& r : it->second) {

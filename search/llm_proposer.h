@@ -47,6 +47,8 @@ struct LlmProposerConfig {
   /// kernels each; an iteration where no schedule has a step with a plan plans freely.
   std::map<std::string, std::vector<ReplaySchedule>> replay;
   int replay_impls = 1;
+  /// Replay and nothing else (kopt reuse): an iteration with no step to carry out plans nothing.
+  bool replay_only = false;
 };
 
 class LlmProposer : public Proposer {

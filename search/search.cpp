@@ -51,7 +51,8 @@ class Search::TaskSearch {
       // A seed that is the starter (or another seed) again is not evaluated twice.
       if (!submitted_.insert(p.candidate.key()).second) continue;
       ClaimEvaluation();
-      EvalResult result = EvaluateNow(p);
+      const SearchNode* measured_reference = outcome_.reference ? &*outcome_.reference : nullptr;
+      EvalResult result = EvaluateNow(p, s_.config_.eval, true, measured_reference);
       bool reference = p.provenance.proposer == "reference";
       if (!result.ok() && reference) reference_failure = result.message;
       if (!p.candidate.ok()) continue;
@@ -183,8 +184,8 @@ class Search::TaskSearch {
     group.Run(eval_pool_, [this, &group, context, &proposer, p = std::move(p)]() mutable {
       if (s_.stop_ || !LimitReached().empty() || !ClaimEvaluation()) return;
       p.provenance.iteration = context.iteration;
-      EvalResult result = EvaluateNow(p);
       const SearchNode& parent = *context.parent;
+      EvalResult result = EvaluateNow(p, s_.config_.eval, true, &parent);
       if (p.candidate.ok() && result.ok() && result.timing && parent.result.timing) {
         SearchNode node = Node(p, std::move(result));
         Speedup step = CompareMedians(parent.result.timing->event_ms, node.result.timing->event_ms);
@@ -216,7 +217,8 @@ class Search::TaskSearch {
   EvalResult EvaluateNow(const Proposal& p) { return EvaluateNow(p, s_.config_.eval, true); }
 
   // `counted`: a new candidate; the sanitizer's second look at a winner is not one.
-  EvalResult EvaluateNow(const Proposal& p, const EvalOptions& options, bool counted) {
+  EvalResult EvaluateNow(const Proposal& p, const EvalOptions& options, bool counted,
+                         const SearchNode* parent = nullptr) {
     EvalRequest request;
     request.task = &task_;
     request.candidate = p.candidate;
@@ -233,6 +235,14 @@ class Search::TaskSearch {
       ++outcome_.statuses[std::string(EvalStatusName(result.status))];
       if (result.ok()) ++outcome_.correct;
       outcome_.eval_s += SecondsSince(start);
+      EvaluatedKernel& e = outcome_.evaluated.emplace_back();
+      e.iteration = p.provenance.iteration;
+      e.proposer = p.provenance.proposer;
+      e.option = p.provenance.menu_option;
+      e.status = result.status;
+      if (result.ok() && result.timing) e.latency_ms = result.timing->event_ms.median;
+      if (result.speedup) e.speedup = result.speedup->value;
+      if (parent && parent->result.timing) e.parent_ms = parent->latency_ms();
     }
     Report(iteration_ == 0 ? "roots" : "iteration");
     return result;

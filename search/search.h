@@ -69,6 +69,17 @@ struct TaskProgress {
   std::string state;  // "roots", "iteration", "done: stagnated", ...
 };
 
+/// One kernel a task's search evaluated (the sanitizer's second look at a winner aside).
+struct EvaluatedKernel {
+  int iteration = 0;  // 0: a root (the reference, the starter, a transferred kernel)
+  std::string proposer;
+  std::string option;  // the menu option its plan named, if any
+  EvalStatus status = EvalStatus::kCorrect;
+  std::optional<double> latency_ms;  // median, when correct and timed
+  std::optional<double> speedup;     // over the reference
+  std::optional<double> parent_ms;   // the median of the kernel it was made from (roots: none)
+};
+
 struct TaskOutcome {
   std::string task;
   std::optional<SearchNode> best;
@@ -80,7 +91,8 @@ struct TaskOutcome {
   int iterations_run = 0;
   std::string stop_reason;
   double wall_s = 0;
-  double eval_s = 0;  // summed evaluation wall time
+  double eval_s = 0;                       // summed evaluation wall time
+  std::vector<EvaluatedKernel> evaluated;  // in the order their evaluations finished
 };
 
 class Search {

@@ -404,6 +404,47 @@ TEST_F(OptimizeCpuTest, WithoutAnLlmASimilarTaskStartsFromTheWinnersKernel) {
   EXPECT_FALSE(winner.ends_with(" 0")) << "the winner is not copy_fast: " << winner;
 }
 
+// `kopt reuse`: one schedule carried over to a chosen task, and a table of what its step gave
+// there; with a model the step is replayed (no planning call), without one the winner's kernel is
+// transferred and tuned. An unknown schedule is a usage error that begins no run.
+TEST_F(OptimizeCpuTest, ReuseCarriesOneScheduleOverAndReportsEachStep) {
+  ASSERT_FALSE(dir_.empty());
+  std::string first = StartScriptedServer();
+  ASSERT_EQ(FakeGpuKopt(first).code, 0);
+  std::size_t before = Lines(requests());
+  std::string wide = std::string(KOPT_SOURCE_DIR) + "/tests/data/suites/tiny_similar/copy_wide";
+  std::string url = first.substr(first.find("openai:scripted@"));
+  url = url.substr(0, url.find(' '));
+
+  Output missing = FakeGpuKopt("--db " + db() + " reuse --schedule 9 --task " + wide);
+  EXPECT_EQ(missing.code, 2) << missing.text;
+  EXPECT_TRUE(Has(missing.text, "--schedule: no schedule 9 in")) << missing.text;
+
+  Output replayed = FakeGpuKopt("--db " + db() + " reuse --schedule 1 --task " + wide +
+                                " --model " + url + " --no-torch");
+  ASSERT_EQ(replayed.code, 0) << replayed.text;
+  EXPECT_TRUE(Has(replayed.text, "kopt reuse: 1 task on Fake GPU, run 2")) << replayed.text;
+  EXPECT_TRUE(Has(replayed.text, "Schedule 1 (copy_chunked on Fake GPU) here, step by step"))
+      << replayed.text;
+  // The replayed kernel (0.2 ms) over the reference kernel it was applied to (1 ms here).
+  std::regex step_row("copy_wide +1 +1 mem.coalescing +[0-9.]+x +correct 1 of 1 +5.00x +50.00x");
+  EXPECT_TRUE(std::regex_search(replayed.text, step_row)) << replayed.text;
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(requests());
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  ASSERT_EQ(lines.size(), before + 1) << "one code prompt for the one step, no planning call";
+  EXPECT_TRUE(Has(lines.back(), "Where the plan comes from")) << lines.back();
+
+  Output transferred = FakeGpuKopt("--db " + db() + " reuse --schedule 1 --task " + wide +
+                                   " --tune 2 --iterations 1 --no-torch");
+  ASSERT_EQ(transferred.code, 0) << transferred.text;
+  EXPECT_EQ(Lines(requests()), before + 1) << "no model, no request";
+  std::regex transfer_row("copy_wide +0 +winner +40.00x +correct 1 of 1 +[0-9.]+x +40.00x");
+  EXPECT_TRUE(std::regex_search(transferred.text, transfer_row)) << transferred.text;
+}
+
 // The menu's record after a run: the option the plan named, its kernels and their verdicts.
 TEST_F(OptimizeCpuTest, MenuStatisticsCountTheRunsPlansAndVerdicts) {
   ASSERT_FALSE(dir_.empty());

@@ -5,6 +5,7 @@
 
 #include "core/sha256.h"
 #include "search/beam.h"
+#include "search/step_outcomes.h"
 #include "search/transfer.h"
 #include "search/tune_proposer.h"
 #include "tests/support/fake_evaluator.h"
@@ -419,6 +420,44 @@ TEST(TuneProposerTest, NeighboursFirstNeverTwiceAndWithinBudget) {
   tune.Propose(context, [&](Proposal p) { more.push_back(std::move(p)); });
   EXPECT_EQ(more.size(), 2u);
   for (const auto& p : more) EXPECT_TRUE(keys.insert(p.candidate.key()).second);
+}
+
+}  // namespace
+}  // namespace kopt
+
+namespace kopt {
+namespace {
+
+// Per iteration and proposer: the best correct kernel with its gain over its parent, the
+// failures by status; other proposers are left out.
+TEST(StepOutcomesTest, TheBestKernelOfEachStepAndTheFailuresBesideIt) {
+  TaskOutcome outcome;
+  auto add = [&](int it, const char* proposer, const char* option, EvalStatus status,
+                 std::optional<double> ms, std::optional<double> parent_ms) {
+    outcome.evaluated.push_back(
+        {it, proposer, option, status, ms, ms ? std::optional(10 / *ms) : std::nullopt, parent_ms});
+  };
+  add(2, "replay", "mem.vector", EvalStatus::kCorrect, 0.5, 1.0);
+  add(1, "replay", "mem.coalesce", EvalStatus::kCompileError, std::nullopt, 2.0);
+  add(1, "replay", "mem.coalesce", EvalStatus::kCorrect, 1.0, 2.0);
+  add(1, "replay", "mem.coalesce", EvalStatus::kCorrect, 1.25, 2.0);
+  add(1, "llm", "tiling", EvalStatus::kCorrect, 0.1, 2.0);
+  add(0, "transfer", "", EvalStatus::kWrongAnswer, std::nullopt, std::nullopt);
+  std::vector<StepOutcome> steps = StepOutcomes(outcome, {"replay", "transfer"});
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[0].proposer, "transfer");
+  EXPECT_EQ(steps[0].correct, 0);
+  EXPECT_EQ(steps[0].failures.at("wrong_answer"), 1);
+  EXPECT_FALSE(steps[0].gain);
+  EXPECT_EQ(steps[1].iteration, 1);
+  EXPECT_EQ(steps[1].kernels, 3);
+  EXPECT_EQ(steps[1].correct, 2);
+  EXPECT_EQ(steps[1].failures.at("compile_error"), 1);
+  EXPECT_DOUBLE_EQ(*steps[1].latency_ms, 1.0);
+  EXPECT_DOUBLE_EQ(*steps[1].gain, 2.0);
+  EXPECT_DOUBLE_EQ(*steps[1].speedup, 10.0);
+  EXPECT_EQ(steps[2].option, "mem.vector");
+  EXPECT_DOUBLE_EQ(*steps[2].gain, 2.0);
 }
 
 }  // namespace
