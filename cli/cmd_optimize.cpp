@@ -96,6 +96,15 @@ CommandRunner SetupOptimize(CLI::App* cmd, GlobalOptions& global) {
   cmd->add_option("--keep", o->llm.keep_probability, "Menu dropout: chance an option is shown")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  cmd->add_option("--menu-weights", o->menu_weights,
+                  "Menu dropout: uniform (every option at --keep), or learned (options that beat "
+                  "their parents more often in this store's record shown more often)")
+      ->check(CLI::IsMember({"uniform", "learned"}))
+      ->capture_default_str();
+  cmd->add_option("--menu-floor", o->menu_floor,
+                  "With --menu-weights learned: no option's chance below this")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   cmd->add_option("--invent-share", o->llm.invent_share,
                   "Share of plan prompts asking for an optimization not on the menu")
       ->check(CLI::Range(0.0, 1.0))

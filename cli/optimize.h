@@ -64,6 +64,10 @@ struct OptimizeOptions {
   std::string reuse = "all";
   int reuse_limit = 2;
   double reuse_min_score = 0.5;
+  /// Menu dropout: "uniform" (every option at --keep), or "learned" (weighted by the store's
+  /// record of each option on this GPU and op class before the run, none below `menu_floor`).
+  std::string menu_weights = "uniform";
+  double menu_floor = 0.1;
   /// kopt reuse: this stored schedule on every task, whatever their similarity, and nothing
   /// else (no free planning): replayed with an LLM, its kernel transferred without one.
   std::optional<std::int64_t> reuse_schedule;
@@ -130,6 +134,9 @@ class OptimizeSession {
   /// back when it resumes; replayed (LlmProposerConfig::replay) and their best's kernel
   /// transferred (SearchConfig::seeds) as `reuse` says.
   void ChooseSchedules();
+  /// --menu-weights learned: each op class's keep probabilities from the store's record as it
+  /// was when the run began (so a resumed run weighs the menu as before).
+  void LearnMenuWeights();
   void MakeProposers();
   LlmCallLog* LogFor(const Task& task);
   /// The LLM spend of `task` (0 without an LLM).

@@ -7,10 +7,14 @@
 #include "core/task_similarity.h"
 #include "evaluator/cuda_evaluator.h"
 #include "llm/provider_factory.h"
+#include "prompts/menu_weights.h"
+#include "results/menu_stats.h"
 #include "results/schedule_store.h"
 #include "search/transfer.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <set>
 
 namespace kopt::cli {
 namespace {
@@ -86,6 +90,7 @@ OptimizeSession::OptimizeSession(OptimizePlan plan, const GlobalOptions& global,
   std::fflush(stdout);
   MeasureTorchBaselines();
   ChooseSchedules();
+  LearnMenuWeights();
   MakeProposers();
 }
 
@@ -163,6 +168,41 @@ void OptimizeSession::ChooseSchedules() {
     o.llm.replay[task.content_hash] = std::move(matches);
   }
   if (choose && !chosen.empty()) RecordRunSchedules(store_, run_.id, chosen);
+}
+
+void OptimizeSession::LearnMenuWeights() {
+  OptimizeOptions& o = plan_.options;
+  if (o.menu_weights != "learned" || plan_.models.empty()) return;
+  std::set<std::string> op_classes;
+  for (const Task& task : plan_.tasks) op_classes.insert(task.op_class);
+  for (const std::string& op_class : op_classes) {
+    std::map<std::string, OptionRecord> records;  // every model's kernels together
+    int kernels = 0;
+    for (const MenuOptionStats& s : QueryMenuStats(
+             store_, {.op_class = op_class, .gpu = device_.name, .before_run = run_.id})) {
+      if (s.device != device_.name) continue;  // the filter matches names containing it
+      records[s.option].kernels += s.kernels;
+      records[s.option].improved += s.improved;
+      kernels += s.kernels;
+    }
+    std::vector<MenuEntry> entries =
+        FilterMenu(plan_.menu, {.op_class = op_class, .arch = device_.arch});
+    auto keep = LearnedKeepProbabilities(entries, records,
+                                         {.keep = o.llm.keep_probability, .floor = o.menu_floor});
+    std::vector<std::pair<double, std::string>> ranked;
+    for (const auto& [id, p] : keep) ranked.emplace_back(-p, id);
+    std::sort(ranked.begin(), ranked.end());
+    std::string top;
+    for (std::size_t i = 0; i < ranked.size() && i < 3; ++i) {
+      char item[96];
+      std::snprintf(item, sizeof item, "%s%s %.2f", i ? ", " : "", ranked[i].second.c_str(),
+                    -ranked[i].first);
+      top += item;
+    }
+    Print("menu weights: %s, learned from %d kernel%s on this GPU; most shown: %s\n",
+          op_class.c_str(), kernels, kernels == 1 ? "" : "s", top.c_str());
+    o.llm.keep_by_op_class[op_class] = std::move(keep);
+  }
 }
 
 Provider& OptimizeSession::ProviderFor(const std::string& spec) {

@@ -244,6 +244,12 @@ std::vector<MenuEntry> DropoutMenu(const std::vector<MenuEntry>& entries,
     throw ConfigError("menu dropout: the keep probability must be in [0, 1], got " +
                       std::to_string(options.keep_probability));
   }
+  for (const auto& [id, p] : options.keep_by_option) {
+    if (!(p >= 0 && p <= 1)) {
+      throw ConfigError("menu dropout: the keep probability of '" + id +
+                        "' must be in [0, 1], got " + std::to_string(p));
+    }
+  }
   std::set<std::string, std::less<>> forced(options.forced.begin(), options.forced.end());
   for (const auto& id : forced) {
     bool found =
@@ -257,7 +263,9 @@ std::vector<MenuEntry> DropoutMenu(const std::vector<MenuEntry>& entries,
     const MenuEntry& e = entries[i];
     draw[i] = Unit(MixSeed(options.seed, e.id));
     bool always = e.IsInvent() || forced.count(e.id) > 0;
-    keep[i] = always || draw[i] < options.keep_probability;
+    auto own = options.keep_by_option.find(e.id);
+    double p = own == options.keep_by_option.end() ? options.keep_probability : own->second;
+    keep[i] = always || draw[i] < p;
     if (keep[i] && !e.IsInvent()) ++ordinary_kept;
   }
   if (ordinary_kept < options.min_kept) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -81,9 +82,12 @@ struct DropoutOptions {
   std::vector<std::string> forced;
   /// When fewer ordinary entries than this survive, the ones that came closest are added back.
   int min_kept = 1;
+  /// Per-option chances that replace `keep_probability` for the options they name (learned
+  /// dropout, prompts/menu_weights.h); each must be in [0, 1].
+  std::map<std::string, double, std::less<>> keep_by_option;
 };
 
-/// Keeps each entry independently with the keep probability; the invent entry and forced
+/// Keeps each entry independently with its keep probability; the invent entry and forced
 /// entries always stay. Deterministic in (seed, entry id): an entry's fate does not depend on
 /// its position or on the other entries, so editing a menu changes no other draw. Menu order.
 std::vector<MenuEntry> DropoutMenu(const std::vector<MenuEntry>& entries,

@@ -11,12 +11,15 @@ namespace kopt {
 namespace {
 
 // Every LLM-written kernel with its latest evaluation on each GPU and its parent's latest on the
-// same GPU. The op class is read from the stored task.json.
+// same GPU; with ?1, only what runs before run ?1 recorded. The op class is read from the stored
+// task.json.
 constexpr const char* kRows = R"sql(
-WITH latest AS (
+WITH recorded AS (
+  SELECT * FROM evaluations WHERE ?1 IS NULL OR run_id < ?1),
+latest AS (
   SELECT e.task_id, e.eval_key, e.device, e.status, e.event_median_ms
-  FROM evaluations e
-  WHERE e.id = (SELECT max(l.id) FROM evaluations l
+  FROM recorded e
+  WHERE e.id = (SELECT max(l.id) FROM recorded l
                 WHERE l.task_id = e.task_id AND l.eval_key = e.eval_key AND l.device = e.device))
 SELECT coalesce(c.menu_option_id, ''), t.task_json, k.device, coalesce(c.model, ''), c.task_id,
        coalesce(c.parent_id, 0), coalesce(c.plan, ''), k.status, k.event_median_ms,
@@ -27,7 +30,7 @@ JOIN latest k ON k.task_id = c.task_id AND k.eval_key = c.eval_key
 LEFT JOIN candidates parent ON parent.id = c.parent_id
 LEFT JOIN latest p ON p.task_id = c.task_id AND p.eval_key = parent.eval_key
                   AND p.device = k.device AND p.status = 'correct'
-WHERE c.proposer = 'llm'
+WHERE c.proposer = 'llm' AND (?1 IS NULL OR c.run_id < ?1)
 )sql";
 
 std::string Lower(std::string s) {
@@ -58,6 +61,7 @@ std::vector<MenuOptionStats> QueryMenuStats(Store& store, const MenuStatsFilter&
   std::map<std::string, std::string> op_class_of;  // task.json text -> op class
   store.WithDatabase([&](Database& db) {
     Query q = db.Prepare(kRows);
+    q->BindAll(filter.before_run);
     while (q->Step()) {
       std::string option = q->Text(0).empty() ? "invented" : q->Text(0);
       std::string task_json = q->Text(1);

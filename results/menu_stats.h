@@ -19,6 +19,9 @@ struct MenuStatsFilter {
   std::string op_class;
   std::string gpu;
   std::string model;
+  /// Only what runs before this one recorded: the record as that run found it when it began, so
+  /// a resumed run weighs its menu as it did the first time.
+  std::optional<std::int64_t> before_run;
 };
 
 struct MenuOptionStats {

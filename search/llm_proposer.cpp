@@ -155,7 +155,12 @@ void LlmProposer::Propose(const ProposalContext& context, const Emit& emit) {
     pc.device = context.device;
     if (context.device.peaks) pc.measured_bandwidth_gbps = context.device.peaks->dram_gbps;
     pc.parent = parent;
-    pc.menu = DropoutMenu(entries, {.keep_probability = config_.keep_probability, .seed = seed});
+    DropoutOptions dropout{.keep_probability = config_.keep_probability, .seed = seed};
+    if (auto learned = config_.keep_by_op_class.find(task.op_class);
+        learned != config_.keep_by_op_class.end()) {
+      dropout.keep_by_option = learned->second;
+    }
+    pc.menu = DropoutMenu(entries, dropout);
     pc.mode = invent ? PlanMode::kInvent : PlanMode::kChoose;
     pc.phase = context.iteration;
     pc.phases = context.iterations;

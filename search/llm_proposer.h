@@ -36,7 +36,10 @@ struct LlmProposerConfig {
   int first_plan = 0;  // its first plan's index among all proposers' (seeds, sample indices)
   int impls = 2;       // K, per plan
   double keep_probability = 0.5;  // menu dropout
-  double invent_share = 0.125;    // planning prompts that ask for something not on the menu
+  /// Learned dropout (prompts/menu_weights.h): per op class, each option's own keep probability;
+  /// an op class not here, or an option not in its map, keeps `keep_probability`.
+  std::map<std::string, std::map<std::string, double, std::less<>>> keep_by_op_class;
+  double invent_share = 0.125;  // planning prompts that ask for something not on the menu
   std::optional<double> temperature;
   std::int64_t max_tokens = 16384;
   std::string reasoning_effort;

@@ -472,6 +472,50 @@ TEST_F(OptimizeCpuTest, MenuStatisticsCountTheRunsPlansAndVerdicts) {
   EXPECT_TRUE(Has(misused.text, "--gpu and --model go with --stats")) << misused.text;
 }
 
+// --menu-weights learned: the weights come from the record of the runs before this one, so a
+// resumed run weighs the menu as it did the first time although the store gained kernels since;
+// uniform dropout prints nothing of the kind. (The ranking itself: menu_weights_test.)
+TEST_F(OptimizeCpuTest, LearnedMenuWeightsComeFromTheRecordBeforeTheRun) {
+  ASSERT_FALSE(dir_.empty());
+  std::string first = StartScriptedServer();
+  Output uniform = FakeGpuKopt(first);
+  ASSERT_EQ(uniform.code, 0) << uniform.text;
+  EXPECT_FALSE(Has(uniform.text, "menu weights:")) << uniform.text;
+  std::string second = first + " --seed 2 --menu-weights learned";
+  Output learned = FakeGpuKopt(second);
+  ASSERT_EQ(learned.code, 0) << learned.text;
+  std::regex line(
+      "menu weights: data_movement, learned from ([0-9]+) kernels on this GPU; "
+      "most shown: [^\\n]*");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(learned.text, m, line)) << learned.text;
+  EXPECT_GT(std::stoi(m[1].str()), 0);
+  std::string weights = m[0].str();
+  {
+    // Run 2 left unfinished, with one more LLM kernel of its own in the record.
+    Store store(db(), Store::OpenMode::kExisting);
+    std::int64_t llm_row = store.WithDatabase([](Database& d) {
+      d.Exec("UPDATE runs SET status = 'running', finished_at = NULL WHERE id = 2");
+      return d.QueryInt("SELECT min(id) FROM candidates WHERE proposer = 'llm'");
+    });
+    NewCandidate more = store.GetCandidate(llm_row)->candidate;
+    std::optional<EvaluationRecord> verdict = store.FindEvaluation(
+        store.GetTask(more.task_id)->content_hash, more.key, "Fake GPU", false);
+    ASSERT_TRUE(verdict);
+    more.run_id = 2;
+    more.source += "// one more\n";
+    more.key = std::string(64, 'b');
+    store.RecordEvaluation({store.AddCandidate(more), 2, "Fake GPU", true, verdict->result});
+  }
+  Output resumed = FakeGpuKopt(second);
+  ASSERT_EQ(resumed.code, 0) << resumed.text;
+  EXPECT_TRUE(Has(resumed.text, "run 2 (resumed")) << resumed.text;
+  EXPECT_TRUE(Has(resumed.text, weights)) << resumed.text;
+  Output stats = RunKopt("--db " + db() + " menus --stats --format json", "2>&1");
+  EXPECT_EQ(nlohmann::json::parse(stats.text)[0]["kernels"], std::stoi(m[1].str()) + 1)
+      << "the record did grow: " << stats.text;
+}
+
 // The search's summary table and the leaderboard in every text format, as golden files in
 // tests/data/golden/cli/. After changing one on purpose, regenerate them with
 //   KOPT_UPDATE_GOLDEN=1 build/tests/e2e/optimize_cpu_e2e_test --gtest_filter='*Golden*'

@@ -121,3 +121,48 @@ TEST_F(MenuStatsTest, GainsAreOverTheParentOnTheSameGpuAndTheLatestVerdictCounts
 
 }  // namespace
 }  // namespace kopt
+
+namespace kopt {
+namespace {
+
+// The record as a run found it when it began: kernels of that run and later ones, and newer
+// verdicts on older kernels, are left out.
+TEST_F(MenuStatsTest, BeforeARunOnlyEarlierRunsCount) {
+  auto run = [&] {
+    RunInfo info;
+    info.command = "optimize";
+    info.device = kH100;
+    return store_.BeginRun(info);
+  };
+  auto kernel_in = [&](std::int64_t run_id, int variant) {
+    NewCandidate c = testing::TestCandidate(task_, CandidateSource(variant), {}, "llm");
+    c.parent_id = reference_;
+    c.menu_option_id = "tiling.shared";
+    c.plan = "Tile.";
+    c.run_id = run_id;
+    return store_.AddCandidate(c);
+  };
+  std::int64_t first = run(), second = run();
+  store_.RecordEvaluation({reference_, first, "", true, CorrectResult(kH100, 1.0, 1.0)});
+  std::int64_t old_kernel = kernel_in(first, 1);
+  store_.RecordEvaluation({old_kernel, first, "", true, CorrectResult(kH100, 0.5, 1.0)});
+  std::int64_t new_kernel = kernel_in(second, 2);
+  store_.RecordEvaluation({new_kernel, second, "", true, CorrectResult(kH100, 0.5, 1.0)});
+  // The second run found the old kernel wrong on a check it added.
+  store_.RecordEvaluation(
+      {old_kernel, second, "", true, FailedResult(kH100, EvalStatus::kWrongAnswer)});
+
+  const MenuOptionStats* now = Find(QueryMenuStats(store_), "tiling.shared");
+  ASSERT_TRUE(now);
+  EXPECT_EQ(now->kernels, 2);
+  EXPECT_EQ(now->improved, 1);
+  std::vector<MenuOptionStats> before = QueryMenuStats(store_, {.before_run = second});
+  const MenuOptionStats* then = Find(before, "tiling.shared");
+  ASSERT_TRUE(then);
+  EXPECT_EQ(then->kernels, 1);
+  EXPECT_EQ(then->improved, 1);
+  EXPECT_TRUE(QueryMenuStats(store_, {.before_run = first}).empty());
+}
+
+}  // namespace
+}  // namespace kopt
