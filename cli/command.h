@@ -64,5 +64,6 @@ CommandRunner SetupExport(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupRuns(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupSchedules(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupReuse(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupReport(CLI::App* command, GlobalOptions& global);
 
 }  // namespace kopt::cli

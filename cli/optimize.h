@@ -141,6 +141,8 @@ class OptimizeSession {
   LlmCallLog* LogFor(const Task& task);
   /// The LLM spend of `task` (0 without an LLM).
   double Spend(const Task& task);
+  /// Writes the HTML report of the run's suite beside the store; its path, or "".
+  std::string WriteReport();
   /// Records how the run ended (`status`) and prints the summary.
   void Report(const std::vector<TaskOutcome>& outcomes, const std::string& status);
 

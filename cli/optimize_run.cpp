@@ -3,16 +3,23 @@
 // ended in the store, and the summary.
 #include "cli/optimize.h"
 #include "cli/print.h"
+#include "cli/task_lookup.h"
+#include "report/html_report.h"
 #include "results/schedule_extraction.h"
 
 #include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
 namespace kopt::cli {
+
+namespace fs = std::filesystem;
 namespace {
 
 std::atomic<int> g_interrupts{0};
@@ -84,6 +91,7 @@ void OptimizeSession::Report(const std::vector<TaskOutcome>& outcomes, const std
                 candidates, wall_s, busy * 100, Money(usage.usd).c_str());
   store_.FinishRun(run_.id, status, message);
   int schedules = RecordWinnersSchedules(store_);
+  std::string report = WriteReport();
 
   auto spend = [this](const Task& task) { return Spend(task); };
   if (o.format == "json") {
@@ -96,6 +104,7 @@ void OptimizeSession::Report(const std::vector<TaskOutcome>& outcomes, const std
                         {"llm_calls", usage.calls},
                         {"llm_usd", usage.usd},
                         {"schedules_recorded", schedules},
+                        {"report", report},
                         {"tasks", nlohmann::json::array()}};
     for (std::size_t i = 0; i < outcomes.size(); ++i) {
       nlohmann::json task = OutcomeJson(outcomes[i], spend(tasks[i]));
@@ -125,7 +134,31 @@ void OptimizeSession::Report(const std::vector<TaskOutcome>& outcomes, const std
       Print("%d new schedule%s of winning kernels: `kopt schedules`\n", schedules,
             schedules == 1 ? "" : "s");
     }
+    if (!report.empty()) Print("report: %s\n", report.c_str());
   }
+}
+
+// The suite's report beside the store ("kopt.db" -> "kopt-report.html"), every task of the
+// run's suite as the store now holds it. A report that cannot be written is a warning: the run
+// and its results stand. Returns its path, or "" when none was written.
+std::string OptimizeSession::WriteReport() {
+  std::set<std::string> suites;
+  for (const Task& task : plan_.tasks) suites.insert(TaskSuite(task));
+  ReportFilter filter;
+  if (suites.size() == 1) filter.suite = *suites.begin();
+  fs::path db(global_.db_path);
+  fs::path path = db.parent_path() / (db.stem().string() + "-report.html");
+  try {
+    std::string html = RenderReport(QueryReport(store_, global_.db_path, filter));
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << html;
+    file.close();
+    if (!file) throw Error("cannot write " + path.string());
+  } catch (const Error& e) {
+    PrintError("kopt: no report: %s\n", e.what());
+    return "";
+  }
+  return path.string();
 }
 
 }  // namespace kopt::cli

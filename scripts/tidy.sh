@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs clang-tidy with the repository's .clang-tidy over kopt's own sources (core, llm, prompts,
-# search, evaluator, results, cli) and fails on any finding. Uses build/compile_commands.json,
+# search, evaluator, results, report, cli) and fails on any finding. Uses build/compile_commands.json,
 # configuring ./build first when it is missing (scripts/setup.sh makes it too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,4 +15,4 @@ if [ ! -f build/compile_commands.json ]; then
     >/dev/null
 fi
 # Generated sources (the embedded prompts) live in build/ and are not checked.
-run-clang-tidy -p build -j "$(nproc)" -quiet "^$PWD/(core|llm|prompts|search|evaluator|results|cli)/"
+run-clang-tidy -p build -j "$(nproc)" -quiet "^$PWD/(core|llm|prompts|search|evaluator|results|report|cli)/"

@@ -148,6 +148,10 @@ TEST_F(OptimizeCpuTest, TheFastKernelWinsAndTheSameCommandAgainIsAnsweredFromThe
       << out.text;
   EXPECT_TRUE(Has(out.text, "plans by openai:scripted@" + server_->openai_url())) << out.text;
   EXPECT_TRUE(Has(out.text, "task                           best by      latency")) << out.text;
+  // The HTML report beside the store (report_test.cpp checks what is in one).
+  fs::path report = dir_ / "kopt-report.html";
+  EXPECT_TRUE(Has(out.text, "report: " + report.string() + "\n")) << out.text;
+  EXPECT_TRUE(Has(ReadAll(report), "copy_chunked")) << report;
   std::istringstream lines(out.text);
   std::string summary_row;
   for (std::string line; std::getline(lines, line);) {

@@ -1,0 +1,2 @@
+// report/ reads the store through results/.
+#include "results/leaderboard.h"
