@@ -7,6 +7,7 @@
 #include "cli/store_access.h"
 #include "cli/task_lookup.h"
 #include "cli/torch_baselines.h"
+#include "cli/validators.h"
 #include "core/json_fields.h"
 #include "core/profile_text.h"
 #include "evaluator/cuda_evaluator.h"
@@ -286,10 +287,10 @@ CommandRunner SetupEval(CLI::App* cmd, GlobalOptions& global) {
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
   cmd->add_option("--timeout", options->eval.timeout_s, "Seconds before a hung candidate is killed")
-      ->check(CLI::PositiveNumber)
+      ->check(Positive())
       ->capture_default_str();
   cmd->add_option("--max-timing", options->eval.max_timing_s, "GPU seconds of timing per kernel")
-      ->check(CLI::PositiveNumber)
+      ->check(Positive())
       ->capture_default_str();
   cmd->add_option("--noise", options->eval.noise_target,
                   "Relative standard error of the median to stop timing at")

@@ -4,6 +4,7 @@
 #include "cli/print.h"
 #include "cli/store_access.h"
 #include "cli/table.h"
+#include "cli/validators.h"
 #include "core/text.h"
 #include "results/leaderboard.h"
 
@@ -315,7 +316,7 @@ CommandRunner SetupLeaderboard(CLI::App* cmd, GlobalOptions& global) {
   cmd->add_option("--task", options->filter.task, "Only this task (a name or a hash prefix)");
   cmd->add_option("--gpu", options->filter.gpu, "Only GPUs whose name contains this (any case)");
   cmd->add_option("--run", options->run_id, "Only evaluations recorded by this run")
-      ->check(CLI::PositiveNumber);
+      ->check(Positive());
   cmd->add_option("--format", options->format, "table, json, csv or markdown")
       ->check(CLI::IsMember({"table", "json", "csv", "markdown"}));
   return [&global, options] { return RunLeaderboard(*options, global); };

@@ -3,6 +3,7 @@
 // and cost, for checking a configuration (key, base URL, model name, price).
 #include "cli/command.h"
 #include "cli/print.h"
+#include "cli/validators.h"
 #include "core/error.h"
 #include "llm/cached_provider.h"
 #include "llm/provider_factory.h"
@@ -161,10 +162,10 @@ CommandRunner SetupLlm(CLI::App* llm, GlobalOptions& global) {
   test->add_option("--prompt", o->prompt, "The user message")->capture_default_str();
   test->add_option("--system", o->system, "A system message");
   test->add_option("--max-tokens", o->max_tokens, "Output cap (reasoning included)")
-      ->check(CLI::PositiveNumber)
+      ->check(Positive())
       ->capture_default_str();
   test->add_option("--temperature", o->temperature, "Sampling temperature (not sent if unset)")
-      ->check(CLI::Range(0.0, 2.0));
+      ->check(Between(0.0, 2.0));
   test->add_option("--reasoning-effort", o->reasoning_effort,
                    "Passed to the API as it spells it (low, medium, high, ...)");
   test->add_option("--api-key-env", o->api_key_env,
@@ -172,7 +173,7 @@ CommandRunner SetupLlm(CLI::App* llm, GlobalOptions& global) {
                    "its own server only)");
   test->add_option("--prices", o->prices, "Price file merged over the built-in table");
   test->add_option("--timeout", o->timeout_s, "Seconds per attempt")
-      ->check(CLI::PositiveNumber)
+      ->check(Positive())
       ->capture_default_str();
   test->add_option("--attempts", o->attempts, "Attempts for errors that may pass on retry")
       ->check(CLI::Range(1, 20))

@@ -5,6 +5,7 @@
 // resumes its run: the LLM calls and evaluations it had finished are answered from the store.
 #include "cli/command.h"
 #include "cli/optimize.h"
+#include "cli/validators.h"
 
 namespace kopt::cli {
 namespace {
@@ -41,16 +42,16 @@ void AddModelFlags(CLI::App* cmd, OptimizeOptions& o) {
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   cmd->add_option("--budget-usd", o.budget_usd, "Stop making LLM calls after spending this much")
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   cmd->add_option("--budget-calls", o.budget_calls, "LLM call limit for the run")
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   cmd->add_option("--budget-tokens", o.budget_tokens, "LLM token limit for the run")
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   cmd->add_option("--task-budget-usd", o.task_budget_usd, "LLM dollars per task")
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   cmd->add_option("--time-limit", o.time_limit_s,
                   "Wall seconds for the run's LLM calls, and per task")
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
 }
 
 void AddEvaluationFlags(CLI::App* cmd, OptimizeOptions& o) {
@@ -65,7 +66,7 @@ void AddEvaluationFlags(CLI::App* cmd, OptimizeOptions& o) {
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
   cmd->add_option("--timeout", o.search.eval.timeout_s, "Seconds before a hung candidate is killed")
-      ->check(CLI::PositiveNumber)
+      ->check(Positive())
       ->capture_default_str();
   cmd->add_option("--device", o.device, "GPU index")->capture_default_str();
   cmd->add_option("--format", o.format, "table or json")->check(CLI::IsMember({"table", "json"}));
@@ -94,7 +95,7 @@ CommandRunner SetupOptimize(CLI::App* cmd, GlobalOptions& global) {
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   cmd->add_option("--keep", o->llm.keep_probability, "Menu dropout: chance an option is shown")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(Between(0.0, 1.0))
       ->capture_default_str();
   cmd->add_option("--menu-weights", o->menu_weights,
                   "Menu dropout: uniform (every option at --keep), or learned (options that beat "
@@ -103,11 +104,11 @@ CommandRunner SetupOptimize(CLI::App* cmd, GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_option("--menu-floor", o->menu_floor,
                   "With --menu-weights learned: no option's chance below this")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(Between(0.0, 1.0))
       ->capture_default_str();
   cmd->add_option("--invent-share", o->llm.invent_share,
                   "Share of plan prompts asking for an optimization not on the menu")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(Between(0.0, 1.0))
       ->capture_default_str();
   cmd->add_option("--tune", o->tune,
                   "Tunable choices tried per beam member and iteration (default 8 without an LLM, "
@@ -115,11 +116,11 @@ CommandRunner SetupOptimize(CLI::App* cmd, GlobalOptions& global) {
       ->check(CLI::Range(0, 4096));
   cmd->add_option("--roofline-stop", o->search.roofline_stop,
                   "Stop a task at this fraction of the roofline (0: never)")
-      ->check(CLI::Range(0.0, 2.0))
+      ->check(Between(0.0, 2.0))
       ->capture_default_str();
   cmd->add_option("--max-candidates", o->search.max_task_candidates,
                   "Evaluations per task (0: no limit)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   cmd->add_option("--parallel-tasks", o->search.parallel_tasks, "Tasks searched at once")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();

@@ -7,6 +7,7 @@
 #include "cli/store_access.h"
 #include "cli/table.h"
 #include "cli/task_lookup.h"
+#include "cli/validators.h"
 #include "core/json_fields.h"
 #include "core/task_similarity.h"
 #include "core/text.h"
@@ -238,7 +239,7 @@ CommandRunner SetupSchedules(CLI::App* cmd, GlobalOptions& global) {
   auto* show = cmd->add_subcommand("show", "One schedule's steps with their gains");
   show->add_option("id", o->show_id, "Schedule id (from kopt schedules)")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(Positive());
   show->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   auto* out = cmd->add_subcommand("export", "Write schedules to a JSON file to share");
   out->add_option("file", o->file, "The file to write")->required();

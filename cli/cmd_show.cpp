@@ -3,6 +3,7 @@
 // the task's reference, every evaluation of its kernel, and its source.
 #include "cli/print.h"
 #include "cli/store_access.h"
+#include "cli/validators.h"
 #include "core/text.h"
 
 #include <map>
@@ -179,7 +180,7 @@ CommandRunner SetupShow(CLI::App* cmd, GlobalOptions& global) {
   auto options = std::make_shared<ShowOptions>();
   cmd->add_option("id", options->id, "Candidate id (from kopt leaderboard or kopt eval)")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(Positive());
   cmd->add_option("--format", options->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
   return [&global, options] { return RunShow(*options, global); };

@@ -170,10 +170,52 @@ TEST(CliTest, ProfileFlagsAreCheckedBeforeAnyGpuWork) {
       << untimed.text;
   Output metrics = Kopt("eval transpose_fp32 " + candidate + " --metrics x --no-time");
   EXPECT_EQ(metrics.code, 2) << metrics.text;
+  // `--profile deep` is `--profile=deep`, not a flag followed by the task.
+  Output spaced = Kopt("eval --profile deep transpose_fp32 " + candidate + " --no-time");
+  EXPECT_EQ(spaced.code, 2) << spaced.text;
+  EXPECT_NE(spaced.text.find("cannot be combined with --no-time"), std::string::npos)
+      << spaced.text;
   if (DriverAvailable()) return;
   Output no_driver = Kopt("eval transpose_fp32 " + candidate + " --profile=deep");
   EXPECT_EQ(no_driver.code, 1);
   EXPECT_NE(no_driver.text.find("no CUDA driver"), std::string::npos) << no_driver.text;
+}
+
+// A newcomer's slips: an unknown command gets the closest one, --db after the command works, and
+// a number out of range is printed as it was written, with the range in plain numbers.
+TEST(CliTest, UsageSlipsGetAClearAnswerAndExitWithTwo) {
+  Output typo = Kopt("leaderbord");
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.text.find("unknown command 'leaderbord'; did you mean 'leaderboard'?"),
+            std::string::npos)
+      << typo.text;
+  Output prefix = Kopt("sched");
+  EXPECT_NE(prefix.text.find("did you mean 'schedules'?"), std::string::npos) << prefix.text;
+  Output nothing_close = Kopt("frobnicate");
+  EXPECT_EQ(nothing_close.code, 2);
+  EXPECT_EQ(nothing_close.text.find("did you mean"), std::string::npos) << nothing_close.text;
+
+  std::string missing = (fs::temp_directory_path() / "kopt-no-such.db").string();
+  for (const std::string& order :
+       {"--db " + missing + " leaderboard", "leaderboard --db " + missing}) {
+    Output db = Kopt(order);
+    EXPECT_EQ(db.code, 2) << order;
+    EXPECT_NE(db.text.find("--db " + missing + ": no results database there"), std::string::npos)
+        << order << "\n"
+        << db.text;
+  }
+  EXPECT_FALSE(fs::exists(missing));
+
+  for (const auto& [flags, message] : std::vector<std::pair<std::string, std::string>>{
+           {"--budget-usd -1", "--budget-usd: must be at least 0, got -1"},
+           {"--timeout 0", "--timeout: must be greater than 0, got 0"},
+           {"--keep 5", "--keep: must be between 0 and 1, got 5"},
+           {"--keep x", "--keep: must be a number, got 'x'"}}) {
+    Output range = Kopt("optimize " + flags);
+    EXPECT_EQ(range.code, 2) << flags;
+    EXPECT_NE(range.text.find(message), std::string::npos) << range.text;
+    EXPECT_EQ(range.text.find("000000"), std::string::npos) << range.text;
+  }
 }
 
 }  // namespace
