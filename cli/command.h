@@ -65,5 +65,6 @@ CommandRunner SetupRuns(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupSchedules(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupReuse(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupReport(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupPrompt(CLI::App* command, GlobalOptions& global);
 
 }  // namespace kopt::cli

@@ -26,6 +26,8 @@ const std::array kCommands = {
     Command{"runs", "Recorded runs of kopt, newest first", SetupRuns},
     Command{"schedules", "The chains of plans behind the winners: list, show, export, import",
             SetupSchedules},
+    Command{"prompt", "The exact prompt the search would send about a kernel (no GPU, no LLM)",
+            SetupPrompt},
     Command{"report", "One self-contained HTML report of the store's results", SetupReport},
     Command{"reuse", "Carry one schedule over to chosen tasks, and what each step gave there",
             SetupReuse},

@@ -48,6 +48,10 @@ std::string CodeWithChoice(const Candidate& kernel) {
   return "// measured with" + defines + "\n" + kernel.source;
 }
 
+std::string ModelName(const Provider& provider) { return provider.name() + ":" + provider.model(); }
+
+}  // namespace
+
 ParentKernel ParentOf(const SearchNode& node, const std::optional<OutsideLatency>& compiled) {
   ParentKernel p;
   p.code = CodeWithChoice(node.candidate);
@@ -66,9 +70,65 @@ ParentKernel ParentOf(const SearchNode& node, const std::optional<OutsideLatency
   return p;
 }
 
-std::string ModelName(const Provider& provider) { return provider.name() + ":" + provider.model(); }
+PlanPromptContext PlanPromptFor(const LlmProposerConfig& config, const Menu& menu,
+                                const ProposalContext& context, const ParentKernel& parent, int j,
+                                const std::string& schedules) {
+  const Task& task = *context.task;
+  std::uint64_t seed = PromptSeed(context.seed, "plan" + std::to_string(j));
+  std::mt19937_64 rng(seed);
+  bool invent = std::uniform_real_distribution<double>(0, 1)(rng) < config.invent_share;
+  DropoutOptions dropout{.keep_probability = config.keep_probability, .seed = seed};
+  if (auto learned = config.keep_by_op_class.find(task.op_class);
+      learned != config.keep_by_op_class.end()) {
+    dropout.keep_by_option = learned->second;
+  }
+  PlanPromptContext pc;
+  pc.task = &task;
+  pc.device = context.device;
+  if (context.device.peaks) pc.measured_bandwidth_gbps = context.device.peaks->dram_gbps;
+  pc.parent = parent;
+  pc.menu = DropoutMenu(FilterMenu(menu, {.op_class = task.op_class, .arch = context.device.arch}),
+                        dropout);
+  pc.mode = invent ? PlanMode::kInvent : PlanMode::kChoose;
+  pc.phase = context.iteration;
+  pc.phases = context.iterations;
+  pc.schedules = schedules;
+  return pc;
+}
 
-}  // namespace
+ImplementPromptContext ImplementPromptFor(const ProposalContext& context,
+                                          const ParentKernel& parent, const MenuEntry& option,
+                                          const std::string& plan) {
+  ImplementPromptContext ic;
+  ic.task = context.task;
+  ic.device = context.device;
+  ic.parent_code = parent.code;
+  ic.parent_latency_ms = parent.latency_ms;
+  ic.option = &option;
+  ic.plan = plan;
+  return ic;
+}
+
+RepairPromptContext RepairPromptFor(const Menu& menu, const ProposalContext& context,
+                                    const std::string& option, const std::string& plan,
+                                    const std::string& failed_code, const EvalResult& result) {
+  RepairPromptContext rc;
+  rc.task = context.task;
+  rc.device = context.device;
+  rc.option = menu.Find(option);
+  if (!rc.option) rc.option = &menu.Invent();
+  rc.plan = plan;
+  rc.failed_code = failed_code;
+  rc.status = std::string(EvalStatusName(result.status));
+  // The check that caught it tells the model what kind of fault to look for.
+  rc.report =
+      (result.check.empty() ? "" : "caught by the " + result.check + " check: ") + result.message;
+  if (result.status == EvalStatus::kCompileError && result.message != result.compile.log) {
+    rc.report += "\n" + result.compile.log;
+  }
+  rc.report = TrimReport(rc.report);
+  return rc;
+}
 
 LlmProposer::LlmProposer(LlmProposerConfig config, Provider& planner, Provider& coder,
                          const Menu& menu, const PromptLibrary& prompts, LogFor log_for,
@@ -129,15 +189,11 @@ Proposal LlmProposer::MakeProposal(const ProposalContext& context, const std::st
 void LlmProposer::Propose(const ProposalContext& context, const Emit& emit) {
   const Task& task = *context.task;
   TaskProviders& providers = For(task);
-  std::vector<MenuEntry> entries =
-      FilterMenu(menu_, {.op_class = task.op_class, .arch = context.device.arch});
   std::optional<OutsideLatency> compiled;
   if (auto it = config_.torch_compile.find(task.content_hash); it != config_.torch_compile.end()) {
     compiled = it->second;
   }
   ParentKernel parent = ParentOf(*context.parent, compiled);
-  std::string stem =
-      task.name + ".i" + std::to_string(context.iteration) + ".m" + std::to_string(context.member);
   if (Replay(context, parent, emit) || config_.replay_only) return;
   std::string schedules;  // what the replayed schedules did, for the free search's plans
   if (auto it = config_.replay.find(task.content_hash); it != config_.replay.end()) {
@@ -147,24 +203,7 @@ void LlmProposer::Propose(const ProposalContext& context, const Emit& emit) {
   }
 
   auto plan_chain = [&](int j) {
-    std::uint64_t seed = PromptSeed(context.seed, "plan" + std::to_string(j));
-    std::mt19937_64 rng(seed);
-    bool invent = std::uniform_real_distribution<double>(0, 1)(rng) < config_.invent_share;
-    PlanPromptContext pc;
-    pc.task = &task;
-    pc.device = context.device;
-    if (context.device.peaks) pc.measured_bandwidth_gbps = context.device.peaks->dram_gbps;
-    pc.parent = parent;
-    DropoutOptions dropout{.keep_probability = config_.keep_probability, .seed = seed};
-    if (auto learned = config_.keep_by_op_class.find(task.op_class);
-        learned != config_.keep_by_op_class.end()) {
-      dropout.keep_by_option = learned->second;
-    }
-    pc.menu = DropoutMenu(entries, dropout);
-    pc.mode = invent ? PlanMode::kInvent : PlanMode::kChoose;
-    pc.phase = context.iteration;
-    pc.phases = context.iterations;
-    pc.schedules = schedules;
+    PlanPromptContext pc = PlanPromptFor(config_, menu_, context, parent, j, schedules);
     CompletionResult planned =
         Ask(providers, /*planner=*/true, RenderPlanPrompt(prompts_, pc), "plan", j);
     if (!planned.ok()) return;
@@ -176,13 +215,7 @@ void LlmProposer::Propose(const ProposalContext& context, const Emit& emit) {
     std::vector<std::future<void>> impls;
     for (int k = 0; k < config_.impls; ++k) {
       impls.push_back(std::async(std::launch::async, [&, k] {
-        ImplementPromptContext ic;
-        ic.task = &task;
-        ic.device = context.device;
-        ic.parent_code = parent.code;
-        ic.parent_latency_ms = parent.latency_ms;
-        ic.option = option;
-        ic.plan = plan.plan;
+        ImplementPromptContext ic = ImplementPromptFor(context, parent, *option, plan.plan);
         CompletionResult coded =
             Ask(providers, /*planner=*/false, RenderImplementPrompt(prompts_, ic), "code", k);
         if (!coded.ok()) return;
@@ -216,13 +249,7 @@ bool LlmProposer::Replay(const ProposalContext& context, const ParentKernel& par
     if (!option) option = &menu_.Invent();
     for (int k = 0; k < config_.replay_impls; ++k) {
       jobs.push_back(std::async(std::launch::async, [&, option, r, k] {
-        ImplementPromptContext ic;
-        ic.task = context.task;
-        ic.device = context.device;
-        ic.parent_code = parent.code;
-        ic.parent_latency_ms = parent.latency_ms;
-        ic.option = option;
-        ic.plan = s.plan;
+        ImplementPromptContext ic = ImplementPromptFor(context, parent, *option, s.plan);
         ic.replay = ReplayNote(chosen.schedule, step, chosen.reasons);
         int sample = static_cast<int>(r) * config_.replay_impls + k;
         CompletionResult coded = Ask(providers, /*planner=*/false,
@@ -240,21 +267,9 @@ bool LlmProposer::Replay(const ProposalContext& context, const ParentKernel& par
 std::optional<Proposal> LlmProposer::Repair(const ProposalContext& context, const Proposal& failed,
                                             const EvalResult& result) {
   TaskProviders& providers = For(*context.task);
-  RepairPromptContext rc;
-  rc.task = context.task;
-  rc.device = context.device;
-  rc.option = menu_.Find(failed.provenance.menu_option);
-  if (!rc.option) rc.option = &menu_.Invent();
-  rc.plan = failed.provenance.plan;
-  rc.failed_code = failed.candidate.source();
-  rc.status = std::string(EvalStatusName(result.status));
-  // The check that caught it tells the model what kind of fault to look for.
-  rc.report =
-      (result.check.empty() ? "" : "caught by the " + result.check + " check: ") + result.message;
-  if (result.status == EvalStatus::kCompileError && result.message != result.compile.log) {
-    rc.report += "\n" + result.compile.log;
-  }
-  rc.report = TrimReport(rc.report);
+  RepairPromptContext rc =
+      RepairPromptFor(menu_, context, failed.provenance.menu_option, failed.provenance.plan,
+                      failed.candidate.source(), result);
   CompletionResult fixed =
       Ask(providers, /*planner=*/false, RenderRepairPrompt(prompts_, rc), "repair", failed.repairs);
   if (!fixed.ok()) return std::nullopt;

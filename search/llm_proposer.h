@@ -54,6 +54,32 @@ struct LlmProposerConfig {
   bool replay_only = false;
 };
 
+/// A measured kernel as the prompts show it: its code with the tunable values it ran with, its
+/// latency and speedups, the latency to beat (`compiled`: torch.compile's, when measured), its
+/// profile or resources, roofline and history.
+ParentKernel ParentOf(const SearchNode& node, const std::optional<OutsideLatency>& compiled);
+
+/// The planning prompt's inputs for plan `j` of `context` (the index among all proposers'
+/// plans): the task's menu for this GPU with plan j's own dropout (learned chances when the
+/// config has them), and plan j's draw between choosing from the menu and inventing.
+/// `schedules`: ScheduleSummary of the replayed schedules, or "". What Propose sends, and what
+/// `kopt prompt` shows.
+PlanPromptContext PlanPromptFor(const LlmProposerConfig& config, const Menu& menu,
+                                const ProposalContext& context, const ParentKernel& parent, int j,
+                                const std::string& schedules = "");
+
+/// The implementation prompt's inputs for `plan` (applying `option`) on `parent`.
+ImplementPromptContext ImplementPromptFor(const ProposalContext& context,
+                                          const ParentKernel& parent, const MenuEntry& option,
+                                          const std::string& plan);
+
+/// The repair prompt's inputs for `failed_code`, written for `plan` (menu option `option`, "" or
+/// an unknown id: the invent entry) and failed with `result`: its status, the check that caught
+/// it and the message (with the compile log), trimmed. What Repair sends, and `kopt prompt`.
+RepairPromptContext RepairPromptFor(const Menu& menu, const ProposalContext& context,
+                                    const std::string& option, const std::string& plan,
+                                    const std::string& failed_code, const EvalResult& result);
+
 class LlmProposer : public Proposer {
  public:
   /// The call log of one task (so each call is recorded against its task), or null for none.

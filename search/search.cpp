@@ -2,6 +2,7 @@
 #include "search/search.h"
 
 #include "core/seed_mix.h"
+#include "core/text.h"
 #include "search/beam.h"
 #include "search/work_pool.h"
 
@@ -18,12 +19,6 @@ using Clock = std::chrono::steady_clock;
 
 double SecondsSince(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-std::string FirstLine(const std::string& text, std::size_t max_chars) {
-  std::string line = text.substr(0, text.find('\n'));
-  if (line.size() > max_chars) line = line.substr(0, max_chars - 3) + "...";
-  return line;
 }
 
 }  // namespace
@@ -189,13 +184,10 @@ class Search::TaskSearch {
       if (p.candidate.ok() && result.ok() && result.timing && parent.result.timing) {
         SearchNode node = Node(p, std::move(result));
         Speedup step = CompareMedians(parent.result.timing->event_ms, node.result.timing->event_ms);
-        char line[200];
-        std::snprintf(line, sizeof line, "%s: %s (%.2fx over its parent)",
-                      p.provenance.menu_option.empty() ? p.provenance.proposer.c_str()
-                                                       : p.provenance.menu_option.c_str(),
-                      FirstLine(p.provenance.plan, 120).c_str(), step.value);
         node.history = parent.history;
-        node.history.push_back(line);
+        node.history.push_back(HistoryLine(
+            p.provenance.menu_option.empty() ? p.provenance.proposer : p.provenance.menu_option,
+            p.provenance.plan, step.value));
         std::lock_guard<std::mutex> lock(mutex_);
         children_.push_back(std::move(node));
         parents_.push_back(&parent);
@@ -356,6 +348,13 @@ class Search::TaskSearch {
   int claimed_ = 0;                  // evaluations started, roots included
   int iteration_ = 0;
 };
+
+std::string HistoryLine(const std::string& step, const std::string& plan, double gain) {
+  char line[200];
+  std::snprintf(line, sizeof line, "%s: %s (%.2fx over its parent)", step.c_str(),
+                FirstLine(plan, 120).c_str(), gain);
+  return line;
+}
 
 Search::Search(SearchConfig config, Evaluator& evaluator, std::vector<Proposer*> proposers,
                DeviceInfo device)

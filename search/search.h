@@ -69,6 +69,10 @@ struct TaskProgress {
   std::string state;  // "roots", "iteration", "done: stagnated", ...
 };
 
+/// One line of a kernel's history as the planning prompt shows it: "mem.coalescing: <the plan's
+/// first line> (1.80x over its parent)". `step` is the menu option, or the proposer without one.
+std::string HistoryLine(const std::string& step, const std::string& plan, double gain);
+
 /// One kernel a task's search evaluated (the sanitizer's second look at a winner aside).
 struct EvaluatedKernel {
   int iteration = 0;  // 0: a root (the reference, the starter, a transferred kernel)

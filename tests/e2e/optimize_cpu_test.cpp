@@ -449,6 +449,45 @@ TEST_F(OptimizeCpuTest, ReuseCarriesOneScheduleOverAndReportsEachStep) {
   EXPECT_TRUE(std::regex_search(transferred.text, transfer_row)) << transferred.text;
 }
 
+// `kopt prompt` renders, with no GPU and no LLM, exactly the prompts the search sent: the plan
+// prompt about the reference, the implementation prompt for the plan the model answered, and
+// the repair prompt for the kernel that did not compile (measurements read from the store).
+TEST_F(OptimizeCpuTest, KoptPromptRendersExactlyWhatTheSearchSent) {
+  ASSERT_FALSE(dir_.empty());
+  ASSERT_EQ(FakeGpuKopt(StartScriptedServer()).code, 0);
+  std::map<std::string, std::string> sent;  // the first prompt of each kind
+  {
+    std::ifstream in(requests());
+    for (std::string line; std::getline(in, line);) {
+      std::string prompt = nlohmann::json::parse(line)["body"]["messages"][0]["content"];
+      std::string kind = Has(prompt, "failed kopt's evaluation")                 ? "repair"
+                         : Has(prompt, "In this step you plan one optimization") ? "plan"
+                                                                                 : "implement";
+      if (kind != "repair" || Has(prompt, "copy_broken")) sent.emplace(kind, prompt);
+    }
+  }
+  ASSERT_EQ(sent.size(), 3u);  // the first plan and code prompts, the broken kernel's repair
+  std::string plan_file = (dir_ / "plan.txt").string();
+  std::ofstream(plan_file) << "Option: mem.coalescing\nPlan: make consecutive threads copy "
+                              "consecutive elements with a grid-stride loop.";
+  std::string broken = (dir_ / "broken.cu").string();
+  std::ofstream(broken) << Kernel("copy_broken", "// STATUS=compile_error");
+  std::string task = suite() + "/copy_chunked";
+  std::string base = "--db " + db() + " prompt " + task + " --iterations 1 ";
+  std::map<std::string, std::string> args = {
+      {"plan", ""},
+      {"implement", "--kind implement --plan " + plan_file},
+      {"repair", "--kind repair --plan " + plan_file + " --candidate " + broken}};
+  for (const auto& [kind, extra] : args) {
+    Output shown = RunKopt(base + extra, "2>/dev/null");
+    ASSERT_EQ(shown.code, 0) << kind << ": " << shown.text;
+    EXPECT_EQ(shown.text, sent[kind] + (sent[kind].ends_with("\n") ? "" : "\n")) << kind;
+  }
+  Output no_plan = RunKopt(base + "--kind implement", "2>&1");
+  EXPECT_EQ(no_plan.code, 2);
+  EXPECT_TRUE(Has(no_plan.text, "--kind implement needs --plan FILE")) << no_plan.text;
+}
+
 // The menu's record after a run: the option the plan named, its kernels and their verdicts.
 TEST_F(OptimizeCpuTest, MenuStatisticsCountTheRunsPlansAndVerdicts) {
   ASSERT_FALSE(dir_.empty());
