@@ -32,6 +32,12 @@ std::unique_ptr<Store> OpenStoreForReading(const GlobalOptions& global) {
     throw ConfigError("--db " + global.db_path +
                       ": no results database there (kopt eval and kopt optimize create it)");
   }
+  if (global.db_path != ":memory:") {
+    if (std::string why = NotAKoptDatabase(global.db_path); !why.empty()) {
+      throw ConfigError("--db " + global.db_path + ": " + why +
+                        ", not a kopt results database; nothing was changed");
+    }
+  }
   return std::make_unique<Store>(global.db_path, Store::OpenMode::kExisting);
 }
 

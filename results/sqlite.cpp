@@ -121,14 +121,15 @@ std::optional<std::string> Statement::OptText(int column) const {
 
 const char* Statement::sql() const { return sqlite3_sql(stmt_); }
 
-Database::Database(std::string path, bool create) : path_(std::move(path)) {
+Database::Database(std::string path, bool create, bool read_only) : path_(std::move(path)) {
   // No memory statistics: they cost a global mutex on every allocation SQLite makes.
   static const bool kConfigured = [] {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     return sqlite3_initialize() == SQLITE_OK;
   }();
   KOPT_CHECK(kConfigured);
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+  int flags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX |
+              (create && !read_only ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = Message(db_, rc);

@@ -100,7 +100,8 @@ class Query {
 class Database {
  public:
   /// Opens (and with `create`, creates) the file; ":memory:" is a private in-memory database.
-  Database(std::string path, bool create);
+  /// `read_only`: SQLITE_OPEN_READONLY, for looking at a file without changing it.
+  Database(std::string path, bool create, bool read_only = false);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

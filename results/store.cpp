@@ -174,9 +174,32 @@ std::string TaskSuite(const Task& task) {
   return dir.parent_path().filename().string();
 }
 
+std::string NotAKoptDatabase(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) == 0 && !ec) return "an empty file";
+  try {
+    Database db(path, /*create=*/false, /*read_only=*/true);
+    std::int64_t version = db.QueryInt("PRAGMA user_version");
+    if (version == 0 && db.QueryInt("SELECT count(*) FROM sqlite_master") > 0) {
+      return "a SQLite database of another program (no kopt tables)";
+    }
+  } catch (const StoreError&) {
+    return "not a SQLite database (or a damaged one)";
+  }
+  return "";
+}
+
 Store::Store(const std::string& path, OpenMode mode) : path_(path) {
   if (mode == OpenMode::kExisting && path != ":memory:" && !std::filesystem::exists(path)) {
     throw StoreError(path + ": no such database");
+  }
+  // Another program's database, or a damaged one, is refused before anything is written to it;
+  // an empty file may become a store only when creating one was asked for.
+  if (path != ":memory:" && std::filesystem::exists(path)) {
+    std::string why = NotAKoptDatabase(path);
+    if (!why.empty() && !(why == "an empty file" && mode == OpenMode::kCreate)) {
+      throw StoreError(path + ": " + why + ", not a kopt results database; nothing was changed");
+    }
   }
   db_ = std::make_unique<Database>(path, mode == OpenMode::kCreate);
   // WAL lets readers (the leaderboard) run while a writer commits. synchronous=NORMAL keeps

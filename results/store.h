@@ -32,6 +32,12 @@ struct NewEvaluation {
   EvalResult result;
 };
 
+/// Why the existing file `path` is not a kopt results database: "an empty file", "not a SQLite
+/// database (or a damaged one)", "a SQLite database of another program (no kopt tables)"; "" when
+/// it is one (of this kopt's schema or an older one that opening migrates). Reads the file
+/// without writing, creating or migrating anything.
+std::string NotAKoptDatabase(const std::string& path);
+
 class Store {
  public:
   enum class OpenMode {

@@ -230,6 +230,45 @@ TEST(StoreCliErrorsTest, ReadingCommandsNameAMissingOrNewerDatabase) {
   EXPECT_TRUE(Has(newer.text, "newer kopt")) << newer.text;
 }
 
+// An empty file, a damaged one and another program's SQLite database are named as what they are,
+// with exit code 2, and left byte for byte as they were: a reading command never creates or
+// migrates anything, and a writing one never adds kopt's tables to another program's file.
+TEST(StoreCliErrorsTest, FilesThatAreNotKoptStoresAreNamedAndLeftAlone) {
+  TempDir dir;
+  std::string empty = dir.File("empty.db"), damaged = dir.File("damaged.db"),
+              other = dir.File("other.db");
+  std::ofstream(empty).close();
+  std::ofstream(damaged) << "this is not a database, just text long enough to look like a header";
+  {
+    Database db(other, true);
+    db.Exec("CREATE TABLE notes (text TEXT)");
+    db.Exec("INSERT INTO notes VALUES ('mine')");
+  }
+  auto bytes = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  for (const auto& [path, why] : std::vector<std::pair<std::string, std::string>>{
+           {empty, "an empty file"},
+           {damaged, "not a SQLite database (or a damaged one)"},
+           {other, "a SQLite database of another program (no kopt tables)"}}) {
+    std::string before = bytes(path);
+    for (const char* command : {"leaderboard", "runs", "schedules", "report --out /dev/null"}) {
+      Output out = Kopt("--db " + path + " " + command);
+      EXPECT_EQ(out.code, 2) << command << " " << out.text;
+      EXPECT_TRUE(Has(out.text, "--db " + path + ": " + why + ", not a kopt results database"))
+          << out.text;
+    }
+    EXPECT_EQ(bytes(path), before) << path;
+    EXPECT_FALSE(fs::exists(path + "-wal")) << path;
+  }
+  // A writing command's store refuses the foreign file too (the empty one it may initialize).
+  std::string before = bytes(other);
+  EXPECT_THROW(Store(other, Store::OpenMode::kCreate), StoreError);
+  EXPECT_EQ(bytes(other), before);
+  EXPECT_NO_THROW(Store(empty, Store::OpenMode::kCreate));
+}
+
 TEST(StoreCliErrorsTest, EvalWithoutADriverFailsCleanlyAndLeavesNoDatabase) {
   if (DriverAvailable()) GTEST_SKIP() << "this machine has a GPU driver";
   TempDir dir;

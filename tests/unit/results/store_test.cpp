@@ -92,7 +92,7 @@ TEST(StoreTest, NamesTheFileWhenItIsNotADatabaseOrIsMissing) {
     FAIL() << "opened a text file";
   } catch (const StoreError& e) {
     EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("not a database"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not a SQLite database"), std::string::npos) << e.what();
   }
   EXPECT_THROW(Store(dir.File("missing.db"), Store::OpenMode::kExisting), StoreError);
   EXPECT_FALSE(std::filesystem::exists(dir.File("missing.db")));
