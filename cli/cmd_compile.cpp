@@ -7,6 +7,7 @@
 #include "core/json_fields.h"
 #include "evaluator/cuda_evaluator.h"
 #include "evaluator/nvrtc_compiler.h"
+#include "evaluator/signature_check.h"
 
 namespace kopt::cli {
 namespace {
@@ -24,15 +25,29 @@ int RunCompile(const CompileOptionsCli& o) {
   TunableChoice choice = ChooseTunables(block, ParseDefines(o.candidate.defines));
   ValidateLaunchBlock(block, task, choice, o.candidate.file);
   NvrtcCompiler compiler(o.no_cache ? "" : DefaultCacheDir(), SelfExecutable());
+  // The same checks the evaluator makes before any GPU work: the kernels' parameters against the
+  // launch block (by the compiler), then every launched kernel in the module under its name.
+  std::string checked = source;
+  try {
+    checked +=
+        SignatureCheckSource(ResolveLaunchBlock(block, task, task.symbols, choice, DeviceLimits{}));
+  } catch (const ConfigError&) {
+  }
   CompileRequest request;
-  request.source = source;
+  request.source = checked;
   request.file = o.candidate.file;
   request.arch = o.arch;
   request.extra_options = TunableDefines(choice);
   if (task.fast_math) request.extra_options.push_back("--use_fast_math");
   CompileOutput out = compiler.Compile(request);
+  std::optional<std::string> launch_error =
+      out.ok ? MissingKernel(block, out.info.kernels) : SignatureMismatch(out.info.log);
+  if (launch_error) {
+    Print("launch_error\n%s: %s\n", o.candidate.file.c_str(), launch_error->c_str());
+    return kExitFailure;
+  }
   if (!out.ok) {
-    Print("compile_error\n%s\n", out.info.log.c_str());
+    Print("compile_error\n%s\n", WithoutSignatureDiagnostics(out.info.log).c_str());
     return kExitFailure;
   }
   Print("compiled %s for %s in %.0f ms%s (NVRTC %s), cubin %zu bytes\n", o.candidate.file.c_str(),

@@ -125,6 +125,12 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
     r.compile.log = mismatch ? candidate.info.log : r.message;
     return finish(r);
   }
+  if (std::optional<std::string> missing = MissingKernel(kernel.launch, candidate.info.kernels)) {
+    EvalResult r = Failed(EvalStatus::kLaunchError, request.file + ": " + *missing);
+    r.check = "signature";
+    r.compile = candidate.info;
+    return finish(r);
+  }
 
   EvalJob job;
   job.task_json = task.task_json;

@@ -111,6 +111,30 @@ std::string SignatureCheckSource(const LaunchPlan& plan) {
   return out.str();
 }
 
+std::optional<std::string> MissingKernel(const LaunchBlock& block,
+                                         const std::vector<KernelResources>& kernels) {
+  if (kernels.empty()) return std::nullopt;  // no entry list from ptxas: nothing to judge by
+  for (const LaunchSpec& launch : block.launches) {
+    bool found = false;
+    std::string mangled;
+    for (const KernelResources& k : kernels) {
+      found |= k.kernel == launch.kernel;
+      // An Itanium-mangled name holds the plain name after its length: _Z4copyPKfPfi.
+      std::string part = std::to_string(launch.kernel.size()) + launch.kernel;
+      if (k.kernel.starts_with("_Z") && k.kernel.find(part) != std::string::npos) {
+        mangled = k.kernel;
+      }
+    }
+    if (found) continue;
+    std::string message = "the compiled module has no kernel named '" + launch.kernel + "'";
+    if (!mangled.empty()) {
+      message += ": it was compiled as '" + mangled + "', so declare it extern \"C\" __global__";
+    }
+    return message;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> SignatureMismatch(const std::string& compile_log) {
   static const std::regex kAssertion(R"(static assertion failed with \"kopt-signature: (.*)\"$)");
   static const std::regex kUndefined(R"(identifier \"([A-Za-z_][A-Za-z0-9_]*)\" is undefined)");

@@ -6,10 +6,12 @@
 // kernel and the argument.
 #pragma once
 
+#include "core/eval_result.h"
 #include "core/launch_block.h"
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace kopt {
 
@@ -22,6 +24,13 @@ std::string SignatureCheckSource(const LaunchPlan& plan);
 /// When a failed compile's errors all come from the appended checks: the launch_error message
 /// (the asserts' texts, or a kernel that is not declared at global scope). nullopt otherwise.
 std::optional<std::string> SignatureMismatch(const std::string& compile_log);
+
+/// A launched kernel that the compiled module does not export under its name (`kernels`: the
+/// cubin's entry points): the launch_error message, naming the mangled entry when the kernel was
+/// declared without extern "C". nullopt when every launched kernel is there, or when `kernels`
+/// is empty (no entry list to judge by).
+std::optional<std::string> MissingKernel(const LaunchBlock& block,
+                                         const std::vector<KernelResources>& kernels);
 
 /// `log` without the appended checks' diagnostics: what a compile error in the candidate
 /// itself shows.

@@ -58,6 +58,31 @@ TEST(CliTest, CompileReportsResourcesAndCompileErrors) {
   EXPECT_NE(bad.text.find("compile_error.cu(6): error"), std::string::npos) << bad.text;
 }
 
+// Without a GPU, `kopt compile` makes the evaluator's checks of a kernel against its launch block:
+// a kernel without extern "C" and one with the wrong parameter count are launch errors.
+TEST(CliTest, CompileFindsWhatTheLaunchWouldFindWithoutAGpu) {
+  fs::path dir = fs::temp_directory_path() / "kopt-compile-checks";
+  fs::create_directories(dir);
+  std::string block =
+      "/*@kopt\n{\"launch\": [{\"kernel\": \"copy\", \"grid\": [\"cdiv(N,256)\"], "
+      "\"block\": [256], \"args\": [\"X\", \"Y\", \"N\"]}]}\n@kopt*/\n";
+  std::ofstream(dir / "mangled.cu")
+      << block << "__global__ void copy(const float* X, float* Y, int n) {}\n";
+  std::ofstream(dir / "two_args.cu") << block
+                                     << "extern \"C\" __global__ void copy(const float* X, float* "
+                                        "Y) {}\n";
+  std::string task = kRoot + "/tests/data/suites/tiny/copy_chunked ";
+  Output mangled = Kopt("compile " + task + (dir / "mangled.cu").string() + " --no-cache");
+  EXPECT_EQ(mangled.code, 1) << mangled.text;
+  EXPECT_NE(mangled.text.find("launch_error"), std::string::npos) << mangled.text;
+  EXPECT_NE(mangled.text.find("declare it extern \"C\""), std::string::npos) << mangled.text;
+  Output two = Kopt("compile " + task + (dir / "two_args.cu").string() + " --no-cache");
+  EXPECT_EQ(two.code, 1) << two.text;
+  EXPECT_NE(two.text.find("a different number of parameters than the 3"), std::string::npos)
+      << two.text;
+  fs::remove_all(dir);
+}
+
 // The leak cases of the adversarial set through `kopt compile`, with a key in the environment:
 // neither the output nor the cubin cache may hold it, cold or cached.
 TEST(CliTest, NoCandidateCanPrintTheEnvironmentThroughTheCompiler) {

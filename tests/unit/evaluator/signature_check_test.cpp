@@ -100,3 +100,39 @@ TEST(SignatureCheckTest, TheCandidatesOwnErrorIsACompileErrorWithoutTheChecksNoi
 
 }  // namespace
 }  // namespace kopt
+
+namespace kopt {
+namespace {
+
+// A kernel declared without extern "C" compiles (the checks find a function of that name) but
+// the module exports it mangled: the entry list says so before any GPU work, naming the fix.
+TEST(MissingKernelTest, AKernelWithoutExternCIsNamedWithItsMangledEntry) {
+  LaunchBlock block;
+  block.launches.push_back({});
+  block.launches[0].kernel = "copy";
+  CompileOutput mangled = Compile(
+      "__global__ void k(const float4* x, unsigned char* w, int n, "
+      "long long m, float alpha) {}\n"
+      "__global__ void copy(const float* x, float* y, int n) {}");
+  ASSERT_TRUE(mangled.ok) << mangled.info.log;
+  std::optional<std::string> missing = MissingKernel(block, mangled.info.kernels);
+  ASSERT_TRUE(missing);
+  EXPECT_NE(missing->find("no kernel named 'copy'"), std::string::npos) << *missing;
+  EXPECT_NE(missing->find("compiled as '_Z4copyPKfPfi'"), std::string::npos) << *missing;
+  EXPECT_NE(missing->find("extern \"C\""), std::string::npos) << *missing;
+
+  CompileOutput plain = Compile(
+      "extern \"C\" __global__ void copy(const float* x, float* y, int n) {}\n"
+      "extern \"C\" __global__ void k(const float4* x, unsigned char* w, int n, long long m, "
+      "float alpha) {}");
+  ASSERT_TRUE(plain.ok) << plain.info.log;
+  EXPECT_FALSE(MissingKernel(block, plain.info.kernels));
+  block.launches[0].kernel = "absent";
+  std::optional<std::string> absent = MissingKernel(block, plain.info.kernels);
+  ASSERT_TRUE(absent);
+  EXPECT_EQ(absent->find("compiled as"), std::string::npos) << *absent;
+  EXPECT_FALSE(MissingKernel(block, {}));  // no entry list: nothing to judge by
+}
+
+}  // namespace
+}  // namespace kopt
