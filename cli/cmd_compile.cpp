@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // `kopt compile TASK FILE.cu`: validates the launch block and compiles with NVRTC (no GPU
-// needed), printing the log and each kernel's registers, spills and shared memory.
+// needed), printing the log and each kernel's registers, spills and shared memory (--format json:
+// one object).
 #include "cli/candidate_options.h"
 #include "cli/print.h"
 #include "cli/task_lookup.h"
@@ -16,7 +17,32 @@ struct CompileOptionsCli {
   CandidateOptions candidate;
   std::string arch = "sm_90a";
   bool no_cache = false;
+  std::string format = "text";
 };
+
+// The outcome as one JSON object: status (compiled, compile_error, launch_error), the message or
+// log, and each kernel's resources.
+nlohmann::json CompileJson(const CompileOptionsCli& o, const CompileOutput& out,
+                           const std::string& status, const std::string& message) {
+  nlohmann::json kernels = nlohmann::json::array();
+  for (const auto& k : out.info.kernels) {
+    kernels.push_back({{"kernel", k.kernel},
+                       {"registers", k.registers},
+                       {"spill_store_bytes", k.spill_store_bytes},
+                       {"spill_load_bytes", k.spill_load_bytes},
+                       {"local_bytes", k.local_bytes},
+                       {"static_smem_bytes", k.static_smem_bytes}});
+  }
+  return {{"file", o.candidate.file},
+          {"arch", o.arch},
+          {"status", status},
+          {"message", message},
+          {"compile_ms", out.info.compile_ms},
+          {"cached", out.info.cache_hit},
+          {"nvrtc", NvrtcVersion()},
+          {"cubin_bytes", out.cubin.size()},
+          {"kernels", std::move(kernels)}};
+}
 
 int RunCompile(const CompileOptionsCli& o) {
   Task task = FindTask(o.candidate.task);
@@ -42,6 +68,14 @@ int RunCompile(const CompileOptionsCli& o) {
   CompileOutput out = compiler.Compile(request);
   std::optional<std::string> launch_error =
       out.ok ? MissingKernel(block, out.info.kernels) : SignatureMismatch(out.info.log);
+  if (o.format == "json") {
+    std::string status = launch_error ? "launch_error" : out.ok ? "compiled" : "compile_error";
+    std::string message = launch_error ? o.candidate.file + ": " + *launch_error
+                          : out.ok     ? ""
+                                       : WithoutSignatureDiagnostics(out.info.log);
+    PrintJson(CompileJson(o, out, status, message));
+    return status == "compiled" ? kExitOk : kExitFailure;
+  }
   if (launch_error) {
     Print("launch_error\n%s: %s\n", o.candidate.file.c_str(), launch_error->c_str());
     return kExitFailure;
@@ -67,6 +101,9 @@ CommandRunner SetupCompile(CLI::App* cmd, GlobalOptions&) {
   AddCandidateOptions(cmd, options->candidate);
   cmd->add_option("--arch", options->arch, "NVRTC target")->capture_default_str();
   cmd->add_flag("--no-cache", options->no_cache, "Ignore the cubin cache");
+  cmd->add_option("--format", options->format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   return [options] { return RunCompile(*options); };
 }
 

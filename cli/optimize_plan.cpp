@@ -5,6 +5,7 @@
 #include "llm/provider_factory.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace kopt::cli {
 
@@ -50,6 +51,14 @@ OptimizePlan PlanOptimize(OptimizeOptions o) {
       ModelSpec spec = ParseModelSpec(text, flag);
       if (spec.kind != ProviderKind::kReplay) ResolveApiKey(spec, o.api_key_env);
     }
+  }
+  if (o.menu_weights == "learned" && o.menu_floor > o.llm.keep_probability) {
+    char floor[64];
+    std::snprintf(floor, sizeof floor, "--menu-floor %g is above --keep %g", o.menu_floor,
+                  o.llm.keep_probability);
+    throw ConfigError(std::string(floor) +
+                      ": no option's chance could be below the floor while the mean stays at "
+                      "--keep");
   }
   if (o.tune < 0) o.tune = use_llm ? 2 : 8;
   if (!use_llm && o.tune == 0) {

@@ -22,8 +22,9 @@ constexpr const char* kStyle =
     "rect.bar{fill:#2a6fdb}rect.bar.fail{fill:#d9534f}rect.bar.ok{fill:#3c9d5d}"
     ".muted{color:#777}";
 
+constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 std::string Base64(const std::string& bytes) {
-  static const char* kDigits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   for (std::size_t i = 0; i < bytes.size(); i += 3) {
     std::uint32_t n = static_cast<std::uint8_t>(bytes[i]) << 16;

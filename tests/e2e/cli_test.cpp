@@ -76,6 +76,13 @@ TEST(CliTest, CompileFindsWhatTheLaunchWouldFindWithoutAGpu) {
   EXPECT_EQ(mangled.code, 1) << mangled.text;
   EXPECT_NE(mangled.text.find("launch_error"), std::string::npos) << mangled.text;
   EXPECT_NE(mangled.text.find("declare it extern \"C\""), std::string::npos) << mangled.text;
+  Output json =
+      testing::RunKopt("compile " + task + (dir / "mangled.cu").string() + " --format json", "");
+  EXPECT_EQ(json.code, 1) << json.text;
+  nlohmann::json j = nlohmann::json::parse(json.text);
+  EXPECT_EQ(j["status"], "launch_error");
+  EXPECT_NE(j["message"].get<std::string>().find("extern \"C\""), std::string::npos);
+  EXPECT_EQ(j["kernels"][0]["kernel"], "_Z4copyPKfPfi");
   Output two = Kopt("compile " + task + (dir / "two_args.cu").string() + " --no-cache");
   EXPECT_EQ(two.code, 1) << two.text;
   EXPECT_NE(two.text.find("a different number of parameters than the 3"), std::string::npos)
@@ -235,7 +242,9 @@ TEST(CliTest, UsageSlipsGetAClearAnswerAndExitWithTwo) {
            {"--budget-usd -1", "--budget-usd: must be at least 0, got -1"},
            {"--timeout 0", "--timeout: must be greater than 0, got 0"},
            {"--keep 5", "--keep: must be between 0 and 1, got 5"},
-           {"--keep x", "--keep: must be a number, got 'x'"}}) {
+           {"--keep x", "--keep: must be a number, got 'x'"},
+           {"--menu-weights learned --keep 0.2 --menu-floor 0.3",
+            "--menu-floor 0.3 is above --keep 0.2"}}) {
     Output range = Kopt("optimize " + flags);
     EXPECT_EQ(range.code, 2) << flags;
     EXPECT_NE(range.text.find(message), std::string::npos) << range.text;
