@@ -152,7 +152,8 @@ TEST_F(MenuStatsTest, BeforeARunOnlyEarlierRunsCount) {
   store_.RecordEvaluation(
       {old_kernel, second, "", true, FailedResult(kH100, EvalStatus::kWrongAnswer)});
 
-  const MenuOptionStats* now = Find(QueryMenuStats(store_), "tiling.shared");
+  std::vector<MenuOptionStats> all = QueryMenuStats(store_);
+  const MenuOptionStats* now = Find(all, "tiling.shared");
   ASSERT_TRUE(now);
   EXPECT_EQ(now->kernels, 2);
   EXPECT_EQ(now->improved, 1);
