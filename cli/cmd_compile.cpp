@@ -51,20 +51,11 @@ int RunCompile(const CompileOptionsCli& o) {
   TunableChoice choice = ChooseTunables(block, ParseDefines(o.candidate.defines));
   ValidateLaunchBlock(block, task, choice, o.candidate.file);
   NvrtcCompiler compiler(o.no_cache ? "" : DefaultCacheDir(), SelfExecutable());
-  // The same checks the evaluator makes before any GPU work: the kernels' parameters against the
-  // launch block (by the compiler), then every launched kernel in the module under its name.
-  std::string checked = source;
-  try {
-    checked +=
-        SignatureCheckSource(ResolveLaunchBlock(block, task, task.symbols, choice, DeviceLimits{}));
-  } catch (const ConfigError&) {
-  }
-  CompileRequest request;
-  request.source = checked;
-  request.file = o.candidate.file;
-  request.arch = o.arch;
-  request.extra_options = TunableDefines(choice);
-  if (task.fast_math) request.extra_options.push_back("--use_fast_math");
+  // The compile the evaluator makes, so the same checks before any GPU work: the kernels'
+  // parameters against the launch block (by the compiler), then every launched kernel in the
+  // module under its name.
+  CompileRequest request = CandidateCompileRequest(task, o.arch, source, o.candidate.file, block,
+                                                   choice, DeviceLimits{});
   CompileOutput out = compiler.Compile(request);
   std::optional<std::string> launch_error =
       out.ok ? MissingKernel(block, out.info.kernels) : SignatureMismatch(out.info.log);

@@ -258,6 +258,34 @@ std::vector<std::string> Expr::Names() const {
   return names;
 }
 
+namespace {
+
+std::string PythonOf(const Expr::Node& node, const std::string& symbols) {
+  switch (node.kind) {
+    case Expr::Node::Kind::kNumber:
+      return std::to_string(node.number);
+    case Expr::Node::Kind::kName:
+      return symbols + "[\"" + node.name + "\"]";
+    case Expr::Node::Kind::kNeg:
+      return "(-" + PythonOf(*node.children[0], symbols) + ")";
+    case Expr::Node::Kind::kBinary: {
+      std::string a = PythonOf(*node.children[0], symbols);
+      std::string b = PythonOf(*node.children[1], symbols);
+      if (node.name == "/") return "div(" + a + ", " + b + ")";
+      if (node.name == "%") return "mod(" + a + ", " + b + ")";
+      return "(" + a + " " + node.name + " " + b + ")";
+    }
+    case Expr::Node::Kind::kCall:
+      return node.name + "(" + PythonOf(*node.children[0], symbols) + ", " +
+             PythonOf(*node.children[1], symbols) + ")";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string Expr::ToPython(const std::string& symbols) const { return PythonOf(*root_, symbols); }
+
 std::int64_t EvalExpr(const std::string& text, const SymbolTable& symbols) {
   return Expr::Parse(text).Eval(symbols);
 }

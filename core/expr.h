@@ -34,6 +34,10 @@ class Expr {
   /// Every name the expression refers to, in order of first appearance.
   std::vector<std::string> Names() const;
   const std::string& text() const { return text_; }
+  /// The expression in Python, with the same integer semantics: each name becomes
+  /// `symbols["NAME"]`, and / % cdiv call the helpers div, mod and cdiv (C's truncation toward
+  /// zero, which Python's // and % do not have), which the Python code must define.
+  std::string ToPython(const std::string& symbols = "s") const;
 
  private:
   std::string text_;

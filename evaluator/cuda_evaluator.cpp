@@ -54,6 +54,21 @@ struct TensorFolder {
 
 }  // namespace
 
+CompileRequest CandidateCompileRequest(const Task& task, const std::string& arch,
+                                       const std::string& source, const std::string& file,
+                                       const LaunchBlock& block, const TunableChoice& choice,
+                                       const DeviceLimits& limits) {
+  // The kernel's signature is checked by the compiler, against the launches at the main size
+  // (a block that does not resolve there fails in the worker, with the size named).
+  std::string checked_source = source;
+  try {
+    checked_source +=
+        SignatureCheckSource(ResolveLaunchBlock(block, task, task.symbols, choice, limits));
+  } catch (const ConfigError&) {
+  }
+  return RequestFor(task, arch, checked_source, file, choice);
+}
+
 std::string SelfExecutable() { return std::filesystem::read_symlink("/proc/self/exe").string(); }
 
 CudaEvaluator::CudaEvaluator(const CudaEvaluatorConfig& config)
@@ -99,16 +114,9 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
 
   auto reference_future = pool_.Submit(RequestFor(task, device.arch, task.reference_source,
                                                   task.dir + "/reference.cu", reference_tunables));
-  // The kernel's signature is checked by the compiler, against the launches at the main size
-  // (a block that does not resolve there fails in the worker, with the size named).
-  std::string checked_source = kernel.source;
-  try {
-    checked_source += SignatureCheckSource(
-        ResolveLaunchBlock(kernel.launch, task, task.symbols, kernel.tunables, device.limits));
-  } catch (const ConfigError&) {
-  }
   auto candidate_future =
-      pool_.Submit(RequestFor(task, device.arch, checked_source, request.file, kernel.tunables));
+      pool_.Submit(CandidateCompileRequest(task, device.arch, kernel.source, request.file,
+                                           kernel.launch, kernel.tunables, device.limits));
   CompileOutput reference = reference_future.get();
   CompileOutput candidate = candidate_future.get();
   if (!reference.ok) {

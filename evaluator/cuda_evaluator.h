@@ -59,6 +59,14 @@ class CudaEvaluator : public Evaluator {
   std::atomic<std::int64_t> gpu_busy_us_{0};
 };
 
+/// The compile the evaluator makes of a kernel for `arch`: the tunables as -D flags, the task's
+/// fast math, and the signature checks of signature_check.h appended to the source. `kopt
+/// compile` and `kopt export` use it too, so they compile the very cubin that was measured.
+CompileRequest CandidateCompileRequest(const Task& task, const std::string& arch,
+                                       const std::string& source, const std::string& file,
+                                       const LaunchBlock& block, const TunableChoice& choice,
+                                       const DeviceLimits& limits);
+
 /// The path of the running executable (/proc/self/exe).
 std::string SelfExecutable();
 

@@ -42,6 +42,13 @@ std::string WithChosenDefaults(const std::string& source, const TunableChoice& c
          "\n" + source.substr(close);
 }
 
+std::string PrintableAscii(std::string text) {
+  for (char& c : text) {
+    if (c < 0x20 || c > 0x7e) c = ' ';
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string DeviceSlug(const std::string& device) {
@@ -59,72 +66,105 @@ std::string DeviceSlug(const std::string& device) {
   return slug.empty() ? "gpu" : slug;
 }
 
-std::string ExportText(const LeaderboardEntry& entry, const CandidateRecord& candidate) {
-  KOPT_CHECK(entry.best.has_value());
-  const LeaderboardBest& b = *entry.best;
-  const NewCandidate& c = candidate.candidate;
-  std::string task = entry.suite.empty() ? entry.task : entry.suite + "/" + entry.task;
-  std::string h =
-      "// kopt export: the fastest correct kernel for " + task + " on " + entry.device + "\n";
-  h += "// task version " + entry.task_hash.substr(0, 16) + "; candidate " +
-       std::to_string(b.candidate_id) + " (" + b.proposer + (b.model ? ", " + *b.model : "") +
-       "), evaluation " + std::to_string(b.evaluation_id) +
-       (b.run_id ? ", run " + std::to_string(*b.run_id) : "") + "\n";
-  h += "// median " +
-       Format("%.4f ms (p10 %.4f, p90 %.4f", b.event_ms.median, b.event_ms.p10, b.event_ms.p90) +
-       ", n " + std::to_string(b.event_ms.n) + ")";
-  if (b.kernel_median_ms) h += Format("; kernels %.4f ms", *b.kernel_median_ms);
-  h += "\n";
-  if (b.speedup) {
-    h += "// over the reference" +
-         (b.reference_median_ms ? Format(" (%.4f ms)", *b.reference_median_ms) : "") +
-         Format(": %.3fx (noise band %.3f-%.3f)\n", b.speedup->value, b.speedup->low,
-                b.speedup->high);
-  }
-  if (b.baseline_speedup) {
-    h += "// over " + b.baseline_name.value_or("the vendor baseline") +
-         (b.baseline_median_ms ? Format(" (%.4f ms)", *b.baseline_median_ms) : "") +
-         Format(": %.3fx (noise band %.3f-%.3f)\n", b.baseline_speedup->value,
-                b.baseline_speedup->low, b.baseline_speedup->high);
-  }
-  if (b.roofline_fraction) {
-    h += Format("// %.1f%% of the roofline", *b.roofline_fraction * 100) +
-         (b.roofline_bound.empty() ? "" : " (" + b.roofline_bound + " bound)") + "\n";
-  }
-  if (c.plan) {
-    std::string plan = *c.plan;
-    for (char& ch : plan) ch = ch == '\n' ? ' ' : ch;
-    if (plan.size() > 300) plan = plan.substr(0, 297) + "...";
-    h += "// plan" + (c.menu_option_id ? " [" + *c.menu_option_id + "]" : "") + ": " + plan + "\n";
-  }
-  if (!c.tunables.empty()) {
-    std::string list;
-    for (const auto& [name, value] : c.tunables) list += " " + name + "=" + std::to_string(value);
-    h += "// tunables" + list + " (first in the launch block's lists, so they are the default)\n";
-  }
-  h += "// evaluate again: kopt eval " + task + " THIS_FILE.cu\n";
-  return h + WithChosenDefaults(c.source, c.tunables);
-}
-
-std::vector<ExportedKernel> ExportBest(Store& store, const LeaderboardFilter& filter,
-                                       const std::string& out_dir) {
+std::vector<ExportItem> ExportItems(Store& store, const LeaderboardFilter& filter) {
   Leaderboard board = QueryLeaderboard(store, filter);
   std::map<std::pair<std::string, std::string>, std::set<std::string>> versions;
-  for (const auto& e : board.entries) versions[{e.suite, e.task}].insert(e.task_hash);
-  std::filesystem::create_directories(out_dir);
-  std::vector<ExportedKernel> out;
+  std::map<std::pair<std::string, std::string>, int> gpus;  // (suite, task hash) -> winners
+  for (const auto& e : board.entries) {
+    versions[{e.suite, e.task}].insert(e.task_hash);
+    if (e.best) ++gpus[{e.suite, e.task_hash}];
+  }
+  std::vector<ExportItem> items;
   for (const auto& e : board.entries) {
     if (!e.best) continue;
     std::optional<CandidateRecord> candidate = store.GetCandidate(e.best->candidate_id);
     KOPT_CHECK(candidate.has_value());
-    std::string name = e.task;
-    if (versions[{e.suite, e.task}].size() > 1) name.append(".").append(e.task_hash, 0, 8);
+    ExportItem item{e, *candidate, e.task, gpus[{e.suite, e.task_hash}] == 1,
+                    ArchOfRun(store, e.best->run_id)};
+    if (versions[{e.suite, e.task}].size() > 1) item.stem.append(".").append(e.task_hash, 0, 8);
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+std::vector<std::string> ExportHeader(const ExportItem& item) {
+  const LeaderboardEntry& entry = item.entry;
+  KOPT_CHECK(entry.best.has_value());
+  const LeaderboardBest& b = *entry.best;
+  const NewCandidate& c = item.candidate.candidate;
+  std::string task = entry.suite.empty() ? entry.task : entry.suite + "/" + entry.task;
+  std::vector<std::string> h;
+  h.push_back("kopt export: the fastest correct kernel for " + task + " on " + entry.device);
+  h.push_back("task version " + entry.task_hash.substr(0, 16) + "; kernel key " + c.key);
+  h.push_back("candidate " + std::to_string(b.candidate_id) + " (" + b.proposer +
+              (b.model ? ", " + *b.model : "") + "), evaluation " +
+              std::to_string(b.evaluation_id) +
+              (b.run_id ? ", run " + std::to_string(*b.run_id) : "") +
+              (item.arch.empty() ? "" : "; compiled for " + item.arch));
+  h.push_back(
+      "median " +
+      Format("%.4f ms (p10 %.4f, p90 %.4f", b.event_ms.median, b.event_ms.p10, b.event_ms.p90) +
+      ", n " + std::to_string(b.event_ms.n) + ")" +
+      (b.kernel_median_ms ? Format("; kernels %.4f ms", *b.kernel_median_ms) : ""));
+  if (b.speedup) {
+    h.push_back("over the reference" +
+                (b.reference_median_ms ? Format(" (%.4f ms)", *b.reference_median_ms) : "") +
+                Format(": %.3fx (noise band %.3f-%.3f)", b.speedup->value, b.speedup->low,
+                       b.speedup->high));
+  }
+  if (b.baseline_speedup) {
+    h.push_back("over " + b.baseline_name.value_or("the vendor baseline") +
+                (b.baseline_median_ms ? Format(" (%.4f ms)", *b.baseline_median_ms) : "") +
+                Format(": %.3fx (noise band %.3f-%.3f)", b.baseline_speedup->value,
+                       b.baseline_speedup->low, b.baseline_speedup->high));
+  }
+  if (b.roofline_fraction) {
+    h.push_back(Format("%.1f%% of the roofline", *b.roofline_fraction * 100) +
+                (b.roofline_bound.empty() ? "" : " (" + b.roofline_bound + " bound)"));
+  }
+  if (c.plan) {
+    std::string plan = *c.plan;
+    if (plan.size() > 300) plan = plan.substr(0, 297) + "...";
+    h.push_back("plan" + (c.menu_option_id ? " [" + *c.menu_option_id + "]" : "") + ": " + plan);
+  }
+  if (!c.tunables.empty()) {
+    std::string list;
+    for (const auto& [name, value] : c.tunables) list += " " + name + "=" + std::to_string(value);
+    h.push_back("tunables" + list);
+  }
+  for (std::string& line : h) line = PrintableAscii(line);  // device names come from the store too
+  return h;
+}
+
+std::string ExportText(const ExportItem& item) {
+  std::string text;
+  for (const std::string& line : ExportHeader(item)) text += "// " + line + "\n";
+  const NewCandidate& c = item.candidate.candidate;
+  if (!c.tunables.empty()) {
+    text +=
+        "// (the tunables' measured values are first in the launch block's lists: the "
+        "default)\n";
+  }
+  std::string task =
+      item.entry.suite.empty() ? item.entry.task : item.entry.suite + "/" + item.entry.task;
+  text += "// evaluate again: kopt eval " + task + " THIS_FILE.cu\n";
+  return text + WithChosenDefaults(c.source, c.tunables);
+}
+
+std::vector<ExportedKernel> ExportBest(Store& store, const LeaderboardFilter& filter,
+                                       const std::string& out_dir) {
+  std::vector<ExportItem> items = ExportItems(store, filter);
+  std::filesystem::create_directories(out_dir);
+  std::vector<ExportedKernel> out;
+  for (const auto& item : items) {
+    const LeaderboardBest& best = *item.entry.best;
     std::filesystem::path path =
-        std::filesystem::path(out_dir) / (name + "." + DeviceSlug(e.device) + ".cu");
+        std::filesystem::path(out_dir) / (item.stem + "." + DeviceSlug(item.entry.device) + ".cu");
     std::ofstream file(path, std::ios::binary);
-    file << ExportText(e, *candidate);
+    file << ExportText(item);
     if (!file.flush()) throw Error(path.string() + ": cannot write the exported kernel");
-    out.push_back({path.string(), e.task, e.device, e.best->candidate_id, e.best->evaluation_id});
+    out.push_back(
+        {path.string(), item.entry.task, item.entry.device, best.candidate_id, best.evaluation_id});
   }
   return out;
 }

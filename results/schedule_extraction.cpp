@@ -48,13 +48,6 @@ std::optional<double> MedianOf(const std::optional<EvaluationRecord>& e) {
   return e->result.timing->event_ms.median;
 }
 
-std::string ArchOfRun(Store& store, const std::optional<std::int64_t>& run_id) {
-  if (!run_id) return "";
-  std::optional<RunRecord> run = store.GetRun(*run_id);
-  if (!run || !run->info.device_info.is_object()) return "";
-  return run->info.device_info.value("arch", "");
-}
-
 }  // namespace
 
 std::optional<Schedule> ExtractSchedule(Store& store, std::int64_t winner_id,

@@ -618,4 +618,11 @@ std::optional<TorchBaselineRecord> Store::FindTorchBaseline(const std::string& t
   return ReadTorchBaseline(*q);
 }
 
+std::string ArchOfRun(Store& store, const std::optional<std::int64_t>& run_id) {
+  if (!run_id) return "";
+  std::optional<RunRecord> run = store.GetRun(*run_id);
+  if (!run || !run->info.device_info.is_object()) return "";
+  return run->info.device_info.value("arch", "");
+}
+
 }  // namespace kopt

@@ -136,4 +136,7 @@ class Store {
   int opened_version_ = 0;
 };
 
+/// The NVRTC target ("sm_90a") of the GPU a run used; "" without a run or a recorded device.
+std::string ArchOfRun(Store& store, const std::optional<std::int64_t>& run_id);
+
 }  // namespace kopt

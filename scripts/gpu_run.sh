@@ -18,6 +18,8 @@
 #                   in .gpu/torch.db, then the markdown table of every stored baseline
 #   PLAN=gelu_negatives  gemm_bias_gelu_bf16's PyTorch cross-check at its tolerance with the bias
 #                   left out, and with ReLU for GELU: both must be rejected (rc != 0, "disagrees")
+#   PLAN=export     tests/gpu/torch_export_test.sh: the quick tasks' starters evaluated, exported
+#                   with `kopt export --format torch`, and the packages checked and timed in PyTorch
 #   PLAN=search     scripts/bench_search.sh: the quick suite's search, tuning alone then the fake
 #                   LLM, with its store seeded from .gpu/torch.db (baselines on this card are reused)
 # PLAN may list several, run in its order: PLAN=tests,baselines.
@@ -50,6 +52,8 @@ gpu_tests() {
   step optimize_e2e 120 env KOPT_REQUIRE_GPU=1 build/tests/e2e/optimize_e2e_test
   step store_eval_gpu_test 180 env KOPT_REQUIRE_GPU=1 build/tests/gpu/store_eval_gpu_test
   step task_reference_gpu_test 150 env KOPT_REQUIRE_GPU=1 build/tests/gpu/task_reference_gpu_test
+  step adversarial_gpu_test 150 env KOPT_REQUIRE_GPU=1 build/tests/gpu/adversarial_gpu_test
+  step profile_gpu_test 120 env KOPT_REQUIRE_GPU=1 build/tests/gpu/profile_gpu_test
 }
 plans=${PLAN:-trust}
 for plan in ${plans//,/ }; do
@@ -118,6 +122,11 @@ case $plan in
       tail -4 "$out/negative_$variant.txt" >> "$out/negatives.txt"
     done
     ;;
+  export)
+    step torch_export 300 env OUT=/tmp/export KOPT_REQUIRE_GPU=1 tests/gpu/torch_export_test.sh \
+      build/cli/kopt
+    tar czf "$out/export_packages.tgz" -C /tmp/export packages 2>/dev/null
+    ;;
   search)
     step search 420 env OUT=/tmp/search SEED_DB=.gpu/torch.db scripts/bench_search.sh build
     cp /tmp/search/search.db "$out/" 2>/dev/null
@@ -128,7 +137,8 @@ done
 {
   echo "== GPU: $(cat "$out/gpu.txt")"
   cat "$out/steps.txt"
-  for t in evaluator_gpu_test optimize_e2e store_eval_gpu_test task_reference_gpu_test; do
+  for t in evaluator_gpu_test optimize_e2e store_eval_gpu_test task_reference_gpu_test \
+    adversarial_gpu_test profile_gpu_test; do
     [[ -f $out/$t.txt ]] && { echo "== $t"; gtest_lines "$out/$t.txt"; }
   done
   [[ -f $out/bench.txt ]] && { echo "== bench"; tail -14 "$out/bench.txt"; }
@@ -145,6 +155,7 @@ done
   done
   [[ -f $out/negatives.txt ]] && { echo "== gelu negatives"; cat "$out/negatives.txt"; }
   [[ -f $out/search.txt ]] && { echo "== search"; tail -60 "$out/search.txt"; }
+  [[ -f $out/torch_export.txt ]] && { echo "== torch export"; tail -30 "$out/torch_export.txt"; }
   for t in baselines_quick baselines_core $(cd "$out" && ls recheck_*.txt 2>/dev/null | sed 's/.txt$//'); do
     [[ -f $out/$t.txt ]] && { echo "== $t"; tail -45 "$out/$t.txt"; }
   done

@@ -198,6 +198,66 @@ TEST_F(StoreCliTest, ExportWritesOneFilePerGpu) {
   EXPECT_EQ(Kopt("--db " + db_ + " export --task reduce_a").code, 2) << "--out is required";
 }
 
+TEST_F(StoreCliTest, ExportAsATorchPackageCompilesTheKernelAndRecordsItsMeasurements) {
+  std::string out_dir = dir_.File("torch");
+  Output no_arch = Kopt("--db " + db_ + " export --task reduce_a --format torch --out " + out_dir);
+  EXPECT_EQ(no_arch.code, 2) << no_arch.text;
+  EXPECT_TRUE(Has(no_arch.text,
+                  "--arch: the store does not say which GPU architecture measured "
+                  "reduce_a on "))
+      << no_arch.text;
+  Output bad_arch = Kopt("--db " + db_ +
+                         " export --task reduce_a --format torch --arch "
+                         "compute_90 --out " +
+                         out_dir);
+  EXPECT_EQ(bad_arch.code, 2) << bad_arch.text;
+  EXPECT_TRUE(Has(bad_arch.text, "'compute_90' is not an NVRTC target")) << bad_arch.text;
+
+  Output out = Kopt("--db " + db_ +
+                        " export --task reduce_a --format torch --arch sm_90a --json "
+                        "--out " +
+                        out_dir,
+                    false);
+  ASSERT_EQ(out.code, 0) << out.text;
+  nlohmann::json listed = nlohmann::json::parse(out.text);
+  ASSERT_EQ(listed.size(), 2u) << "one package per GPU";
+  std::string h100 = out_dir + "/kopt_reduce_a_h100_80gb_hbm3";
+  nlohmann::json listed_h100;
+  for (const auto& entry : listed) {
+    if (entry["device"] == kH100) listed_h100 = entry;
+  }
+  EXPECT_EQ(listed_h100["path"], h100) << listed.dump(1);
+  EXPECT_EQ(listed_h100["op"], "kopt::reduce_a_h100_80gb_hbm3") << "two GPUs: the op names its GPU";
+  EXPECT_EQ(listed_h100["format"], "torch");
+  std::ifstream cubin(h100 + "/kernel.cubin", std::ios::binary);
+  std::string elf(4, '\0');
+  cubin.read(elf.data(), 4);
+  EXPECT_EQ(elf,
+            "\x7f"
+            "ELF")
+      << "NVRTC's cubin, compiled here";
+  std::ifstream in(h100 + "/__init__.py");
+  std::stringstream init;
+  init << in.rdbuf();
+  EXPECT_TRUE(
+      Has(init.str(), "# kopt export: the fastest correct kernel for s1/reduce_a on " + kH100))
+      << init.str();
+  EXPECT_TRUE(Has(init.str(), "; kernel key ")) << init.str();
+  EXPECT_TRUE(Has(init.str(), "GPU = \"" + kH100 + "\"")) << init.str();
+  EXPECT_TRUE(Has(init.str(), "SPEEDUP_OVER_REFERENCE = 2.5")) << init.str();
+  EXPECT_TRUE(Has(init.str(), "SPEEDUP_OVER_TORCH_EAGER = 2.0")) << init.str();
+  EXPECT_TRUE(Has(init.str(), "@torch.library.custom_op(\"kopt::reduce_a_h100_80gb_hbm3\""))
+      << init.str();
+  EXPECT_TRUE(fs::exists(h100 + "/_kopt_runtime.py"));
+  EXPECT_TRUE(fs::exists(h100 + "/kernel.cu"));
+  if (std::system("python3 -c 'pass' > /dev/null 2>&1") == 0) {
+    Output compiled = testing::RunProgram(
+        "python3", "-m py_compile " + h100 + "/__init__.py " + h100 + "/_kopt_runtime.py", "2>&1",
+        "PYTHONDONTWRITEBYTECODE=1");
+    EXPECT_EQ(compiled.code, 0) << compiled.text;
+  }
+}
+
 TEST_F(StoreCliTest, RunsListsWhatEachRunRecorded) {
   Output out = Kopt("--db " + db_ + " runs");
   ASSERT_EQ(out.code, 0) << out.text;

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # A stand-in for torch with just what evaluator/torch_runner.py uses, so that the runner's
-# protocol is exercised by the real interpreter on a machine without torch or a GPU. Tensors are
-# bytes on the host; "CUDA" events read time.perf_counter. FAKE_TORCH_CUDA=0: no CUDA.
+# protocol is exercised by the real interpreter on a machine without torch or a GPU, and the
+# registration an exported package makes (torch.library.custom_op). Tensors are bytes on the
+# host; "CUDA" events read time.perf_counter. FAKE_TORCH_CUDA=0: no CUDA.
 import os
 import time
 import types
@@ -120,3 +121,29 @@ backends = types.SimpleNamespace(
     cudnn=types.SimpleNamespace(allow_tf32=True),
 )
 nn = types.SimpleNamespace(functional=types.ModuleType("torch.nn.functional"))
+
+
+class _CustomOp:
+    """What torch.library.custom_op returns: the function, callable, with register_fake."""
+
+    def __init__(self, name, fn):
+        self.name, self.fn, self.fake = name, fn, None
+
+    def __call__(self, *args):
+        return self.fn(*args)
+
+    def register_fake(self, fn):
+        self.fake = fn
+        return fn
+
+
+def _custom_op(name, mutates_args=()):
+    def register(fn):
+        op = _CustomOp(name, fn)
+        library.ops[name] = op
+        return op
+    return register
+
+
+# torch.library for the exported packages of `kopt export --format torch`: registration only.
+library = types.SimpleNamespace(custom_op=_custom_op, ops={})

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "results/torch_package.h"
+
+#include "core/error.h"
+#include "core/host_values.h"
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+namespace kopt {
+namespace {
+
+// Names a tensor parameter must not take in the generated Python: its keywords and the module
+// names the operator's body uses.
+const std::set<std::string, std::less<>> kTakenNames = {
+    "False",  "None",   "True",    "and",      "as",   "assert", "async",  "await",
+    "break",  "class",  "continue", "def",     "del",  "elif",   "else",   "except",
+    "finally", "for",   "from",    "global",   "if",   "import", "in",     "is",
+    "lambda", "nonlocal", "not",   "or",       "pass", "raise",  "return", "try",
+    "while",  "with",   "yield",   "torch",    "os",   "KERNEL", "_rt"};
+
+// A Python string literal: JSON's escapes are Python's, and ASCII only.
+std::string Literal(const std::string& text) {
+  return nlohmann::json(text).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+}
+
+std::string Identifier(const std::string& text) {
+  std::string out;
+  for (char c : text) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "t" + out;
+  return out;
+}
+
+// Text for the docstring: a task's name is any string in task.json, so only [A-Za-z0-9_./-].
+std::string DocText(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    out += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/' || c == '-' ? c : '_';
+  }
+  return out;
+}
+
+std::string Parameter(const std::string& tensor) {
+  return kTakenNames.count(tensor) ? tensor + "_" : tensor;
+}
+
+std::string Lambda(const std::string& expression) {
+  return "lambda s: " + Expr::Parse(expression).ToPython();
+}
+
+// The symbol an extent names by itself ("ROWS"), or "" for a compound expression ("2*ROWS").
+std::string BareSymbol(const std::string& extent, const Task& task) {
+  std::string trimmed;
+  for (char c : extent) {
+    if (!std::isspace(static_cast<unsigned char>(c))) trimmed += c;
+  }
+  return task.symbols.count(trimmed) ? trimmed : "";
+}
+
+std::string SymbolDict(const SymbolTable& symbols) {
+  std::string out = "{";
+  for (const auto& [name, value] : symbols) {
+    out += (out.size() > 1 ? ", " : "") + Literal(name) + ": " + std::to_string(value);
+  }
+  return out + "}";
+}
+
+std::string TensorSpecs(const Task& task, TensorRole role) {
+  std::string out = "[\n";
+  for (const TensorSpec& t : task.tensors) {
+    if (t.role != role) continue;
+    out += "        _rt.TensorSpec(" + Literal(t.name) + ", " +
+           Literal(std::string(DTypeName(t.dtype))) + ", [";
+    for (std::size_t i = 0; i < t.shape.size(); ++i) {
+      std::string symbol = BareSymbol(t.shape[i], task);
+      out += (i ? ", " : "") + std::string("_rt.Dim(") + Literal(t.shape[i]) + ", " +
+             Lambda(t.shape[i]) + (symbol.empty() ? "" : ", " + Literal(symbol)) + ")";
+    }
+    out += "]),\n";
+  }
+  return out + "    ]";
+}
+
+std::string Dims3(std::vector<std::string> dims) {
+  while (dims.size() < 3) dims.push_back("1");
+  return "[" + Lambda(dims[0]) + ", " + Lambda(dims[1]) + ", " + Lambda(dims[2]) + "]";
+}
+
+std::string Argument(const LaunchArg& arg) {
+  switch (arg.kind) {
+    case LaunchArg::Kind::kTensor:
+      return "(\"tensor\", " + Literal(arg.name) + ")";
+    case LaunchArg::Kind::kWorkspace:
+      return "(\"workspace\", " + Literal(arg.name) + ")";
+    case LaunchArg::Kind::kInt32:
+      return "(\"i32\", " + Lambda(arg.name) + ")";
+    case LaunchArg::Kind::kInt64:
+      return "(\"i64\", " + Lambda(arg.name.substr(arg.name.find(':') + 1)) + ")";
+    case LaunchArg::Kind::kScalar:
+      break;
+  }
+  return "(\"bits\", " + std::to_string(DTypeSize(arg.scalar_dtype)) + ", " +
+         std::to_string(ScalarBits(arg.scalar_dtype, arg.scalar_value)) + ")";
+}
+
+std::string Launches(const LaunchBlock& block, const LaunchPlan& plan) {
+  std::string out = "[\n";
+  for (std::size_t i = 0; i < block.launches.size(); ++i) {
+    const LaunchSpec& spec = block.launches[i];
+    out += "        _rt.Launch(\n            " + Literal(spec.kernel) + ",\n            grid=" +
+           Dims3(spec.grid) + ",\n            block=" + Dims3(spec.block) +
+           ",\n            cluster=" + (spec.cluster.empty() ? "None" : Dims3(spec.cluster)) +
+           ",\n            smem=" + Lambda(spec.smem) + ",\n            args=[";
+    for (std::size_t a = 0; a < plan.launches[i].args.size(); ++a) {
+      out += (a ? ", " : "") + Argument(plan.launches[i].args[a]);
+    }
+    out += "]),\n";
+  }
+  return out + "    ]";
+}
+
+std::string Signature(const Task& task, TensorRole role, bool annotated) {
+  std::string out;
+  for (const TensorSpec& t : task.tensors) {
+    if (t.role != role) continue;
+    out += (out.empty() ? "" : ", ") + Parameter(t.name) + (annotated ? ": torch.Tensor" : "");
+  }
+  return out;
+}
+
+std::string TensorList(const Task& task, TensorRole role) {
+  std::string out;
+  for (const TensorSpec& t : task.tensors) {
+    if (t.role != role) continue;
+    std::string shape;
+    for (const auto& d : t.shape) shape += (shape.empty() ? "" : ", ") + d;
+    out += (out.empty() ? "" : ", ") + t.name + " " + std::string(DTypeName(t.dtype)) + " [" +
+           shape + "]";
+  }
+  return out;
+}
+
+// What the sizes may be, in words, for the docstring.
+std::string SizeRule(const Task& task) {
+  std::string rule;
+  for (const auto& [symbol, alignment] : task.contract.ragged) {
+    std::int64_t largest = 0;
+    for (const SymbolTable& size : task.AllSizes()) largest = std::max(largest, size.at(symbol));
+    rule += symbol + ": any multiple of " + std::to_string(alignment) + " up to " +
+            std::to_string(largest) + "; ";
+  }
+  std::string fixed;
+  for (const auto& [symbol, value] : task.symbols) {
+    bool ragged = false;
+    for (const auto& r : task.contract.ragged) ragged |= r.first == symbol;
+    if (!ragged) fixed += (fixed.empty() ? "" : ", ") + symbol;
+  }
+  if (!fixed.empty()) rule += fixed + ": as at one of the sizes checked; ";
+  return rule + "the sizes checked: " + [&] {
+    std::string sizes;
+    for (const SymbolTable& size : task.AllSizes()) {
+      std::string one;
+      for (const auto& [name, value] : size) {
+        one += (one.empty() ? "" : " ") + name + "=" + std::to_string(value);
+      }
+      sizes += (sizes.empty() ? "" : "; ") + one;
+    }
+    return sizes;
+  }() + ".";
+}
+
+std::string InitText(const ExportItem& item, const Task& task, const std::string& arch,
+                     const std::string& package, const std::string& op_name,
+                     const LaunchBlock& block, const LaunchPlan& plan) {
+  const LeaderboardBest& best = *item.entry.best;
+  std::string outputs = Signature(task, TensorRole::kOutput, false);
+  std::size_t output_count = 0;
+  for (const TensorSpec& t : task.tensors) output_count += t.role == TensorRole::kOutput;
+  std::string returns = "torch.Tensor";
+  if (output_count > 1) {
+    returns = "tuple[";
+    for (std::size_t i = 0; i < output_count; ++i) returns += (i ? ", " : "") + std::string("torch.Tensor");
+    returns += "]";
+  }
+  std::string inputs = Signature(task, TensorRole::kInput, false);
+
+  // Symbols no input's extent names by itself: the runtime takes them from a checked size.
+  std::set<std::string> bound;
+  for (const TensorSpec& t : task.tensors) {
+    if (t.role != TensorRole::kInput) continue;
+    for (const auto& d : t.shape) {
+      if (std::string s = BareSymbol(d, task); !s.empty()) bound.insert(s);
+    }
+  }
+  std::string unbound = "[";
+  for (const auto& [name, value] : task.symbols) {
+    if (!bound.count(name)) unbound += (unbound.size() > 1 ? ", " : "") + Literal(name);
+  }
+  unbound += "]";
+  std::string ragged = "{";
+  for (const auto& [symbol, alignment] : task.contract.ragged) {
+    ragged += (ragged.size() > 1 ? ", " : "") + Literal(symbol) + ": " + std::to_string(alignment);
+  }
+  ragged += "}";
+  std::string sizes = "[";
+  for (const SymbolTable& size : task.AllSizes()) {
+    sizes += (sizes.size() > 1 ? ", " : "") + SymbolDict(size);
+  }
+  sizes += "]";
+  std::string workspace = "[";
+  for (const WorkspaceSpec& w : block.workspace) {
+    workspace += (workspace.size() > 1 ? ", " : "") + std::string("(") + Literal(w.name) + ", " +
+                 Lambda(w.bytes) + ")";
+  }
+  workspace += "]";
+  auto [major, minor] = ComputeCapabilityOf(arch);
+  auto optional_number = [](const std::optional<Speedup>& s) {
+    return s ? std::to_string(s->value) : std::string("None");
+  };
+
+  std::string t;
+  t += "\"\"\"" + DocText(item.entry.task) + " as a PyTorch operator, exported by kopt: forward only (no "
+       "autograd formula).\n\n";
+  t += "    import torch, " + package + "\n";
+  t += "    " + outputs + " = torch.ops.kopt." + op_name + "(" + inputs + ")\n\n";
+  t += "Inputs: " + TensorList(task, TensorRole::kInput) + ".\n";
+  t += "Returns: " + TensorList(task, TensorRole::kOutput) + ", new tensors.\n";
+  t += "Each input must be a contiguous CUDA tensor on one GPU, starting on a 256-byte boundary;\n";
+  t += "the kernel runs on that GPU's current stream. Sizes (what kopt checked it on): " +
+       SizeRule(task) + "\n";
+  t += "A call outside these raises _kopt_runtime.ExportedKernelError (a ValueError).\n\"\"\"\n";
+  for (const std::string& line : ExportHeader(item)) t += "# " + line + "\n";
+  t += "import os\n\nimport torch\n\nfrom . import _kopt_runtime as _rt\n"
+       "from ._kopt_runtime import cdiv, div, mod  # noqa: F401 (the size expressions use them)\n\n";
+  t += "KERNEL_KEY = " + Literal(item.candidate.candidate.key) + "\n";
+  t += "GPU = " + Literal(item.entry.device) + "\n";
+  t += "ARCH = " + Literal(arch) + "\n";
+  t += "# Measured by kopt on GPU: median milliseconds and speedups (None: not measured).\n";
+  t += "MEDIAN_MS = " + std::to_string(best.event_ms.median) + "\n";
+  t += "SPEEDUP_OVER_REFERENCE = " + optional_number(best.speedup) + "\n";
+  t += "SPEEDUP_OVER_VENDOR = " + optional_number(best.baseline_speedup) + "\n";
+  t += "SPEEDUP_OVER_TORCH_EAGER = " + optional_number(best.eager_speedup) + "\n";
+  t += "SPEEDUP_OVER_TORCH_COMPILE = " + optional_number(best.compile_speedup) + "\n\n";
+  t += "KERNEL = _rt.ExportedKernel(\n";
+  t += "    op=" + Literal("kopt::" + op_name) + ",\n";
+  t += "    directory=os.path.dirname(os.path.abspath(__file__)),\n";
+  t += "    cubin=\"kernel.cubin\",\n";
+  t += "    arch=ARCH,\n";
+  t += "    compute_capability=(" + std::to_string(major) + ", " + std::to_string(minor) + "),\n";
+  t += "    inputs=" + TensorSpecs(task, TensorRole::kInput) + ",\n";
+  t += "    outputs=" + TensorSpecs(task, TensorRole::kOutput) + ",\n";
+  t += "    unbound=" + unbound + ",\n";
+  t += "    constants=" + SymbolDict(SymbolTable(item.candidate.candidate.tunables.begin(),
+                                                item.candidate.candidate.tunables.end())) +
+       ",\n";
+  t += "    ragged=" + ragged + ",\n";
+  t += "    validated_sizes=" + sizes + ",\n";
+  t += "    workspace=" + workspace + ",\n";
+  t += "    launches=" + Launches(block, plan) + ",\n";
+  t += ")\n\n\n";
+  t += "@torch.library.custom_op(" + Literal("kopt::" + op_name) + ", mutates_args=())\n";
+  t += "def " + op_name + "(" + Signature(task, TensorRole::kInput, true) + ") -> " + returns +
+       ":\n";
+  t += "    return KERNEL.run(" + inputs + ")\n\n\n";
+  t += "@" + op_name + ".register_fake\n";
+  t += "def _" + op_name + "_fake(" + inputs + "):\n";
+  t += "    return KERNEL.fake(" + inputs + ")\n";
+  return t;
+}
+
+}  // namespace
+
+std::pair<int, int> ComputeCapabilityOf(const std::string& arch) {
+  std::string digits;
+  if (arch.rfind("sm_", 0) == 0) {
+    for (std::size_t i = 3; i < arch.size() && std::isdigit(static_cast<unsigned char>(arch[i]));
+         ++i) {
+      digits += arch[i];
+    }
+  }
+  if (digits.size() < 2 || digits.size() > 3) {
+    throw ConfigError("'" + arch + "' is not an NVRTC target such as sm_90a");
+  }
+  return {std::stoi(digits.substr(0, digits.size() - 1)), digits.back() - '0'};
+}
+
+TorchPackage MakeTorchPackage(const ExportItem& item, const Task& task, const std::string& arch,
+                              const std::string& cubin) {
+  bool has_input = false;
+  for (const TensorSpec& t : task.tensors) has_input |= t.role == TensorRole::kInput;
+  if (!has_input) throw ConfigError(task.name + ": a task without inputs has no operator form");
+  std::string stem = item.stem;
+  if (!item.only_gpu) stem += "." + DeviceSlug(item.entry.device);
+  std::string op_name = Identifier(stem);
+  const NewCandidate& c = item.candidate.candidate;
+  LaunchBlock block = ParseLaunchBlock(c.source, "kernel.cu");
+  LaunchPlan plan = ResolveLaunchBlock(block, task, task.symbols, c.tunables, DeviceLimits{});
+
+  TorchPackage package;
+  package.name = "kopt_" + op_name;
+  package.op = "kopt::" + op_name;
+  package.files = {{"__init__.py", InitText(item, task, arch, package.name, op_name, block, plan)},
+                   {"_kopt_runtime.py", std::string(TorchRuntimeScript())},
+                   {"kernel.cubin", cubin},
+                   {"kernel.cu", ExportText(item)}};
+  return package;
+}
+
+std::string WriteTorchPackage(const TorchPackage& package, const std::string& out_dir) {
+  std::filesystem::path folder = std::filesystem::path(out_dir) / package.name;
+  std::filesystem::create_directories(folder);
+  for (const auto& [name, content] : package.files) {
+    std::filesystem::path path = folder / name;
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << content;
+    if (!file.flush()) throw Error(path.string() + ": cannot write the exported package");
+  }
+  return folder.string();
+}
+
+}  // namespace kopt
