@@ -49,13 +49,14 @@ int RunCompile(const CompileOptionsCli& o) {
   std::string source = ReadFile(o.candidate.file);
   LaunchBlock block = ParseLaunchBlock(source, o.candidate.file);
   TunableChoice choice = ChooseTunables(block, ParseDefines(o.candidate.defines));
-  ValidateLaunchBlock(block, task, choice, o.candidate.file);
+  DeviceLimits limits = LimitsOfArch(o.arch);  // a bad --arch fails here, before compiling
+  ValidateLaunchBlock(block, task, choice, o.candidate.file, limits);
   NvrtcCompiler compiler(o.no_cache ? "" : DefaultCacheDir(), SelfExecutable());
   // The compile the evaluator makes, so the same checks before any GPU work: the kernels'
   // parameters against the launch block (by the compiler), then every launched kernel in the
   // module under its name.
-  CompileRequest request = CandidateCompileRequest(task, o.arch, source, o.candidate.file, block,
-                                                   choice, DeviceLimits{});
+  CompileRequest request =
+      CandidateCompileRequest(task, o.arch, source, o.candidate.file, block, choice, limits);
   CompileOutput out = compiler.Compile(request);
   std::optional<std::string> launch_error =
       out.ok ? MissingKernel(block, out.info.kernels) : SignatureMismatch(out.info.log);

@@ -204,6 +204,16 @@ int RunEval(EvalOptionsCli o, const GlobalOptions& global) {
   CudaEvaluatorConfig config;
   config.device = o.device;
   CudaEvaluator evaluator(config);
+  if (!request.candidate.ok()) {
+    // A text that is not a candidate needs no GPU to be told so: without one, say it first.
+    try {
+      evaluator.Device();
+    } catch (const Error& e) {
+      PrintError("kopt: not a candidate: %s\nkopt: not recorded in the store: %s\n",
+                 request.candidate.error().message.c_str(), e.what());
+      return kExitFailure;
+    }
+  }
   std::unique_ptr<TorchRunner> torch_runner = MakeTorchRunner(o.torch, o.device);
   // The GPU's name is part of the evaluation cache key. Without a driver this fails here,
   // before the store is touched.

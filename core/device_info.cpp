@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/device_info.h"
 
+#include <cctype>
+
 namespace kopt {
 
 nlohmann::json ToJson(const DeviceInfo& d) {
@@ -53,6 +55,40 @@ DeviceInfo DeviceInfoFromJson(const nlohmann::json& j) {
     d.peaks = DevicePeaksFromJson(j.at("peaks"));
   }
   return d;
+}
+
+std::pair<int, int> ComputeCapabilityOf(const std::string& arch) {
+  std::string digits;
+  if (arch.rfind("sm_", 0) == 0) {
+    for (std::size_t i = 3; i < arch.size() && std::isdigit(static_cast<unsigned char>(arch[i]));
+         ++i) {
+      digits += arch[i];
+    }
+  }
+  if (digits.size() < 2 || digits.size() > 3) {
+    throw ConfigError("'" + arch + "' is not an NVRTC target such as sm_90a");
+  }
+  return {std::stoi(digits.substr(0, digits.size() - 1)), digits.back() - '0'};
+}
+
+DeviceLimits LimitsOfArch(const std::string& arch) {
+  auto [major, minor] = ComputeCapabilityOf(arch);
+  DeviceLimits limits;
+  int cc = major * 10 + minor;
+  // The CUDA programming guide's table of opt-in shared memory per block, in bytes.
+  if (cc == 75) {
+    limits.max_smem_per_block = 64 * 1024;
+  } else if (cc == 80 || cc == 87) {
+    limits.max_smem_per_block = 163 * 1024;
+  } else if (cc == 86 || cc == 89 || cc >= 120) {
+    limits.max_smem_per_block = 99 * 1024;
+  } else if (cc >= 90) {
+    limits.max_smem_per_block = 227 * 1024;
+  } else {
+    limits.max_smem_per_block = 96 * 1024;  // 7.0 and 7.2
+  }
+  limits.clusters = major >= 9;
+  return limits;
 }
 
 }  // namespace kopt

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace kopt {
 
@@ -33,6 +34,13 @@ struct DeviceInfo {
 };
 
 nlohmann::json ToJson(const DeviceInfo& d);
+
+/// (9, 0) for "sm_90a", (10, 0) for "sm_100a", (8, 6) for "sm_86"; ConfigError otherwise.
+std::pair<int, int> ComputeCapabilityOf(const std::string& arch);
+/// The launch limits of an NVRTC target's GPUs, for checks made without a GPU (`kopt compile
+/// --arch`): the opt-in shared memory per block of that compute capability, and clusters from
+/// 9.0 on. The grid and block limits are the same on every GPU kopt supports.
+DeviceLimits LimitsOfArch(const std::string& arch);
 DeviceInfo DeviceInfoFromJson(const nlohmann::json& j);
 
 }  // namespace kopt

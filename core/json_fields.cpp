@@ -4,7 +4,9 @@
 #include "core/expr.h"
 
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <vector>
 
 namespace kopt {
 
@@ -85,12 +87,37 @@ std::string ExprTextAt(const nlohmann::json& j, const JsonWhere& where) {
   return j.get<std::string>();
 }
 
-nlohmann::json ParseJsonText(const std::string& text, const std::string& file) {
+nlohmann::json ParseJsonAt(const std::string& text, const JsonWhere& where) {
+  using Event = nlohmann::json::parse_event_t;
+  std::vector<std::set<std::string>> keys;  // of each object still open
+  std::string duplicate;
+  auto check = [&](int /*depth*/, Event event, nlohmann::json& parsed) {
+    if (event == Event::object_start) {
+      keys.emplace_back();
+    } else if (event == Event::object_end) {
+      keys.pop_back();
+    } else if (event == Event::key && duplicate.empty()) {
+      const std::string& key = parsed.get_ref<const std::string&>();
+      if (!keys.back().insert(key).second) duplicate = key;
+    }
+    return true;
+  };
+  nlohmann::json j;
   try {
-    return nlohmann::json::parse(text);
+    j = nlohmann::json::parse(text, check);
   } catch (const nlohmann::json::parse_error& e) {
-    throw ConfigError(file + ": invalid JSON: " + e.what());
+    where.Fail(std::string("invalid JSON: ") + e.what());
   }
+  if (!duplicate.empty()) {
+    where.Fail("the key \"" + duplicate +
+               "\" appears twice in one object; JSON would keep one of them silently, so remove "
+               "the other");
+  }
+  return j;
+}
+
+nlohmann::json ParseJsonText(const std::string& text, const std::string& file) {
+  return ParseJsonAt(text, JsonWhere(file));
 }
 
 std::string ReadFile(const std::string& path) {

@@ -44,7 +44,10 @@ double NumberAt(const nlohmann::json& j, const JsonWhere& where);
 /// A number or an integer expression string, returned as expression text.
 std::string ExprTextAt(const nlohmann::json& j, const JsonWhere& where);
 
-/// Parses `text` as JSON; a syntax error names the file and the byte offset.
+/// Parses `text` as JSON; a syntax error names `where` and the byte offset, and a key repeated
+/// within one object is an error too (nlohmann keeps the last silently: a task or launch block
+/// would run with a value its author did not mean).
+nlohmann::json ParseJsonAt(const std::string& text, const JsonWhere& where);
 nlohmann::json ParseJsonText(const std::string& text, const std::string& file);
 std::string ReadFile(const std::string& path);
 

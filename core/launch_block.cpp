@@ -189,12 +189,7 @@ LaunchBlock ParseLaunchBlock(const std::string& source, const std::string& file)
   if (close == std::string::npos) root.Fail("not closed: expected @kopt*/ after /*@kopt");
   if (source.find(kOpen, close) != std::string::npos) root.Fail("more than one /*@kopt block");
   std::string text = source.substr(open + kOpen.size(), close - open - kOpen.size());
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::parse_error& e) {
-    root.Fail(std::string("invalid JSON: ") + e.what());
-  }
+  json j = ParseJsonAt(text, root);
   RejectUnknownKeys(j, root, {"launch", "workspace", "tunables"});
   LaunchBlock block;
   const json& launches = RequiredField(j, "launch", root);
@@ -284,6 +279,11 @@ std::vector<std::string> TunableDefines(const TunableChoice& choice) {
 
 void ValidateLaunchBlock(const LaunchBlock& block, const Task& task, const TunableChoice& choice,
                          const std::string& file) {
+  ValidateLaunchBlock(block, task, choice, file, DeviceLimits{});
+}
+
+void ValidateLaunchBlock(const LaunchBlock& block, const Task& task, const TunableChoice& choice,
+                         const std::string& file, const DeviceLimits& limits) {
   std::set<std::string> names;
   for (const auto& t : task.tensors) names.insert(t.name);
   for (const auto& s : task.scalars) names.insert(s.name);
@@ -303,7 +303,7 @@ void ValidateLaunchBlock(const LaunchBlock& block, const Task& task, const Tunab
     }
   }
   for (const auto& size : task.AllSizes()) {
-    Resolver(block, task, size, choice, DeviceLimits{}, file).Resolve();
+    Resolver(block, task, size, choice, limits, file).Resolve();
   }
 }
 

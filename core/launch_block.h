@@ -46,11 +46,6 @@ using TunableChoice = std::map<std::string, std::int64_t, std::less<>>;
 /// Throws ConfigError ("launch block: launch[0].grid: ...").
 LaunchBlock ParseLaunchBlock(const std::string& source, const std::string& file);
 
-/// Checks every name and expression against the task on all of its sizes, with `choice` for the
-/// tunables. Throws ConfigError with a message an LLM can act on.
-void ValidateLaunchBlock(const LaunchBlock& block, const Task& task, const TunableChoice& choice,
-                         const std::string& file);
-
 /// The first value of every tunable, overridden by `overrides`; an override naming no tunable or
 /// a value outside its list is a ConfigError.
 TunableChoice ChooseTunables(const LaunchBlock& block, const TunableChoice& overrides);
@@ -65,6 +60,14 @@ struct DeviceLimits {
   std::int64_t max_smem_per_block = 232448;  // opt-in maximum (H100)
   bool clusters = true;
 };
+
+/// Checks every name and expression against the task on all of its sizes, with `choice` for the
+/// tunables, within `limits` (an H100's when not given). Throws ConfigError with a message an LLM
+/// can act on.
+void ValidateLaunchBlock(const LaunchBlock& block, const Task& task, const TunableChoice& choice,
+                         const std::string& file, const DeviceLimits& limits);
+void ValidateLaunchBlock(const LaunchBlock& block, const Task& task, const TunableChoice& choice,
+                         const std::string& file);
 
 /// A kernel argument as it is passed: a buffer pointer or a value.
 struct LaunchArg {

@@ -228,6 +228,34 @@ std::string ParseTorch(const json& j, const Task& task, const JsonWhere& where) 
   where.Fail("names none of the task's input tensors (" + inputs + ")");
 }
 
+// More than any GPU holds: a size this large is a typing error, found before any GPU work.
+constexpr std::int64_t kMaxTaskBytes = std::int64_t{256} << 30;
+
+// The task's tensors at `size` fit kMaxTaskBytes, counted without overflow.
+void CheckFitsAGpu(const Task& task, const SymbolTable& size, const JsonWhere& where) {
+  std::int64_t total = 0;
+  std::string largest;
+  std::int64_t largest_bytes = 0;
+  for (const TensorSpec& t : task.tensors) {
+    std::int64_t bytes = static_cast<std::int64_t>(DTypeSize(t.dtype));
+    bool overflow = false;
+    for (std::int64_t extent : TensorShape(t, size)) {
+      overflow |= __builtin_mul_overflow(bytes, extent, &bytes);
+    }
+    overflow |= __builtin_add_overflow(total, bytes, &total);
+    if (overflow) where.Fail("tensor " + t.name + " has more bytes than a 64-bit count holds");
+    if (bytes > largest_bytes) {
+      largest_bytes = bytes;
+      largest = t.name;
+    }
+  }
+  if (total > kMaxTaskBytes) {
+    where.Fail("the tensors need " + std::to_string(total >> 30) + " GiB (" + largest + " alone " +
+               std::to_string(largest_bytes >> 30) + " GiB), more than any GPU holds (the limit " +
+               "is " + std::to_string(kMaxTaskBytes >> 30) + " GiB): is a size mistyped?");
+  }
+}
+
 }  // namespace
 
 const TensorSpec* Task::FindTensor(const std::string& tensor_name) const {
@@ -428,6 +456,8 @@ Task ParseTask(const std::string& task_json, const std::string& file) {
     }
     CheckEvaluates(task.flops, sizes[s], root.Key("flops"), false);
     CheckEvaluates(task.bytes, sizes[s], root.Key("bytes"), false);
+    CheckFitsAGpu(task, sizes[s],
+                  s == 0 ? root.Key("symbols") : root.Key("check_symbols").Index(s - 1));
   }
   if (task.baseline) CheckBaseline(task, root.Key("baseline"));
   return task;
@@ -491,8 +521,23 @@ std::vector<Task> LoadSuite(const std::string& suite_dir) {
     if (entry.is_directory() && !fs::is_empty(entry.path())) dirs.push_back(entry.path().string());
   }
   std::sort(dirs.begin(), dirs.end());
+  // Every task is read, so one run of the command shows every broken one.
   std::vector<Task> tasks;
-  for (const auto& d : dirs) tasks.push_back(LoadTask(d));
+  std::vector<std::string> errors;
+  for (const auto& d : dirs) {
+    try {
+      tasks.push_back(LoadTask(d));
+    } catch (const ConfigError& e) {
+      errors.push_back(e.what());
+    }
+  }
+  if (errors.size() == 1) throw ConfigError(errors.front());
+  if (!errors.empty()) {
+    std::string message = suite_dir + ": " + std::to_string(errors.size()) + " of " +
+                          std::to_string(dirs.size()) + " tasks are invalid:";
+    for (const auto& e : errors) message += "\n  " + e;
+    throw ConfigError(message);
+  }
   if (tasks.empty()) throw ConfigError(suite_dir + ": suite has no tasks");
   return tasks;
 }

@@ -113,7 +113,8 @@ struct Task {
 Task LoadTask(const std::string& dir);
 /// Validates task.json text; `file` is used in error messages. reference_source stays empty.
 Task ParseTask(const std::string& task_json, const std::string& file);
-/// Every task folder under `suite_dir`, sorted by name.
+/// Every task folder under `suite_dir`, sorted by name. Every folder is read: a ConfigError
+/// names each invalid task, not only the first.
 std::vector<Task> LoadSuite(const std::string& suite_dir);
 /// The suites under `tasks_root`: its folders holding at least one task folder, sorted.
 std::vector<std::string> ListSuites(const std::string& tasks_root);

@@ -60,6 +60,11 @@ CompletionResult HttpChatProvider::Attempt(const CompletionRequest& request,
       continue;
     }
     if (auto error = HttpFailureToError(response, url_)) {
+      if (url_.find("/v1/v1/") != std::string::npos) {
+        error->message +=
+            " (the URL says /v1 twice: kopt adds the API's path to the base URL, so "
+            "give the base URL without its /v1)";
+      }
       if (error->kind == LlmErrorKind::kAuth) {
         error->message += key_.value.empty()
                               ? " (no API key was sent; name its variable with --api-key-env)"
@@ -81,6 +86,13 @@ CompletionResult HttpChatProvider::Attempt(const CompletionRequest& request,
     }
     Completion& c = result.value();
     c.cost_usd = prices_->CostUsd(name_, model, c.input_tokens, c.output_tokens);
+    if (c.finish_reason == "length") {
+      // Recorded as such with the call; said here too, as a cut-off answer is paid for in full.
+      Notice("warning: " + name_ + " " + model + " stopped at the output limit of " +
+             std::to_string(request.max_tokens) + " tokens" +
+             (request.purpose.empty() ? "" : " (" + request.purpose + ")") +
+             ": the answer is cut off; raise --max-tokens if this repeats");
+    }
     return result;
   }
 }

@@ -15,11 +15,11 @@ namespace {
 // Names a tensor parameter must not take in the generated Python: its keywords and the module
 // names the operator's body uses.
 const std::set<std::string, std::less<>> kTakenNames = {
-    "False",  "None",   "True",    "and",      "as",   "assert", "async",  "await",
-    "break",  "class",  "continue", "def",     "del",  "elif",   "else",   "except",
-    "finally", "for",   "from",    "global",   "if",   "import", "in",     "is",
-    "lambda", "nonlocal", "not",   "or",       "pass", "raise",  "return", "try",
-    "while",  "with",   "yield",   "torch",    "os",   "KERNEL", "_rt"};
+    "False",   "None",     "True",     "and",    "as",   "assert", "async",  "await",
+    "break",   "class",    "continue", "def",    "del",  "elif",   "else",   "except",
+    "finally", "for",      "from",     "global", "if",   "import", "in",     "is",
+    "lambda",  "nonlocal", "not",      "or",     "pass", "raise",  "return", "try",
+    "while",   "with",     "yield",    "torch",  "os",   "KERNEL", "_rt"};
 
 // A Python string literal: JSON's escapes are Python's, and ASCII only.
 std::string Literal(const std::string& text) {
@@ -37,7 +37,8 @@ std::string Identifier(const std::string& text) {
 std::string DocText(const std::string& text) {
   std::string out;
   for (char c : text) {
-    out += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/' || c == '-' ? c : '_';
+    out +=
+        std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '/' || c == '-' ? c : '_';
   }
   return out;
 }
@@ -109,8 +110,8 @@ std::string Launches(const LaunchBlock& block, const LaunchPlan& plan) {
   std::string out = "[\n";
   for (std::size_t i = 0; i < block.launches.size(); ++i) {
     const LaunchSpec& spec = block.launches[i];
-    out += "        _rt.Launch(\n            " + Literal(spec.kernel) + ",\n            grid=" +
-           Dims3(spec.grid) + ",\n            block=" + Dims3(spec.block) +
+    out += "        _rt.Launch(\n            " + Literal(spec.kernel) +
+           ",\n            grid=" + Dims3(spec.grid) + ",\n            block=" + Dims3(spec.block) +
            ",\n            cluster=" + (spec.cluster.empty() ? "None" : Dims3(spec.cluster)) +
            ",\n            smem=" + Lambda(spec.smem) + ",\n            args=[";
     for (std::size_t a = 0; a < plan.launches[i].args.size(); ++a) {
@@ -181,7 +182,8 @@ std::string InitText(const ExportItem& item, const Task& task, const std::string
   std::string returns = "torch.Tensor";
   if (output_count > 1) {
     returns = "tuple[";
-    for (std::size_t i = 0; i < output_count; ++i) returns += (i ? ", " : "") + std::string("torch.Tensor");
+    for (std::size_t i = 0; i < output_count; ++i)
+      returns += (i ? ", " : "") + std::string("torch.Tensor");
     returns += "]";
   }
   std::string inputs = Signature(task, TensorRole::kInput, false);
@@ -221,7 +223,8 @@ std::string InitText(const ExportItem& item, const Task& task, const std::string
   };
 
   std::string t;
-  t += "\"\"\"" + DocText(item.entry.task) + " as a PyTorch operator, exported by kopt: forward only (no "
+  t += "\"\"\"" + DocText(item.entry.task) +
+       " as a PyTorch operator, exported by kopt: forward only (no "
        "autograd formula).\n\n";
   t += "    import torch, " + package + "\n";
   t += "    " + outputs + " = torch.ops.kopt." + op_name + "(" + inputs + ")\n\n";
@@ -232,8 +235,9 @@ std::string InitText(const ExportItem& item, const Task& task, const std::string
        SizeRule(task) + "\n";
   t += "A call outside these raises _kopt_runtime.ExportedKernelError (a ValueError).\n\"\"\"\n";
   for (const std::string& line : ExportHeader(item)) t += "# " + line + "\n";
-  t += "import os\n\nimport torch\n\nfrom . import _kopt_runtime as _rt\n"
-       "from ._kopt_runtime import cdiv, div, mod  # noqa: F401 (the size expressions use them)\n\n";
+  t +=
+      "import os\n\nimport torch\n\nfrom . import _kopt_runtime as _rt\n"
+      "from ._kopt_runtime import cdiv, div, mod  # noqa: F401 (the size expressions use them)\n\n";
   t += "KERNEL_KEY = " + Literal(item.candidate.candidate.key) + "\n";
   t += "GPU = " + Literal(item.entry.device) + "\n";
   t += "ARCH = " + Literal(arch) + "\n";
@@ -252,8 +256,9 @@ std::string InitText(const ExportItem& item, const Task& task, const std::string
   t += "    inputs=" + TensorSpecs(task, TensorRole::kInput) + ",\n";
   t += "    outputs=" + TensorSpecs(task, TensorRole::kOutput) + ",\n";
   t += "    unbound=" + unbound + ",\n";
-  t += "    constants=" + SymbolDict(SymbolTable(item.candidate.candidate.tunables.begin(),
-                                                item.candidate.candidate.tunables.end())) +
+  t += "    constants=" +
+       SymbolDict(SymbolTable(item.candidate.candidate.tunables.begin(),
+                              item.candidate.candidate.tunables.end())) +
        ",\n";
   t += "    ragged=" + ragged + ",\n";
   t += "    validated_sizes=" + sizes + ",\n";
@@ -271,20 +276,6 @@ std::string InitText(const ExportItem& item, const Task& task, const std::string
 }
 
 }  // namespace
-
-std::pair<int, int> ComputeCapabilityOf(const std::string& arch) {
-  std::string digits;
-  if (arch.rfind("sm_", 0) == 0) {
-    for (std::size_t i = 3; i < arch.size() && std::isdigit(static_cast<unsigned char>(arch[i]));
-         ++i) {
-      digits += arch[i];
-    }
-  }
-  if (digits.size() < 2 || digits.size() > 3) {
-    throw ConfigError("'" + arch + "' is not an NVRTC target such as sm_90a");
-  }
-  return {std::stoi(digits.substr(0, digits.size() - 1)), digits.back() - '0'};
-}
 
 TorchPackage MakeTorchPackage(const ExportItem& item, const Task& task, const std::string& arch,
                               const std::string& cubin) {

@@ -6,6 +6,7 @@
 // the CUDA driver). Forward only: no autograd formula is registered.
 #pragma once
 
+#include "core/device_info.h"
 #include "core/task.h"
 #include "results/export.h"
 
@@ -30,9 +31,6 @@ TorchPackage MakeTorchPackage(const ExportItem& item, const Task& task, const st
 /// Writes the package as `out_dir/<name>/` (replacing the files it holds) and returns that
 /// folder. Throws Error when a file cannot be written.
 std::string WriteTorchPackage(const TorchPackage& package, const std::string& out_dir);
-
-/// (9, 0) for "sm_90a", (10, 0) for "sm_100a", (8, 6) for "sm_86"; ConfigError otherwise.
-std::pair<int, int> ComputeCapabilityOf(const std::string& arch);
 
 /// The text of torch_runtime.py, built into kopt.
 std::string_view TorchRuntimeScript();

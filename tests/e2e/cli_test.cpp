@@ -160,6 +160,54 @@ TEST(CliTest, BrokenTaskFileIsNamed) {
   fs::remove_all(dir.parent_path());
 }
 
+// `--arch` applies that architecture's limits without its GPU: 150 KB of shared memory fits an
+// sm_90a or sm_80 block and not an sm_86 one; a cluster needs sm_90 or newer.
+TEST(CliTest, CompileChecksTheLaunchBlockAgainstItsArchitecture) {
+  fs::path dir = fs::temp_directory_path() / "kopt-compile-arch";
+  fs::create_directories(dir);
+  std::ofstream(dir / "big_smem.cu")
+      << "/*@kopt\n{\"launch\": [{\"kernel\": \"copy\", \"grid\": [\"cdiv(N,256)\"], "
+         "\"block\": [256], \"smem\": 150000, \"args\": [\"X\", \"Y\", \"N\"]}]}\n@kopt*/\n"
+         "extern \"C\" __global__ void copy(const float* X, float* Y, int n) {}\n";
+  std::string args = "compile " + kRoot + "/tests/data/suites/tiny/copy_chunked " +
+                     (dir / "big_smem.cu").string() + " --no-cache --arch ";
+  EXPECT_EQ(Kopt(args + "sm_90a").code, 0);
+  EXPECT_EQ(Kopt(args + "sm_80").code, 0);
+  Output ampere = Kopt(args + "sm_86");
+  EXPECT_EQ(ampere.code, 2) << ampere.text;
+  EXPECT_NE(ampere.text.find("150000 bytes of dynamic shared memory, above the device's limit of "
+                             "101376"),
+            std::string::npos)
+      << ampere.text;
+  Output bogus = Kopt(args + "compute_90");
+  EXPECT_EQ(bogus.code, 2) << bogus.text;
+  EXPECT_NE(bogus.text.find("'compute_90' is not an NVRTC target"), std::string::npos)
+      << bogus.text;
+  fs::remove_all(dir);
+}
+
+// A text that is not a candidate needs no GPU to be told so: on a machine without a driver, the
+// bad launch block is reported first, and nothing is recorded.
+TEST(CliTest, EvalReportsABadLaunchBlockBeforeTheMissingDriver) {
+  if (DriverAvailable()) GTEST_SKIP() << "this machine has a GPU driver";
+  fs::path bad = fs::temp_directory_path() / "kopt-bad-block.cu";
+  std::ifstream in(kRoot + "/tasks/quick/rmsnorm_bf16/starter.cu");
+  std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  source.replace(source.find("\"grid\": [\"ROWS\"]"), 16, "\"grid\": [\"ROWX\"]");
+  std::ofstream(bad) << source;
+  std::string db = (fs::temp_directory_path() / "kopt-bad-block.db").string();
+  Output out = Kopt("--db " + db + " eval rmsnorm_bf16 " + bad.string());
+  EXPECT_EQ(out.code, 1) << out.text;
+  std::size_t block = out.text.find("kopt: not a candidate: " + bad.string() +
+                                    ": launch block.launch[0].grid[0]: expression \"ROWX\"");
+  std::size_t driver = out.text.find("not recorded in the store: no CUDA driver");
+  EXPECT_NE(block, std::string::npos) << out.text;
+  EXPECT_NE(driver, std::string::npos) << out.text;
+  EXPECT_LT(block, driver) << out.text;
+  EXPECT_FALSE(fs::exists(db)) << "nothing to record without a GPU";
+  fs::remove(bad);
+}
+
 TEST(CliTest, GpuCommandsSayClearlyWhenThereIsNoDriver) {
   if (DriverAvailable()) GTEST_SKIP() << "this machine has a GPU driver";
   Output doctor = Kopt("doctor --quick");

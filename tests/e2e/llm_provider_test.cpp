@@ -451,6 +451,36 @@ TEST_P(LlmProviderTest, ARejectedTemperatureIsDroppedAndRemembered) {
   EXPECT_FALSE(seen[2]["body"].contains("temperature"));
 }
 
+// An answer that hit max_tokens is paid for in full and usually useless: it comes back marked
+// "length" (the record keeps that) and the run says so.
+TEST_P(LlmProviderTest, ACutOffAnswerIsMarkedAndWarnedAbout) {
+  CompletionResult r = Make(Model("length"))->Complete(Request());
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.value().finish_reason, "length");
+  EXPECT_NE(notices_.All().find("stopped at the output limit of 100 tokens (test): the answer is "
+                                "cut off; raise --max-tokens"),
+            std::string::npos)
+      << notices_.All();
+  notices_.lines.clear();
+  ASSERT_TRUE(Make(Model("echo"))->Complete(Request()).ok());
+  EXPECT_EQ(notices_.All().find("cut off"), std::string::npos) << notices_.All();
+}
+
+// A base URL that already ends in /v1 (Anthropic's own docs show the full path) is a common slip:
+// the failure says what to change.
+TEST_P(LlmProviderTest, ABaseUrlWithAnExtraV1GetsAHint) {
+  ProviderOptions o = Options();
+  o.retry.max_attempts = 1;
+  std::string base = api() == "openai" ? server_->openai_url() + "/v1" : Url() + "/v1";
+  auto provider = MakeProvider(ParseModelSpec(api() + ":echo@" + base), o);
+  CompletionResult r = provider->Complete(Request());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("the URL says /v1 twice: kopt adds the API's path to the base "
+                                   "URL, so give the base URL without its /v1"),
+            std::string::npos)
+      << r.error().message;
+}
+
 TEST_P(LlmProviderTest, AnUnreachableServerIsANetworkError) {
   FakeLlmServer gone(KOPT_FAKE_LLM_SERVER);
   std::string url = api() == "openai" ? gone.openai_url() : gone.anthropic_url();

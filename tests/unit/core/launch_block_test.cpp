@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "core/launch_block.h"
 
+#include "core/device_info.h"
+
 #include <gtest/gtest.h>
 
 namespace kopt {
@@ -149,6 +151,45 @@ TEST(LaunchBlockTest, DeviceLimitsApplyAtResolution) {
   small = DeviceLimits{};
   small.max_smem_per_block = 49152;
   EXPECT_THROW(ResolveLaunchBlock(block, task, task.symbols, {}, small), ConfigError);
+}
+
+// An LLM that writes a key twice meant one of them; kopt does not guess which.
+TEST(LaunchBlockTest, ARepeatedKeyIsAnError) {
+  std::string msg = ErrorOf(
+      R"j({"launch": [{"kernel": "k", "grid": [1], "block": [64], "grid": [2], "args": []}]})j");
+  EXPECT_NE(msg.find("cand.cu: launch block: the key \"grid\" appears twice in one object"),
+            std::string::npos)
+      << msg;
+}
+
+// `kopt compile --arch` checks a block against that architecture's limits, without its GPU.
+TEST(LaunchBlockTest, AnArchitecturesLimitsApplyWithoutItsGpu) {
+  EXPECT_EQ(LimitsOfArch("sm_90a").max_smem_per_block, 232448);
+  EXPECT_EQ(LimitsOfArch("sm_80").max_smem_per_block, 166912);
+  EXPECT_EQ(LimitsOfArch("sm_86").max_smem_per_block, 101376);
+  EXPECT_TRUE(LimitsOfArch("sm_90a").clusters);
+  EXPECT_FALSE(LimitsOfArch("sm_89").clusters);
+  EXPECT_THROW(LimitsOfArch("compute_90"), ConfigError);
+  Task task = GemmTask();
+  LaunchBlock big_smem = ParseLaunchBlock(
+      Source(R"j({"launch": [{"kernel": "k", "grid": [1], "block": [64], "smem": 150000,
+                 "args": []}]})j"),
+      "c.cu");
+  EXPECT_NO_THROW(ValidateLaunchBlock(big_smem, task, {}, "c.cu", LimitsOfArch("sm_90a")));
+  EXPECT_NO_THROW(ValidateLaunchBlock(big_smem, task, {}, "c.cu", LimitsOfArch("sm_80")));
+  EXPECT_THROW(ValidateLaunchBlock(big_smem, task, {}, "c.cu", LimitsOfArch("sm_86")), ConfigError);
+  LaunchBlock cluster = ParseLaunchBlock(
+      Source(R"j({"launch": [{"kernel": "k", "grid": [2], "block": [64], "cluster": [2],
+                 "args": []}]})j"),
+      "c.cu");
+  EXPECT_NO_THROW(ValidateLaunchBlock(cluster, task, {}, "c.cu", LimitsOfArch("sm_90a")));
+  try {
+    ValidateLaunchBlock(cluster, task, {}, "c.cu", LimitsOfArch("sm_80"));
+    ADD_FAILURE() << "a cluster on sm_80";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("no thread-block clusters"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -307,6 +307,76 @@ TEST(TaskTest, InvalidJsonAndMissingFilesAreNamed) {
   EXPECT_THROW(LoadTask("/nonexistent/kopt/task"), ConfigError);
 }
 
+// JSON keeps the last of two equal keys silently; kopt refuses the file instead, at any depth.
+TEST(TaskTest, ARepeatedKeyIsAnErrorNamingIt) {
+  std::string text = GoodTask().dump(2);
+  std::string top = text;
+  top.insert(1, "\"tolerance\": {\"rtol\": 1, \"atol\": 1},");
+  std::string nested = text;
+  nested.replace(nested.find("\"dtype\""), 0, "\"dtype\": \"bf16\", ");
+  for (const auto& [variant, key] :
+       std::vector<std::pair<std::string, std::string>>{{top, "tolerance"}, {nested, "dtype"}}) {
+    try {
+      ParseTask(variant, "dup/task.json");
+      ADD_FAILURE() << "accepted a repeated \"" << key << "\"";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("dup/task.json: the key \"" + key +
+                                           "\" appears twice in one object"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+  // The same key in two objects is fine.
+  EXPECT_NO_THROW(ParseTask(text, "ok/task.json"));
+}
+
+TEST(TaskTest, SizesNoGpuHoldsAreRejectedBeforeAnyGpuWork) {
+  json huge = GoodTask();
+  huge["symbols"]["N"] = 4400000000000LL;  // 4.4e12 floats in and out: 35 TB
+  std::string msg = LoadError(huge);
+  EXPECT_NE(msg.find("symbols: the tensors need 32782 GiB (X alone 16391 GiB), more than any GPU "
+                     "holds"),
+            std::string::npos)
+      << msg;
+  json check = GoodTask();
+  check["check_symbols"][0]["N"] = 100000000000LL;
+  msg = LoadError(check);
+  EXPECT_NE(msg.find("check_symbols[0]: the tensors need"), std::string::npos) << msg;
+  json overflow = GoodTask();
+  overflow["symbols"]["N"] = 3037000500LL;
+  overflow["tensors"][0]["shape"] = {"N", "N", "N"};
+  overflow["tensors"][1]["shape"] = {"N"};
+  msg = LoadError(overflow);
+  EXPECT_NE(msg.find("tensor X has more bytes than a 64-bit count holds"), std::string::npos)
+      << msg;
+}
+
+TEST(TaskTest, ASuiteIsValidatedWholeAndEveryBadTaskNamed) {
+  fs::path suite = fs::temp_directory_path() / ("kopt_suite_test_" + std::to_string(::getpid()));
+  for (const std::string name : {"axpy", "bad_one", "bad_two"}) {
+    fs::create_directories(suite / name);
+    json task = GoodTask();
+    task["name"] = name;
+    if (name != "axpy") task["tensors"][0]["dtype"] = name == "bad_one" ? "f33" : "f99";
+    std::ofstream(suite / name / "task.json") << task.dump();
+    std::ofstream(suite / name / "reference.cu") << kReference;
+  }
+  try {
+    LoadSuite(suite.string());
+    ADD_FAILURE() << "loaded a suite with two bad tasks";
+  } catch (const ConfigError& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("2 of 3 tasks are invalid"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("bad_one/task.json: tensors[0].dtype: unknown dtype 'f33'"),
+              std::string::npos)
+        << msg;
+    EXPECT_NE(msg.find("bad_two/task.json: tensors[0].dtype: unknown dtype 'f99'"),
+              std::string::npos)
+        << msg;
+  }
+  fs::remove_all(suite);
+}
+
 TEST(TaskTest, EveryTaskInTheRepositoryLoads) {
   fs::path root = fs::path(KOPT_SOURCE_DIR) / "tasks";
   int loaded = 0;

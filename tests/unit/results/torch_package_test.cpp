@@ -96,8 +96,8 @@ TEST(TorchPackageTest, ThePythonPlanEqualsTheLaunchBlockForEveryTaskAtEverySize)
   }
   ASSERT_GE(packages.size(), 30u);
   std::ofstream(dir.File("request.json")) << request.dump();
-  nlohmann::json plans = nlohmann::json::parse(RunCheck("plans " + dir.path() + " " +
-                                                   dir.File("request.json")));
+  nlohmann::json plans =
+      nlohmann::json::parse(RunCheck("plans " + dir.path() + " " + dir.File("request.json")));
   for (const auto& [name, entry] : packages) {
     const auto& [task, item] = entry;
     LaunchBlock block = ParseLaunchBlock(task.reference_source, "reference.cu");
@@ -146,7 +146,8 @@ TEST(TorchPackageTest, CallsOutsideTheContractRaiseNamingWhatIsWrong) {
   EXPECT_EQ(package.name, "kopt_rmsnorm_bf16");
   EXPECT_EQ(package.op, "kopt::rmsnorm_bf16");
   WriteTorchPackage(package, dir.path());
-  nlohmann::json errors = nlohmann::json::parse(RunCheck("rejects " + dir.path() + " " + package.name));
+  nlohmann::json errors =
+      nlohmann::json::parse(RunCheck("rejects " + dir.path() + " " + package.name));
   auto expect = [&](const std::string& label, const std::string& words) {
     ASSERT_TRUE(errors[label].is_string()) << label << " was accepted: " << errors.dump(1);
     std::string text = errors[label];
