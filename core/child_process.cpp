@@ -161,6 +161,16 @@ std::optional<int> ChildProcess::TryWait() {
   return std::nullopt;
 }
 
+bool ChildProcess::HasExited() {
+  if (reaped_) return true;
+  siginfo_t info{};
+  int r = 0;
+  do {
+    r = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT);
+  } while (r < 0 && errno == EINTR);
+  return r < 0 || info.si_pid == pid_;  // r < 0: not this process's child any more
+}
+
 int ChildProcess::Wait() {
   if (reaped_) return status_;
   int status = 0;

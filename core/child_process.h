@@ -65,8 +65,13 @@ class ChildProcess {
   std::optional<int> TryWait();
   /// Waits for the child to exit and returns its wait status.
   int Wait();
+  /// Whether the child has exited, without reaping it: its pid, and the process group it leads,
+  /// stay reserved, so Kill() can still reach what it left running.
+  bool HasExited();
   /// SIGKILL to the child (to its process group with `own_process_group`), then reaps it and
-  /// returns its wait status. A child already reaped is left alone.
+  /// returns its wait status. A child already reaped is left alone. On a child that has exited
+  /// but is not reaped, it kills what the child left running in its group and returns the
+  /// child's own exit status.
   int Kill();
 
  private:

@@ -24,6 +24,9 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kStderrKeepBytes = 64 * 1024;
 constexpr std::size_t kStderrTailBytes = 2000;
+// How long the pipes are read after the command exits, and the longest poll between checks.
+constexpr auto kDrainAfterExit = std::chrono::milliseconds(200);
+constexpr std::int64_t kPollMs = 50;
 
 struct RunResult {
   std::string out;
@@ -77,7 +80,12 @@ RunResult Run(const std::string& command, const std::string& input,
   std::size_t written = 0;
   if (input.empty()) child->CloseIn();
   char buf[65536];
+  // Once the command has exited, what it wrote is read for a moment more: a process it left
+  // running may hold the pipes open forever, and must not turn a finished answer into a timeout.
+  std::optional<Clock::time_point> drain_until;
   while ((child->out() >= 0 || child->err() >= 0) && !r.timed_out && !r.too_large) {
+    if (!drain_until && child->HasExited()) drain_until = Clock::now() + kDrainAfterExit;
+    if (drain_until && Clock::now() >= *drain_until) break;
     std::vector<pollfd> fds;
     if (child->in() >= 0) fds.push_back({child->in(), POLLOUT, 0});
     if (child->out() >= 0) fds.push_back({child->out(), POLLIN, 0});
@@ -88,7 +96,7 @@ RunResult Run(const std::string& command, const std::string& input,
       break;
     }
     int n = ::poll(fds.data(), fds.size(),
-                   static_cast<int>(std::min<std::int64_t>(left.count(), 1000)));
+                   static_cast<int>(std::min<std::int64_t>(left.count(), kPollMs)));
     if (n < 0 && errno != EINTR) break;
     for (const auto& p : fds) {
       if (!p.revents) continue;
@@ -121,10 +129,12 @@ RunResult Run(const std::string& command, const std::string& input,
   child->CloseIn();
   child->CloseOut();
   child->CloseErr();
-  // The pipes are closed; wait for the exit until the deadline, then kill the whole group.
+  // The pipes are closed; wait for the exit until the deadline, then kill the whole group. The
+  // group is killed after a normal exit too (before the command is reaped, so its group id is
+  // still its own): whatever it started in the background goes with it.
   for (;;) {
-    if (std::optional<int> status = child->TryWait()) {
-      r.status = *status;
+    if (child->HasExited()) {
+      r.status = child->Kill();
       break;
     }
     if (r.timed_out || r.too_large || Clock::now() >= deadline) {

@@ -7,6 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
 
 namespace kopt {
 namespace {
@@ -24,6 +28,39 @@ ProviderOptions Options(double timeout_s = 10) {
   ProviderOptions o;
   o.timeout_s = timeout_s;
   return o;
+}
+
+// A file the command writes a background process's pid into ($! of `sleep 30 &`).
+std::string PidFile() {
+  return "/tmp/kopt-command-test-" + std::to_string(::getpid()) + "-" +
+         ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".pid";
+}
+
+// Whether `pid` still runs (a zombie has ended), waiting up to 2 s for it to end.
+bool StillRunningAfterAWhile(pid_t pid) {
+  for (int i = 0; i < 200; ++i) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return false;
+    std::size_t close = line.rfind(')');
+    if (close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z') {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+pid_t ReadPid(const std::string& file) {
+  std::ifstream in(file);
+  pid_t pid = 0;
+  in >> pid;
+  std::remove(file.c_str());
+  return pid;
+}
+
+double Seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 TEST(CommandProviderTest, ThePromptGoesInAndTheAnswerComesOut) {
@@ -80,6 +117,44 @@ TEST(CommandProviderTest, ACommandPastItsTimeoutIsKilledWithItsChildren) {
   EXPECT_NE(r.error().message.find("did not finish within 0.3 s"), std::string::npos);
   EXPECT_NE(r.error().message.find("started"), std::string::npos);
   EXPECT_LT(s, 3.0);
+}
+
+TEST(CommandProviderTest, ATimeoutKillsWhatTheCommandStarted) {
+  std::string pids = PidFile();
+  CommandProvider p("sleep 30 & echo $! > " + pids + "; sleep 30", Options(0.3));
+  CompletionResult r = p.Complete(Request("x"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, LlmErrorKind::kTimeout);
+  pid_t background = ReadPid(pids);
+  ASSERT_GT(background, 0);
+  EXPECT_FALSE(StillRunningAfterAWhile(background));
+}
+
+// The command answered and exited, but a process it started still holds its stdout: the answer
+// comes back at once (not at the timeout), and that process is killed.
+TEST(CommandProviderTest, AGrandchildHoldingThePipeNeitherLosesTheAnswerNorSurvives) {
+  std::string pids = PidFile();
+  CommandProvider p("sleep 30 & echo $! > " + pids + "; echo answer", Options(10));
+  auto start = std::chrono::steady_clock::now();
+  CompletionResult r = p.Complete(Request("x"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.value().text, "answer");
+  EXPECT_LT(Seconds(start), 3.0);
+  pid_t background = ReadPid(pids);
+  ASSERT_GT(background, 0);
+  EXPECT_FALSE(StillRunningAfterAWhile(background));
+}
+
+TEST(CommandProviderTest, NothingTheCommandStartedOutlivesIt) {
+  std::string pids = PidFile();
+  CommandProvider p("sleep 30 < /dev/null > /dev/null 2>&1 & echo $! > " + pids + "; echo answer",
+                    Options(10));
+  CompletionResult r = p.Complete(Request("x"));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r.value().text, "answer");
+  pid_t background = ReadPid(pids);
+  ASSERT_GT(background, 0);
+  EXPECT_FALSE(StillRunningAfterAWhile(background));
 }
 
 TEST(CommandProviderTest, ACommandThatIgnoresALargePromptDoesNotHurtKopt) {
