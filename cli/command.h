@@ -58,6 +58,7 @@ CommandRunner SetupWorker(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupCompileServer(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupLlm(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupOptimize(CLI::App* command, GlobalOptions& global);
+CommandRunner SetupCompletion(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupLeaderboard(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupShow(CLI::App* command, GlobalOptions& global);
 CommandRunner SetupExport(CLI::App* command, GlobalOptions& global);

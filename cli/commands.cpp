@@ -22,7 +22,8 @@ const std::array kCommands = {
     Command{"optimize", "Search for faster kernels for every task of a suite", SetupOptimize},
     Command{"leaderboard", "Best correct kernel per task and GPU", SetupLeaderboard},
     Command{"show", "A candidate: source, plan, lineage, measurements", SetupShow},
-    Command{"export", "Write a task's best kernels as .cu files", SetupExport},
+    Command{"export", "Write a task's best kernels as .cu files or PyTorch operator packages",
+            SetupExport},
     Command{"runs", "Recorded runs of kopt, newest first", SetupRuns},
     Command{"schedules", "The chains of plans behind the winners: list, show, export, import",
             SetupSchedules},
@@ -31,6 +32,8 @@ const std::array kCommands = {
     Command{"report", "One self-contained HTML report of the store's results", SetupReport},
     Command{"reuse", "Carry one schedule over to chosen tasks, and what each step gave there",
             SetupReuse},
+    Command{"completion", "A bash completion script (source it, or cmake --install does)",
+            SetupCompletion},
 };
 
 }  // namespace

@@ -7,6 +7,9 @@
 #include "llm/provider_factory.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -46,7 +49,7 @@ std::size_t EditDistance(const std::string& a, const std::string& b) {
 std::string UnknownCommand(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--db") {
+    if (arg == "--db" || arg == "--config") {  // global options with a value
       ++i;
       continue;
     }
@@ -64,6 +67,49 @@ std::string UnknownCommand(int argc, char** argv) {
            " (kopt --help lists the commands)";
   }
   return "";
+}
+
+// ./kopt.toml, else $XDG_CONFIG_HOME/kopt/kopt.toml (~/.config/kopt/kopt.toml), when present;
+// $KOPT_CONFIG names another. "" for none.
+std::string DefaultConfigFile() {
+  if (const char* named = std::getenv("KOPT_CONFIG"); named && *named) return named;
+  std::vector<std::filesystem::path> places = {"kopt.toml"};
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) {
+    places.push_back(std::filesystem::path(xdg) / "kopt" / "kopt.toml");
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    places.push_back(std::filesystem::path(home) / ".config" / "kopt" / "kopt.toml");
+  }
+  for (const auto& p : places) {
+    if (std::filesystem::is_regular_file(p)) return p.string();
+  }
+  return "";
+}
+
+// The passwords of URLs in the config file a command line reads (a model's base URL, a --db URL)
+// are secrets like those of the command line itself.
+void AddConfigSecrets(const std::vector<std::string>& args, const std::string& default_file) {
+  std::string file = default_file;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--config" && i + 1 < args.size()) file = args[i + 1];
+    if (args[i].starts_with("--config=")) file = args[i].substr(9);
+  }
+  if (file.empty()) return;
+  std::ifstream in(file);
+  for (std::string word; in >> word;) {
+    for (const auto& password : UrlPasswords(word)) ProcessSecrets().Add(password);
+  }
+}
+
+// $KOPT_DB as --db when the command line has no --db: flag > environment > config file >
+// default (a config file's value is applied by the parser only to options still unset).
+std::vector<std::string> WithEnvironmentOptions(std::vector<std::string> args) {
+  const char* db = std::getenv("KOPT_DB");
+  if (!db || !*db) return args;
+  for (const std::string& a : args) {
+    if (a == "--db" || a.starts_with("--db=")) return args;
+  }
+  args.insert(args.begin() + 1, {"--db", db});
+  return args;
 }
 
 }  // namespace
@@ -93,7 +139,20 @@ int Main(int argc, char** argv, OptimizeEvaluatorFactory optimize_evaluator) {
   GlobalOptions global;
   global.argv.assign(argv, argv + argc);
   global.optimize_evaluator = std::move(optimize_evaluator);
-  app.add_option("--db", global.db_path, "SQLite database file")->capture_default_str();
+  app.add_option("--db", global.db_path, "SQLite database file (or $KOPT_DB)")
+      ->capture_default_str();
+  // kopt's own processes (a GPU worker, a compile server) read no config file: theirs comes
+  // from the kopt that starts them, and a sandboxed one may not see the folder.
+  bool internal = false;
+  for (const Command& command : Commands()) {
+    internal |= command.internal && argc > 1 && command.name == std::string(argv[1]);
+  }
+  std::string config_file = internal ? "" : DefaultConfigFile();
+  app.allow_config_extras(CLI::config_extras_mode::error);  // a misspelt key is an error
+  app.set_config("--config", config_file,
+                 "Options from a TOML file: top-level keys for kopt's own options (db = "
+                 "\"runs.db\"), a [command] section for a command's (default: ./kopt.toml, else "
+                 "$XDG_CONFIG_HOME/kopt/kopt.toml, when present; or $KOPT_CONFIG)");
   std::vector<std::pair<CLI::App*, CommandRunner>> commands;
   for (const Command& command : Commands()) {
     CLI::App* sub = app.add_subcommand(command.name, command.help);
@@ -105,11 +164,18 @@ int Main(int argc, char** argv, OptimizeEvaluatorFactory optimize_evaluator) {
     PrintError("kopt: %s\n", unknown.c_str());
     return kExitUsage;
   }
-  std::vector<std::string> args = JoinProfileValues(argc, argv);
+  std::vector<std::string> args = WithEnvironmentOptions(JoinProfileValues(argc, argv));
+  AddConfigSecrets(args, config_file);
   std::vector<char*> joined;
   for (auto& a : args) joined.push_back(a.data());
   try {
     app.parse(static_cast<int>(joined.size()), joined.data());
+  } catch (const CLI::ConfigError& e) {
+    PrintError(
+        "kopt: --config %s: %s (a key is an option's name without its --, under a "
+        "[command] section for a command's options)\n",
+        app.get_config_ptr()->as<std::string>().c_str(), e.what());
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
     std::ostringstream out, err;  // help and usage errors (which may echo an argument)
     int code = app.exit(e, out, err);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/task_lookup.h"
 
+#include "evaluator/cuda_evaluator.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +12,9 @@ namespace fs = std::filesystem;
 
 std::string DataDir() {
   if (const char* env = std::getenv("KOPT_DATA_DIR")) return env;
+  // Installed (`cmake --install`): <prefix>/bin/kopt beside <prefix>/share/kopt.
+  fs::path installed = fs::path(SelfExecutable()).parent_path().parent_path() / "share" / "kopt";
+  if (fs::exists(installed / "tasks")) return installed.string();
   if (fs::exists(fs::path(KOPT_SOURCE_DIR) / "tasks")) return KOPT_SOURCE_DIR;
   return ".";
 }

@@ -10,7 +10,8 @@
 
 namespace kopt::cli {
 
-/// $KOPT_DATA_DIR, else the source tree kopt was built from, else the current folder.
+/// Where the tasks and menus are: $KOPT_DATA_DIR, else <prefix>/share/kopt beside an installed
+/// <prefix>/bin/kopt, else the source tree kopt was built from, else the current folder.
 std::string DataDir();
 std::string SuiteDir(const std::string& suite);
 Task FindTask(const std::string& spec);

@@ -208,6 +208,32 @@ TEST(CliTest, EvalReportsABadLaunchBlockBeforeTheMissingDriver) {
   fs::remove(bad);
 }
 
+// Options from ./kopt.toml (top level and a [command] section), overridden by the environment,
+// which a flag overrides; a key kopt does not know is a usage error naming the file and key.
+TEST(CliTest, AConfigFileSetsOptionsBelowTheEnvironmentAndFlags) {
+  fs::path dir = fs::temp_directory_path() / ("kopt-config-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "kopt.toml") << "db = \"from-file.db\"\n[leaderboard]\nformat = \"json\"\n";
+  std::string in_dir = "cd " + dir.string() + " && env -u KOPT_DB -u KOPT_CONFIG";
+  Output file = testing::RunProgram(KOPT_BINARY, "leaderboard", "2>&1", in_dir);
+  EXPECT_EQ(file.code, 2);
+  EXPECT_NE(file.text.find("--db from-file.db: no results database"), std::string::npos)
+      << file.text;
+  Output env = testing::RunProgram(KOPT_BINARY, "leaderboard", "2>&1", in_dir + " KOPT_DB=env.db");
+  EXPECT_NE(env.text.find("--db env.db: no results database"), std::string::npos) << env.text;
+  Output flag = testing::RunProgram(KOPT_BINARY, "leaderboard --db flag.db", "2>&1",
+                                    in_dir + " KOPT_DB=env.db");
+  EXPECT_NE(flag.text.find("--db flag.db: no results database"), std::string::npos) << flag.text;
+
+  std::ofstream(dir / "bad.toml") << "[leaderboard]\nformt = \"json\"\n";
+  Output bad = testing::RunProgram(KOPT_BINARY, "--config bad.toml leaderboard", "2>&1", in_dir);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.text.find("kopt: --config bad.toml: INI was not able to parse leaderboard.formt"),
+            std::string::npos)
+      << bad.text;
+  fs::remove_all(dir);
+}
+
 TEST(CliTest, GpuCommandsSayClearlyWhenThereIsNoDriver) {
   if (DriverAvailable()) GTEST_SKIP() << "this machine has a GPU driver";
   Output doctor = Kopt("doctor --quick");
