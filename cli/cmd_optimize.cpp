@@ -70,6 +70,13 @@ void AddEvaluationFlags(CLI::App* cmd, OptimizeOptions& o) {
       ->capture_default_str();
   cmd->add_option("--device", o.device, "GPU index")->capture_default_str();
   cmd->add_option("--format", o.format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  CLI::Option* quiet = cmd->add_flag_callback(
+      "-q,--quiet", [&o] { o.verbosity = Verbosity::kQuiet; },
+      "No progress while the search runs: the summary only");
+  cmd->add_flag_callback(
+         "-v,--verbose", [&o] { o.verbosity = Verbosity::kVerbose; },
+         "A line per evaluated kernel too")
+      ->excludes(quiet);
 }
 
 CommandRunner SetupOptimize(CLI::App* cmd, GlobalOptions& global) {

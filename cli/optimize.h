@@ -9,6 +9,7 @@
 
 #include "cli/command.h"
 #include "cli/optimize_evaluator.h"
+#include "cli/progress_view.h"
 #include "cli/search_report.h"
 #include "cli/torch_baselines.h"
 #include "core/device_info.h"
@@ -56,6 +57,7 @@ struct OptimizeOptions {
   std::int64_t budget_calls = 0, budget_tokens = 0;
   int device = 0;
   std::string format = "table";
+  Verbosity verbosity = Verbosity::kNormal;  // of the progress shown while the search runs
   TorchOptions torch;
   /// What of the store's most similar schedules a task reuses (docs/schedules.md): "all" (the
   /// default: kernel transfer, and replay when an LLM is configured), "replay", "transfer" or

@@ -3,6 +3,7 @@
 // ended in the store, and the summary.
 #include "cli/optimize.h"
 #include "cli/print.h"
+#include "cli/progress_view.h"
 #include "cli/task_lookup.h"
 #include "report/html_report.h"
 #include "results/schedule_extraction.h"
@@ -32,9 +33,19 @@ int OptimizeSession::Run() {
   const std::vector<Task>& tasks = plan_.tasks;
   std::map<std::string, const Task*> by_name;
   for (const auto& t : tasks) by_name[t.name] = &t;
-  ProgressView view(o.format == "table" && ::isatty(1), [&](const std::string& name) {
-    if (llms_.empty()) return std::string();
-    return ", LLM " + Money(Spend(*by_name.at(name)));
+  ProgressView view(o.verbosity, o.format == "table" && ::isatty(1), [&](const std::string& name) {
+    TaskSpend s;
+    s.shown = !llms_.empty();
+    if (!s.shown) return s;
+    s.usd = Spend(*by_name.at(name));
+    if (o.task_budget_usd > 0) {
+      s.limit_usd = o.task_budget_usd;
+    } else if (o.budget_usd > 0) {
+      s.usd = run_budget_->Usage().usd;
+      s.limit_usd = o.budget_usd;
+      s.run_wide = true;
+    }
+    return s;
   });
 
   Search search(o.search, recording_, proposers_, device_);

@@ -15,43 +15,6 @@ std::string Money(double usd) {
   return buf;
 }
 
-ProgressView::ProgressView(bool terminal, std::function<std::string(const std::string&)> spend)
-    : terminal_(terminal), spend_(std::move(spend)) {}
-
-void ProgressView::Update(const TaskProgress& p) {
-  std::string line = p.task + " it " + std::to_string(p.iteration) + "/" +
-                     std::to_string(p.iterations) + " best " + SpeedupText(p.best_speedup) + ", " +
-                     std::to_string(p.correct) + "/" + std::to_string(p.candidates) + " correct" +
-                     spend_(p.task);
-  bool done = p.state.rfind("done", 0) == 0;
-  if (done) {
-    Clear();
-    Print("%-26s done: %s; best %s, %d/%d correct%s\n", p.task.c_str(), p.state.substr(6).c_str(),
-          SpeedupText(p.best_speedup).c_str(), p.correct, p.candidates, spend_(p.task).c_str());
-    active_.erase(p.task);
-  } else {
-    bool new_iteration = last_iteration_[p.task] != p.iteration;
-    last_iteration_[p.task] = p.iteration;
-    active_[p.task] = line;
-    if (!terminal_ && new_iteration) Print("%s\n", line.c_str());
-  }
-  if (terminal_) Draw();
-  std::fflush(stdout);
-}
-
-void ProgressView::Clear() {
-  if (terminal_ && drawn_) Print("\r\033[K");
-  drawn_ = false;
-}
-
-void ProgressView::Draw() {
-  std::string all;
-  for (const auto& [task, line] : active_) all += (all.empty() ? "" : " | ") + line;
-  if (all.size() > 200) all = all.substr(0, 197) + "...";
-  Print("\r\033[K%s", all.c_str());
-  drawn_ = !all.empty();
-}
-
 // The winner over one PyTorch baseline, "error" when it has no timing, "-" when there is none.
 std::string OverTorch(const EvalResult& r, const std::optional<TorchBaselineRecord>& torch) {
   if (!torch) return "-";

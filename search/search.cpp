@@ -221,6 +221,7 @@ class Search::TaskSearch {
     request.provenance = WithRunId(p);
     auto start = Clock::now();
     EvalResult result = s_.evaluator_.Evaluate(request);
+    std::optional<EvaluatedKernel> evaluated;  // for the progress report
     if (counted) {
       std::lock_guard<std::mutex> lock(mutex_);
       ++outcome_.candidates;
@@ -235,8 +236,9 @@ class Search::TaskSearch {
       if (result.ok() && result.timing) e.latency_ms = result.timing->event_ms.median;
       if (result.speedup) e.speedup = result.speedup->value;
       if (parent && parent->result.timing) e.parent_ms = parent->latency_ms();
+      evaluated = e;
     }
-    Report(iteration_ == 0 ? "roots" : "iteration");
+    Report(iteration_ == 0 ? "roots" : "iteration", evaluated);
     return result;
   }
 
@@ -315,15 +317,17 @@ class Search::TaskSearch {
     return outcome_;
   }
 
-  void Report(const std::string& state) {
+  void Report(const std::string& state, std::optional<EvaluatedKernel> evaluated = std::nullopt) {
     if (!progress_) return;
     TaskProgress p;
+    p.evaluated = std::move(evaluated);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       p.task = task_.name;
       p.iteration = iteration_;
       p.iterations = s_.config_.iterations;
       p.candidates = outcome_.candidates;
+      p.max_candidates = s_.config_.max_task_candidates;
       p.correct = outcome_.correct;
       p.state = state;
       if (!beam_.empty()) p.best_speedup = beam_.front().result.speedup;

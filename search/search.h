@@ -58,21 +58,6 @@ struct SearchConfig {
   std::map<std::string, std::vector<SeedKernel>> seeds;
 };
 
-/// What a terminal shows about one task while it runs.
-struct TaskProgress {
-  std::string task;
-  int iteration = 0;
-  int iterations = 0;
-  std::optional<Speedup> best_speedup;  // over the reference
-  int candidates = 0;                   // evaluated so far
-  int correct = 0;
-  std::string state;  // "roots", "iteration", "done: stagnated", ...
-};
-
-/// One line of a kernel's history as the planning prompt shows it: "mem.coalescing: <the plan's
-/// first line> (1.80x over its parent)". `step` is the menu option, or the proposer without one.
-std::string HistoryLine(const std::string& step, const std::string& plan, double gain);
-
 /// One kernel a task's search evaluated (the sanitizer's second look at a winner aside).
 struct EvaluatedKernel {
   int iteration = 0;  // 0: a root (the reference, the starter, a transferred kernel)
@@ -83,6 +68,24 @@ struct EvaluatedKernel {
   std::optional<double> speedup;     // over the reference
   std::optional<double> parent_ms;   // the median of the kernel it was made from (roots: none)
 };
+
+/// What a terminal shows about one task while it runs.
+struct TaskProgress {
+  std::string task;
+  int iteration = 0;
+  int iterations = 0;
+  std::optional<Speedup> best_speedup;  // over the reference
+  int candidates = 0;                   // evaluated so far
+  int max_candidates = 0;               // the task's candidate limit; 0: none
+  int correct = 0;
+  std::string state;  // "roots", "iteration", "done: stagnated", ...
+  /// The kernel whose evaluation this report follows, if one does.
+  std::optional<EvaluatedKernel> evaluated;
+};
+
+/// One line of a kernel's history as the planning prompt shows it: "mem.coalescing: <the plan's
+/// first line> (1.80x over its parent)". `step` is the menu option, or the proposer without one.
+std::string HistoryLine(const std::string& step, const std::string& plan, double gain);
 
 struct TaskOutcome {
   std::string task;

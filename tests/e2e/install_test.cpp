@@ -32,8 +32,8 @@ std::string Complete(const std::string& script, const std::string& words) {
 
 TEST(InstallTest, TheInstalledKoptUsesItsOwnTasksMenusAndCompletion) {
   testing::TempDir prefix;
-  Output installed = RunProgram(KOPT_CMAKE, "--install " KOPT_BUILD_DIR " --prefix " +
-                                                prefix.path());
+  Output installed =
+      RunProgram(KOPT_CMAKE, "--install " KOPT_BUILD_DIR " --prefix " + prefix.path());
   ASSERT_EQ(installed.code, 0) << installed.text;
   std::string kopt = prefix.File("bin/kopt");
   fs::path share = prefix.File("share/kopt");
@@ -56,9 +56,9 @@ TEST(InstallTest, TheInstalledKoptUsesItsOwnTasksMenusAndCompletion) {
   EXPECT_TRUE(Has(tasks.text, "installed_only")) << tasks.text;
   Output menus = RunProgram(kopt, "menus", "2>&1", elsewhere);
   EXPECT_EQ(menus.code, 0) << menus.text;
-  Output compiled = RunProgram(
-      kopt, "compile installed_only " + (copy / "starter.cu").string() + " --no-cache", "2>&1",
-      elsewhere);
+  Output compiled =
+      RunProgram(kopt, "compile installed_only " + (copy / "starter.cu").string() + " --no-cache",
+                 "2>&1", elsewhere);
   EXPECT_EQ(compiled.code, 0) << compiled.text;
 
   std::string script = prefix.File("share/bash-completion/completions/kopt");

@@ -137,6 +137,33 @@ class OptimizeCpuTest : public ::testing::Test {
   std::unique_ptr<FakeLlmServer> server_;
 };
 
+// --verbose: a line per evaluated kernel, with what it gave; --quiet: no progress at all, the
+// summary only; by default (not a terminal) a line per task and iteration, and one when it ends.
+TEST_F(OptimizeCpuTest, ProgressIsQuietOrVerboseOnRequest) {
+  ASSERT_FALSE(dir_.empty());
+  Output verbose = FakeGpuKopt(StartScriptedServer() + " --verbose");
+  ASSERT_EQ(verbose.code, 0) << verbose.text;
+  EXPECT_TRUE(Has(verbose.text, "copy_chunked it 1 llm [mem.coalescing]: correct 0.2500 ms, "))
+      << verbose.text;
+  EXPECT_TRUE(Has(verbose.text, "copy_chunked it 1 llm [mem.coalescing]: wrong_answer\n"))
+      << verbose.text;
+  EXPECT_TRUE(Has(verbose.text, "copy_chunked it 0 reference: correct")) << verbose.text;
+  EXPECT_TRUE(Has(verbose.text, "copy_chunked done: ")) << verbose.text;
+  EXPECT_TRUE(Has(verbose.text, "[##########..........] it 1/1") ||
+              Has(verbose.text, "[####################] it 1/1"))
+      << verbose.text;
+
+  std::string tune_only = "--db " + (dir_ / "quiet.db").string() + " optimize --suite " + suite() +
+                          " --iterations 1 --no-torch";
+  Output quiet = FakeGpuKopt(tune_only + " --quiet");
+  ASSERT_EQ(quiet.code, 0) << quiet.text;
+  EXPECT_FALSE(Has(quiet.text, "copy_chunked it ")) << quiet.text;
+  EXPECT_FALSE(Has(quiet.text, "copy_chunked done: ")) << quiet.text;
+  EXPECT_TRUE(Has(quiet.text, "task                           best by")) << "the summary";
+  Output both = FakeGpuKopt(tune_only + " --quiet --verbose");
+  EXPECT_EQ(both.code, 2) << both.text;
+}
+
 TEST_F(OptimizeCpuTest, TheFastKernelWinsAndTheSameCommandAgainIsAnsweredFromTheStore) {
   ASSERT_FALSE(dir_.empty());
   std::string command = StartScriptedServer();
