@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// `kopt tasks [--suite S] [--format table|json|markdown]`: lists and validates task suites.
+// `kopt tasks [--suite S] [--format table|json|markdown] [--compile [--arch A]]`: lists and
+// validates task suites; with --compile, NVRTC compiles every reference and starter as the
+// evaluator would (signature checks included), so a broken one is found without a GPU.
 #include "cli/command.h"
 #include "cli/print.h"
 #include "cli/table.h"
 #include "cli/task_lookup.h"
+#include "evaluator/cuda_evaluator.h"
+#include "evaluator/nvrtc_compiler.h"
+#include "evaluator/signature_check.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -14,7 +19,23 @@ namespace {
 struct TasksOptions {
   std::string suite;
   std::string format = "table";
+  bool compile = false;
+  std::string arch = "sm_90a";
 };
+
+// "" when `source` compiles for `arch` as the evaluator compiles it; else what went wrong.
+std::string CompileProblem(const Task& task, const std::string& source, const std::string& file,
+                           const std::string& arch, const NvrtcCompiler& compiler) {
+  LaunchBlock block = ParseLaunchBlock(source, file);  // validated when the task was loaded
+  TunableChoice choice = ChooseTunables(block, {});
+  CompileOutput out = compiler.Compile(
+      CandidateCompileRequest(task, arch, source, file, block, choice, LimitsOfArch(arch)));
+  if (!out.ok) {
+    std::optional<std::string> mismatch = SignatureMismatch(out.info.log);
+    return mismatch ? *mismatch : WithoutSignatureDiagnostics(out.info.log);
+  }
+  return MissingKernel(block, out.info.kernels).value_or("");
+}
 
 std::string SizeText(const SymbolTable& symbols) {
   std::string out;
@@ -40,13 +61,21 @@ int RunTasks(const TasksOptions& o) {
       o.suite.empty() ? SuiteNames() : std::vector<std::string>{o.suite};
   nlohmann::json all = nlohmann::json::array();
   // Numbers right-aligned, text left-aligned; two spaces between columns.
-  Table table({{"suite"},
-               {"task", 0, false, "  "},
-               {"class", 0, false, "  "},
-               {"size", 0, false, "  "},
-               {"FLOPs", 0, true, "  "},
-               {"bytes", 0, true, "  "},
-               {"baseline", 0, false, "  "}});
+  std::vector<Column> columns = {{"suite"},
+                                 {"task", 0, false, "  "},
+                                 {"class", 0, false, "  "},
+                                 {"size", 0, false, "  "},
+                                 {"FLOPs", 0, true, "  "},
+                                 {"bytes", 0, true, "  "},
+                                 {"baseline", 0, false, "  "}};
+  if (o.compile) {
+    LimitsOfArch(o.arch);  // a bad --arch fails before anything compiles
+    columns.push_back({"compiles", 0, false, "  "});
+  }
+  Table table(columns);
+  std::optional<NvrtcCompiler> compiler;
+  if (o.compile) compiler.emplace(DefaultCacheDir(), SelfExecutable());
+  std::vector<std::string> problems;
   for (const auto& suite : suites) {
     for (const Task& t : LoadSuite(SuiteDir(suite))) {
       double flops = static_cast<double>(EvalExpr(t.flops, t.symbols));
@@ -62,8 +91,26 @@ int RunTasks(const TasksOptions& o) {
                      {"starter", !t.starter_source.empty()},
                      {"description", t.description},
                      {"content_hash", t.content_hash}});
-      table.Add(
-          {suite, t.name, t.op_class, SizeText(t.symbols), Human(flops), Human(bytes), baseline});
+      std::vector<std::string> row = {suite,        t.name,       t.op_class, SizeText(t.symbols),
+                                      Human(flops), Human(bytes), baseline};
+      if (o.compile) {
+        std::string verdict = "yes";
+        nlohmann::json compiled = nlohmann::json::object();
+        for (const auto& [kind, source] :
+             {std::pair<std::string, const std::string*>{"reference", &t.reference_source},
+              {"starter", &t.starter_source}}) {
+          if (source->empty()) continue;
+          std::string file = t.dir + "/" + kind + ".cu";
+          std::string problem = CompileProblem(t, *source, file, o.arch, *compiler);
+          compiled[kind] = problem.empty() ? nlohmann::json("ok") : nlohmann::json(problem);
+          if (problem.empty()) continue;
+          verdict = verdict == "yes" ? "no: " + kind : verdict + ", " + kind;
+          problems.push_back(file + " (" + o.arch + "):\n" + problem);
+        }
+        all.back()["compiled"] = compiled;
+        row.push_back(verdict);
+      }
+      table.Add(row);
     }
   }
   if (o.format == "json") {
@@ -74,7 +121,9 @@ int RunTasks(const TasksOptions& o) {
     table.FitWidths();
     Print("%s", table.Aligned().c_str());
   }
-  return kExitOk;
+  std::fflush(stdout);  // the table first, then what did not compile
+  for (const std::string& problem : problems) PrintError("\n%s\n", problem.c_str());
+  return problems.empty() ? kExitOk : kExitFailure;
 }
 
 }  // namespace
@@ -84,6 +133,11 @@ CommandRunner SetupTasks(CLI::App* cmd, GlobalOptions&) {
   cmd->add_option("--suite", options->suite, "Only this suite (a name under tasks/ or a folder)");
   cmd->add_option("--format", options->format, "table, json or markdown")
       ->check(CLI::IsMember({"table", "json", "markdown"}));
+  cmd->add_flag("--compile", options->compile,
+                "Compile every reference and starter with NVRTC, as the evaluator would (no GPU "
+                "needed); exit 1 when one does not compile");
+  cmd->add_option("--arch", options->arch, "With --compile: the NVRTC target")
+      ->capture_default_str();
   return [options] { return RunTasks(*options); };
 }
 

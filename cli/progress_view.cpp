@@ -48,9 +48,9 @@ std::string ProgressLine(const TaskProgress& p, const TaskSpend& spend) {
   char head[64];
   std::snprintf(head, sizeof head, "%-26s", p.task.c_str());
   std::string line = head + ProgressBar(LimitFraction(p, spend), kBarCells) + " it " +
-                     std::to_string(p.iteration) + "/" + std::to_string(p.iterations) +
-                     "  best " + SpeedupText(p.best_speedup) + "  " + std::to_string(p.correct) +
-                     "/" + std::to_string(p.candidates) + " correct";
+                     std::to_string(p.iteration) + "/" + std::to_string(p.iterations) + "  best " +
+                     SpeedupText(p.best_speedup) + "  " + std::to_string(p.correct) + "/" +
+                     std::to_string(p.candidates) + " correct";
   if (p.max_candidates > 0) line += " (limit " + std::to_string(p.max_candidates) + ")";
   if (spend.shown) {
     line += std::string("  ") + (spend.run_wide ? "run LLM " : "LLM ") + Money(spend.usd);

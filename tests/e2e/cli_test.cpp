@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -232,6 +234,48 @@ TEST(CliTest, AConfigFileSetsOptionsBelowTheEnvironmentAndFlags) {
             std::string::npos)
       << bad.text;
   fs::remove_all(dir);
+}
+
+// `kopt tasks --compile` compiles every reference as the evaluator would, without a GPU: a
+// reference that does not compile, and one whose kernel lost its extern "C", are both named.
+TEST(CliTest, TasksCompileFindsReferencesThatWouldNotRun) {
+  fs::path suite = fs::temp_directory_path() / ("kopt-compile-suite-" + std::to_string(::getpid()));
+  fs::path tiny = fs::path(kRoot) / "tests/data/suites/tiny/copy_chunked";
+  std::ifstream in(tiny / "reference.cu");
+  std::string reference((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const std::string name : {"copy_chunked", "broken", "mangled"}) {
+    fs::create_directories(suite / name);
+    std::ifstream task_in(tiny / "task.json");
+    std::string task((std::istreambuf_iterator<char>(task_in)), std::istreambuf_iterator<char>());
+    task.replace(task.find("\"copy_chunked\""), 14, "\"" + name + "\"");
+    std::ofstream(suite / name / "task.json") << task;
+    std::string source = reference;
+    if (name == "broken") source.replace(source.find("Y[i] = X[i];"), 12, "Y[i] = X[i]");
+    if (name == "mangled") source.replace(source.find("extern \"C\" "), 11, "");
+    std::ofstream(suite / name / "reference.cu") << source;
+  }
+  Output out = Kopt("tasks --suite " + suite.string() + " --compile");
+  EXPECT_EQ(out.code, 1) << out.text;
+  std::map<std::string, std::string> verdicts;  // task -> its row's last column
+  std::istringstream lines(out.text);
+  for (std::string line; std::getline(lines, line);) {
+    for (const std::string name : {"copy_chunked", "broken", "mangled"}) {
+      if (line.find("  " + name + " ") != std::string::npos) {
+        verdicts[name] = line.substr(line.find("  -  ") + 5);
+      }
+    }
+  }
+  EXPECT_EQ(verdicts["copy_chunked"], "       yes") << out.text;
+  EXPECT_EQ(verdicts["broken"], "       no: reference") << out.text;
+  EXPECT_EQ(verdicts["mangled"], "       no: reference") << out.text;
+  EXPECT_NE(out.text.find((suite / "broken" / "reference.cu").string() + " (sm_90a):"),
+            std::string::npos)
+      << out.text;
+  EXPECT_NE(out.text.find("error: expected a \";\""), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("declare it extern \"C\""), std::string::npos) << out.text;
+  Output listed = Kopt("tasks --suite " + suite.string());
+  EXPECT_EQ(listed.code, 0) << "without --compile, only the files are checked";
+  fs::remove_all(suite);
 }
 
 TEST(CliTest, GpuCommandsSayClearlyWhenThereIsNoDriver) {
