@@ -24,15 +24,6 @@ struct CompileOptionsCli {
 // log, and each kernel's resources.
 nlohmann::json CompileJson(const CompileOptionsCli& o, const CompileOutput& out,
                            const std::string& status, const std::string& message) {
-  nlohmann::json kernels = nlohmann::json::array();
-  for (const auto& k : out.info.kernels) {
-    kernels.push_back({{"kernel", k.kernel},
-                       {"registers", k.registers},
-                       {"spill_store_bytes", k.spill_store_bytes},
-                       {"spill_load_bytes", k.spill_load_bytes},
-                       {"local_bytes", k.local_bytes},
-                       {"static_smem_bytes", k.static_smem_bytes}});
-  }
   return {{"file", o.candidate.file},
           {"arch", o.arch},
           {"status", status},
@@ -41,7 +32,7 @@ nlohmann::json CompileJson(const CompileOptionsCli& o, const CompileOutput& out,
           {"cached", out.info.cache_hit},
           {"nvrtc", NvrtcVersion()},
           {"cubin_bytes", out.cubin.size()},
-          {"kernels", std::move(kernels)}};
+          {"kernels", ToJson(out.info.kernels)}};
 }
 
 int RunCompile(const CompileOptionsCli& o) {

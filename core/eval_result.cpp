@@ -78,9 +78,9 @@ TimingInfo TimingFromJson(const json& j) {
   return t;
 }
 
-json ToJson(const EvalResult& r) {
+json ToJson(const std::vector<KernelResources>& resources) {
   json kernels = json::array();
-  for (const auto& k : r.compile.kernels) {
+  for (const auto& k : resources) {
     kernels.push_back({{"kernel", k.kernel},
                        {"registers", k.registers},
                        {"spill_store_bytes", k.spill_store_bytes},
@@ -88,6 +88,11 @@ json ToJson(const EvalResult& r) {
                        {"local_bytes", k.local_bytes},
                        {"static_smem_bytes", k.static_smem_bytes}});
   }
+  return kernels;
+}
+
+json ToJson(const EvalResult& r) {
+  json kernels = ToJson(r.compile.kernels);
   json checks = json::array();
   for (const auto& c : r.checks) {
     checks.push_back({{"seed", c.seed},

@@ -134,6 +134,9 @@ nlohmann::json ToJson(const Summary& s);
 Summary SummaryFromJson(const nlohmann::json& j);
 nlohmann::json ToJson(const TimingInfo& t);
 TimingInfo TimingFromJson(const nlohmann::json& j);
+/// Each kernel's registers, spills, local memory and static shared memory, as `kernels` in an
+/// EvalResult's JSON (and `kopt compile --format json`).
+nlohmann::json ToJson(const std::vector<KernelResources>& resources);
 nlohmann::json ToJson(const EvalResult& r);
 EvalResult EvalResultFromJson(const nlohmann::json& j);
 

@@ -2,6 +2,7 @@
 // `cmake --install` into a temporary prefix, then the installed kopt run from another folder: it
 // reads the tasks and menus installed beside it (not the source tree it was built from),
 // compiles, and bash completes its commands and options from the installed script.
+#include "tests/support/e2e_text.h"
 #include "tests/support/run_kopt.h"
 #include "tests/support/store_fixtures.h"
 
@@ -14,13 +15,11 @@
 namespace kopt {
 namespace {
 
+using testing::Has;
+
 namespace fs = std::filesystem;
 using testing::Output;
 using testing::RunProgram;
-
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // Completions bash offers for `words` (the last one being completed) from `script`.
 std::string Complete(const std::string& script, const std::string& words) {

@@ -6,6 +6,7 @@
 // leaderboard shows the fast kernel, the summary prints, and the same command again is answered
 // from the store: no LLM request and no evaluation.
 #include "results/store.h"
+#include "tests/support/e2e_text.h"
 #include "tests/support/fake_llm_server_process.h"
 #include "tests/support/run_kopt.h"
 
@@ -24,39 +25,20 @@
 namespace kopt {
 namespace {
 
+using testing::CopyKernel;
+using testing::Fenced;
+using testing::Has;
+using testing::ReadAll;
+
 namespace fs = std::filesystem;
 using testing::FakeLlmServer;
 using testing::Output;
 using testing::RunKopt;
 using testing::RunProgram;
 
-// A grid-stride copy whose fake evaluation is given by `markers` (tests/support/fake_evaluator.h:
-// "// LAT=0.25", "// STATUS=wrong_answer").
-std::string Kernel(const std::string& name, const std::string& markers) {
-  return "/*@kopt\n{\"launch\": [{\"kernel\": \"" + name +
-         "\", \"grid\": [528], \"block\": [256], \"args\": [\"X\", \"Y\", \"N\"]}]}\n@kopt*/\n" +
-         markers + "\nextern \"C\" __global__ void " + name +
-         "(const float* __restrict__ X, float* __restrict__ Y, int n) {\n"
-         "  for (long i = blockIdx.x * (long)blockDim.x + threadIdx.x; i < n;"
-         " i += (long)gridDim.x * blockDim.x) Y[i] = X[i];\n}\n";
-}
-
-std::string Fenced(const std::string& code) { return "Here it is.\n```cuda\n" + code + "```\n"; }
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::size_t Lines(const fs::path& path) {
   std::string text = ReadAll(path);
   return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-}
-
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 // The row of the winner in a leaderboard without its candidate and evaluation ids, which depend
@@ -108,7 +90,7 @@ class OptimizeCpuTest : public ::testing::Test {
     nlohmann::json script = {
         {"responses",
          {{{"match", "Where the plan comes from"},
-           {"text", Fenced(Kernel("copy_replayed", "// LAT=0.2"))},
+           {"text", Fenced(CopyKernel("copy_replayed", "// LAT=0.2"))},
            {"times", 0}},
           {{"match", "In this step you plan one optimization"},
            {"text",
@@ -116,14 +98,14 @@ class OptimizeCpuTest : public ::testing::Test {
             "elements with a grid-stride loop."},
            {"times", 0}},
           {{"match", "failed kopt's evaluation"},
-           {"text", Fenced(Kernel("copy_repaired", "// LAT=0.8"))},
+           {"text", Fenced(CopyKernel("copy_repaired", "// LAT=0.8"))},
            {"times", 0}},
           {{"match", "Write the new version of the kernel"},
-           {"text", Fenced(Kernel("copy_wrong", "// STATUS=wrong_answer"))}},
+           {"text", Fenced(CopyKernel("copy_wrong", "// STATUS=wrong_answer"))}},
           {{"match", "Write the new version of the kernel"},
-           {"text", Fenced(Kernel("copy_broken", "// STATUS=compile_error"))}},
+           {"text", Fenced(CopyKernel("copy_broken", "// STATUS=compile_error"))}},
           {{"match", "Write the new version of the kernel"},
-           {"text", Fenced(Kernel("copy_fast", "// LAT=0.25"))}}}}};
+           {"text", Fenced(CopyKernel("copy_fast", "// LAT=0.25"))}}}}};
     std::ofstream(dir_ / "script.json") << script.dump(2);
     server_ = std::make_unique<FakeLlmServer>(
         KOPT_FAKE_LLM_SERVER, std::vector<std::string>{"--script", (dir_ / "script.json").string(),
@@ -498,7 +480,7 @@ TEST_F(OptimizeCpuTest, KoptPromptRendersExactlyWhatTheSearchSent) {
   std::ofstream(plan_file) << "Option: mem.coalescing\nPlan: make consecutive threads copy "
                               "consecutive elements with a grid-stride loop.";
   std::string broken = (dir_ / "broken.cu").string();
-  std::ofstream(broken) << Kernel("copy_broken", "// STATUS=compile_error");
+  std::ofstream(broken) << CopyKernel("copy_broken", "// STATUS=compile_error");
   std::string task = suite() + "/copy_chunked";
   std::string base = "--db " + db() + " prompt " + task + " --iterations 1 ";
   std::map<std::string, std::string> args = {

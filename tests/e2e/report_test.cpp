@@ -7,6 +7,7 @@
 // injected text as text, and the browser logged nothing to its console. A control page that
 // breaks the same policy must log, so a silent console means something. The screenshot is kept
 // in the build folder (report_test.png).
+#include "tests/support/e2e_text.h"
 #include "tests/support/fake_llm_server_process.h"
 #include "tests/support/run_kopt.h"
 
@@ -21,6 +22,10 @@
 namespace kopt {
 namespace {
 
+using testing::CopyKernel;
+using testing::Has;
+using testing::ReadAll;
+
 namespace fs = std::filesystem;
 using testing::FakeLlmServer;
 using testing::Output;
@@ -30,26 +35,6 @@ using testing::RunProgram;
 constexpr const char* kInjection =
     "Option: mem.coalescing\nPlan: coalesce. <script>document.title='pwned'</script>"
     "<img src=x onerror=\"document.title='pwned'\"></pre></li><b>bold?</b>";
-
-std::string Kernel(const std::string& name, const std::string& markers) {
-  return "/*@kopt\n{\"launch\": [{\"kernel\": \"" + name +
-         "\", \"grid\": [528], \"block\": [256], \"args\": [\"X\", \"Y\", \"N\"]}]}\n@kopt*/\n" +
-         markers + "\nextern \"C\" __global__ void " + name +
-         "(const float* __restrict__ X, float* __restrict__ Y, int n) {\n"
-         "  for (long i = blockIdx.x * (long)blockDim.x + threadIdx.x; i < n;"
-         " i += (long)gridDim.x * blockDim.x) Y[i] = X[i];\n}\n";
-}
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 std::string Chromium() {
   if (const char* env = std::getenv("KOPT_CHROMIUM")) return env;
@@ -75,7 +60,7 @@ class ReportTest : public ::testing::Test {
         {"responses",
          {{{"match", "In this step you plan one optimization"}, {"text", kInjection}, {"times", 0}},
           {{"match", "Write the new version of the kernel"},
-           {"text", "```cuda\n" + Kernel("copy_fast", "// LAT=0.25") + "```\n"},
+           {"text", "```cuda\n" + CopyKernel("copy_fast", "// LAT=0.25") + "```\n"},
            {"times", 0}}}}};
     std::ofstream(dir_ / "script.json") << script.dump(2);
     FakeLlmServer server(KOPT_FAKE_LLM_SERVER, {"--script", (dir_ / "script.json").string()});

@@ -5,6 +5,7 @@
 #include "evaluator/worker/cuda_driver.h"
 #include "results/schema.h"
 #include "results/store.h"
+#include "tests/support/e2e_text.h"
 #include "tests/support/run_kopt.h"
 #include "tests/support/store_fixtures.h"
 
@@ -21,6 +22,8 @@
 namespace kopt {
 namespace {
 
+using testing::Has;
+
 namespace fs = std::filesystem;
 using testing::CandidateSource;
 using testing::CorrectResult;
@@ -35,10 +38,6 @@ using testing::Output;
 
 Output Kopt(const std::string& args, bool with_stderr = true) {
   return testing::RunKopt(args, with_stderr ? "2>&1" : "");
-}
-
-bool Has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 class StoreCliTest : public ::testing::Test {
