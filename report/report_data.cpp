@@ -5,9 +5,14 @@
 #include "results/schedule_extraction.h"
 
 #include <algorithm>
+#include <string_view>
 
 namespace kopt {
 namespace {
+
+// The evaluations `e` of one task (?1) on one GPU (?2), of one run when ?3 is not NULL.
+constexpr std::string_view kTaskOnGpuInRun =
+    "e.task_id = ?1 AND e.device = ?2 AND (?3 IS NULL OR e.run_id = ?3)";
 
 // The task's evaluations on one GPU in recording order, with the LLM dollars spent on the task
 // by then (calls recorded at or before the evaluation).
@@ -18,8 +23,8 @@ void ReadProgress(Store& store, const LeaderboardEntry& e, const ReportFilter& f
         "SELECT e.status, e.event_median_ms, e.suspicious, "
         "(SELECT coalesce(sum(c.cost_usd), 0) FROM llm_calls c WHERE c.task_id = e.task_id "
         " AND c.created_at <= e.created_at AND (?3 IS NULL OR c.run_id = ?3)) "
-        "FROM evaluations e WHERE e.task_id = ?1 AND e.device = ?2 "
-        "AND (?3 IS NULL OR e.run_id = ?3) ORDER BY e.id");
+        "FROM evaluations e WHERE " +
+        std::string(kTaskOnGpuInRun) + " ORDER BY e.id");
     q->BindAll(e.task_id, e.device, f.run_id);
     std::optional<double> best;
     int n = 0;
@@ -70,9 +75,10 @@ void ReadRoofline(Store& store, const LeaderboardEntry& e, const ReportFilter& f
     Query q = db.Prepare(
         "SELECT c.id, c.proposer, min(e.event_median_ms), e.roofline_fraction, "
         "coalesce(e.roofline_bound, '') FROM evaluations e JOIN candidates c ON c.id = "
-        "e.candidate_id WHERE e.task_id = ?1 AND e.device = ?2 AND e.status = 'correct' "
-        "AND e.suspicious = 0 AND e.roofline_fraction IS NOT NULL AND e.event_median_ms IS NOT "
-        "NULL AND (?3 IS NULL OR e.run_id = ?3) GROUP BY e.eval_key ORDER BY 3 LIMIT 5");
+        "e.candidate_id WHERE " +
+        std::string(kTaskOnGpuInRun) +
+        " AND e.status = 'correct' AND e.suspicious = 0 AND e.roofline_fraction IS NOT NULL "
+        "AND e.event_median_ms IS NOT NULL GROUP BY e.eval_key ORDER BY 3 LIMIT 5");
     q->BindAll(e.task_id, e.device, f.run_id);
     while (q->Step()) {
       section.roofline.push_back({q->Int(0), q->Text(1), q->Real(2), q->Real(3), q->Text(4)});
