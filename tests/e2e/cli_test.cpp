@@ -278,6 +278,34 @@ TEST(CliTest, TasksCompileFindsReferencesThatWouldNotRun) {
   fs::remove_all(suite);
 }
 
+// `kopt tasks` reads a whole suite and names every bad task: here a repeated key and a size no
+// GPU holds, each with its file and field, and exits 2.
+TEST(CliTest, TasksNamesEveryBadTaskOfASuite) {
+  fs::path suite = fs::temp_directory_path() / ("kopt-bad-suite-" + std::to_string(::getpid()));
+  fs::path tiny = fs::path(kRoot) / "tests/data/suites/tiny/copy_chunked";
+  std::ifstream task_in(tiny / "task.json");
+  std::string good((std::istreambuf_iterator<char>(task_in)), std::istreambuf_iterator<char>());
+  for (const std::string name : {"copy_chunked", "repeated_key", "too_large"}) {
+    fs::create_directories(suite / name);
+    std::string task = good;
+    task.replace(task.find("\"copy_chunked\""), 14, "\"" + name + "\"");
+    if (name == "repeated_key") task.replace(task.find("\"flops\""), 0, "\"bytes\": \"4*N\", ");
+    if (name == "too_large") task.replace(task.find("16777216"), 8, "4400000000000");
+    std::ofstream(suite / name / "task.json") << task;
+    fs::copy(tiny / "reference.cu", suite / name / "reference.cu");
+  }
+  Output out = Kopt("tasks --suite " + suite.string());
+  EXPECT_EQ(out.code, 2) << out.text;
+  EXPECT_NE(out.text.find("2 of 3 tasks are invalid"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("repeated_key/task.json: the key \"bytes\" appears twice in one object"),
+            std::string::npos)
+      << out.text;
+  EXPECT_NE(out.text.find("too_large/task.json: symbols: the tensors need 32782 GiB"),
+            std::string::npos)
+      << out.text;
+  fs::remove_all(suite);
+}
+
 TEST(CliTest, GpuCommandsSayClearlyWhenThereIsNoDriver) {
   if (DriverAvailable()) GTEST_SKIP() << "this machine has a GPU driver";
   Output doctor = Kopt("doctor --quick");
