@@ -2,6 +2,7 @@
 // The kopt binary end to end, on any machine: listing and compiling need no GPU, and the
 // commands that do need one fail cleanly without it. Exit codes are part of the contract.
 #include "evaluator/worker/cuda_driver.h"
+#include "tests/support/e2e_text.h"
 #include "tests/support/run_kopt.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
@@ -23,6 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 
 using testing::Output;
+using testing::ReadAll;
 
 Output Kopt(const std::string& args) { return testing::RunKopt(args); }
 
@@ -236,24 +239,36 @@ TEST(CliTest, AConfigFileSetsOptionsBelowTheEnvironmentAndFlags) {
   fs::remove_all(dir);
 }
 
+// A suite of copies of the tiny suite's copy task under a temporary folder: a task per name of
+// `names`, its task.json and reference.cu passed through `edit(name, task_json, reference)`.
+fs::path CopiesOfTheTinyTask(
+    const std::string& folder, const std::vector<std::string>& names,
+    const std::function<void(const std::string&, std::string&, std::string&)>& edit) {
+  fs::path suite = fs::temp_directory_path() / (folder + "-" + std::to_string(::getpid()));
+  fs::path tiny = fs::path(kRoot) / "tests/data/suites/tiny/copy_chunked";
+  std::string task_json = ReadAll(tiny / "task.json"), reference = ReadAll(tiny / "reference.cu");
+  for (const std::string& name : names) {
+    fs::create_directories(suite / name);
+    std::string task = task_json, source = reference;
+    task.replace(task.find("\"copy_chunked\""), 14, "\"" + name + "\"");
+    edit(name, task, source);
+    std::ofstream(suite / name / "task.json") << task;
+    std::ofstream(suite / name / "reference.cu") << source;
+  }
+  return suite;
+}
+
 // `kopt tasks --compile` compiles every reference as the evaluator would, without a GPU: a
 // reference that does not compile, and one whose kernel lost its extern "C", are both named.
 TEST(CliTest, TasksCompileFindsReferencesThatWouldNotRun) {
-  fs::path suite = fs::temp_directory_path() / ("kopt-compile-suite-" + std::to_string(::getpid()));
-  fs::path tiny = fs::path(kRoot) / "tests/data/suites/tiny/copy_chunked";
-  std::ifstream in(tiny / "reference.cu");
-  std::string reference((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  for (const std::string name : {"copy_chunked", "broken", "mangled"}) {
-    fs::create_directories(suite / name);
-    std::ifstream task_in(tiny / "task.json");
-    std::string task((std::istreambuf_iterator<char>(task_in)), std::istreambuf_iterator<char>());
-    task.replace(task.find("\"copy_chunked\""), 14, "\"" + name + "\"");
-    std::ofstream(suite / name / "task.json") << task;
-    std::string source = reference;
-    if (name == "broken") source.replace(source.find("Y[i] = X[i];"), 12, "Y[i] = X[i]");
-    if (name == "mangled") source.replace(source.find("extern \"C\" "), 11, "");
-    std::ofstream(suite / name / "reference.cu") << source;
-  }
+  fs::path suite =
+      CopiesOfTheTinyTask("kopt-compile-suite", {"copy_chunked", "broken", "mangled"},
+                          [](const std::string& name, std::string&, std::string& source) {
+                            if (name == "broken")
+                              source.replace(source.find("Y[i] = X[i];"), 12, "Y[i] = X[i]");
+                            if (name == "mangled")
+                              source.replace(source.find("extern \"C\" "), 11, "");
+                          });
   Output out = Kopt("tasks --suite " + suite.string() + " --compile");
   EXPECT_EQ(out.code, 1) << out.text;
   std::map<std::string, std::string> verdicts;  // task -> its row's last column
@@ -281,19 +296,14 @@ TEST(CliTest, TasksCompileFindsReferencesThatWouldNotRun) {
 // `kopt tasks` reads a whole suite and names every bad task: here a repeated key and a size no
 // GPU holds, each with its file and field, and exits 2.
 TEST(CliTest, TasksNamesEveryBadTaskOfASuite) {
-  fs::path suite = fs::temp_directory_path() / ("kopt-bad-suite-" + std::to_string(::getpid()));
-  fs::path tiny = fs::path(kRoot) / "tests/data/suites/tiny/copy_chunked";
-  std::ifstream task_in(tiny / "task.json");
-  std::string good((std::istreambuf_iterator<char>(task_in)), std::istreambuf_iterator<char>());
-  for (const std::string name : {"copy_chunked", "repeated_key", "too_large"}) {
-    fs::create_directories(suite / name);
-    std::string task = good;
-    task.replace(task.find("\"copy_chunked\""), 14, "\"" + name + "\"");
-    if (name == "repeated_key") task.replace(task.find("\"flops\""), 0, "\"bytes\": \"4*N\", ");
-    if (name == "too_large") task.replace(task.find("16777216"), 8, "4400000000000");
-    std::ofstream(suite / name / "task.json") << task;
-    fs::copy(tiny / "reference.cu", suite / name / "reference.cu");
-  }
+  fs::path suite =
+      CopiesOfTheTinyTask("kopt-bad-suite", {"copy_chunked", "repeated_key", "too_large"},
+                          [](const std::string& name, std::string& task, std::string&) {
+                            if (name == "repeated_key")
+                              task.replace(task.find("\"flops\""), 0, "\"bytes\": \"4*N\", ");
+                            if (name == "too_large")
+                              task.replace(task.find("16777216"), 8, "4400000000000");
+                          });
   Output out = Kopt("tasks --suite " + suite.string());
   EXPECT_EQ(out.code, 2) << out.text;
   EXPECT_NE(out.text.find("2 of 3 tasks are invalid"), std::string::npos) << out.text;
