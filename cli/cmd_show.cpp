@@ -36,13 +36,6 @@ nlohmann::json CandidateJson(const CandidateRecord& r) {
           {"created_at", r.created_at}};
 }
 
-std::string TunablesText(const TunableChoice& t) {
-  std::string out;
-  for (const auto& [name, value] : t)
-    out += (out.empty() ? "" : " ") + name + "=" + std::to_string(value);
-  return out;
-}
-
 void PrintIndented(const std::string& text, std::size_t max_lines) {
   std::size_t start = 0, lines = 0;
   while (start < text.size() && lines < max_lines) {
@@ -153,7 +146,7 @@ int RunShow(const ShowOptions& o, const GlobalOptions& global) {
   if (c.run_id) Print("run        %lld\n", static_cast<long long>(*c.run_id));
   if (c.iteration) Print("iteration  %d\n", *c.iteration);
   if (c.menu_option_id) Print("menu       %s\n", c.menu_option_id->c_str());
-  if (!c.tunables.empty()) Print("tunables   %s\n", TunablesText(c.tunables).c_str());
+  if (!c.tunables.empty()) Print("tunables   %s\n", SymbolsText(c.tunables).c_str());
   if (c.file) Print("file       %s\n", c.file->c_str());
   Print("created    %s\n", ShortTime(candidate->created_at).c_str());
   if (c.plan) {

@@ -37,13 +37,6 @@ std::string CompileProblem(const Task& task, const std::string& source, const st
   return MissingKernel(block, out.info.kernels).value_or("");
 }
 
-std::string SizeText(const SymbolTable& symbols) {
-  std::string out;
-  for (const auto& [name, value] : symbols)
-    out += (out.empty() ? "" : " ") + name + "=" + std::to_string(value);
-  return out;
-}
-
 std::string Human(double v) {
   const char* units[] = {"", "K", "M", "G", "T"};
   int u = 0;
@@ -91,8 +84,8 @@ int RunTasks(const TasksOptions& o) {
                      {"starter", !t.starter_source.empty()},
                      {"description", t.description},
                      {"content_hash", t.content_hash}});
-      std::vector<std::string> row = {suite,        t.name,       t.op_class, SizeText(t.symbols),
-                                      Human(flops), Human(bytes), baseline};
+      std::vector<std::string> row = {
+          suite, t.name, t.op_class, SymbolsText(t.symbols), Human(flops), Human(bytes), baseline};
       if (o.compile) {
         std::string verdict = "yes";
         nlohmann::json compiled = nlohmann::json::object();

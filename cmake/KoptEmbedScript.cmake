@@ -1,7 +1,7 @@
-# A script (Python) built into kopt as a raw string literal: `template` (a .cpp.in file of the
+# A text file (a Python script, a device header) built into kopt as a raw string literal: `template` (a .cpp.in file of the
 # calling folder) holds @<variable>@ inside R"<delimiter>(...)<delimiter>", and becomes
 # <binary dir>/<template without .in>, returned in `out_source`. configure_file would replace an
-# '@NAME@' in the script, and the delimiter must not occur in it, so both are refused.
+# '@NAME@' in the file, and the delimiter must not occur in it, so both are refused.
 function(kopt_embed_script script template variable delimiter out_source)
   set(path ${CMAKE_CURRENT_SOURCE_DIR}/${script})
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${path})

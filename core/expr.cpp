@@ -7,7 +7,7 @@
 namespace kopt {
 
 struct Expr::Node {
-  enum class Kind { kNumber, kName, kNeg, kBinary, kCall };
+  enum class Kind { kNumber, kName, kNeg, kNot, kBinary, kCall };
   Kind kind;
   std::int64_t number = 0;
   std::string name;  // kName: the symbol; kBinary: the operator; kCall: the function
@@ -19,15 +19,17 @@ namespace {
 using NodePtr = std::shared_ptr<const Expr::Node>;
 using Kind = Expr::Node::Kind;
 
-// Recursive descent over: sum := product (('+'|'-') product)*; product := unary (('*'|'/'|'%')
-// unary)*; unary := '-' unary | primary; primary := number | name | name '(' args ')' | '(' sum
-// ')'.
+// Recursive descent, loosest first, as in C: or := and ('||' and)*; and := compare ('&&'
+// compare)*; compare := sum (('=='|'!='|'<='|'>='|'<'|'>') sum)?; sum := product (('+'|'-')
+// product)*; product := unary (('*'|'/'|'%') unary)*; unary := '-' unary | '!' unary | primary;
+// primary := number | name | name '(' or ',' or ')' | '(' or ')'. A comparison does not chain
+// ("a < b < c" is an error, not C's surprise).
 class Parser {
  public:
   explicit Parser(std::string_view text) : text_(text) {}
 
   NodePtr ParseAll() {
-    NodePtr node = ParseSum();
+    NodePtr node = ParseOr();
     SkipSpace();
     if (pos_ != text_.size()) Fail("unexpected '" + std::string(1, text_[pos_]) + "'");
     return node;
@@ -52,12 +54,47 @@ class Parser {
     return false;
   }
 
+  bool Accept(std::string_view token) {
+    SkipSpace();
+    if (text_.substr(pos_, token.size()) != token) return false;
+    pos_ += token.size();
+    return true;
+  }
+
   static NodePtr Binary(std::string op, NodePtr lhs, NodePtr rhs) {
     auto node = std::make_shared<Expr::Node>();
     node->kind = Kind::kBinary;
     node->name = std::move(op);
     node->children = {std::move(lhs), std::move(rhs)};
     return node;
+  }
+
+  NodePtr ParseOr() {
+    NodePtr lhs = ParseAnd();
+    while (Accept("||")) lhs = Binary("||", lhs, ParseAnd());
+    return lhs;
+  }
+
+  NodePtr ParseAnd() {
+    NodePtr lhs = ParseCompare();
+    while (Accept("&&")) lhs = Binary("&&", lhs, ParseCompare());
+    return lhs;
+  }
+
+  NodePtr ParseCompare() {
+    NodePtr lhs = ParseSum();
+    // Two-character operators first, so "<=" is not read as "<" followed by "=".
+    for (std::string_view op : {"==", "!=", "<=", ">=", "<", ">"}) {
+      if (!Accept(op)) continue;
+      NodePtr node = Binary(std::string(op), lhs, ParseSum());
+      SkipSpace();
+      if (pos_ < text_.size() && (text_[pos_] == '<' || text_[pos_] == '>' ||
+                                  text_.substr(pos_, 2) == "==" || text_.substr(pos_, 2) == "!=")) {
+        Fail("comparisons do not chain; join them with &&");
+      }
+      return node;
+    }
+    return lhs;
   }
 
   NodePtr ParseSum() {
@@ -95,6 +132,12 @@ class Parser {
       node->children = {ParseUnary()};
       return node;
     }
+    if (Accept('!')) {
+      auto node = std::make_shared<Expr::Node>();
+      node->kind = Kind::kNot;
+      node->children = {ParseUnary()};
+      return node;
+    }
     return ParsePrimary();
   }
 
@@ -104,7 +147,7 @@ class Parser {
     char c = text_[pos_];
     if (c == '(') {
       ++pos_;
-      NodePtr inner = ParseSum();
+      NodePtr inner = ParseOr();
       if (!Accept(')')) Fail("expected ')'");
       return inner;
     }
@@ -145,9 +188,9 @@ class Parser {
       Fail("unknown function '" + node->name + "' (known: cdiv, min, max)");
     }
     node->kind = Kind::kCall;
-    node->children.push_back(ParseSum());
+    node->children.push_back(ParseOr());
     if (!Accept(',')) Fail("expected ',' in " + node->name + "(a, b)");
-    node->children.push_back(ParseSum());
+    node->children.push_back(ParseOr());
     if (!Accept(')')) Fail("expected ')' after the arguments of " + node->name);
     return node;
   }
@@ -175,7 +218,13 @@ class Evaluator {
         if (__builtin_sub_overflow(std::int64_t{0}, v, &out)) Fail("overflow");
         return out;
       }
+      case Kind::kNot:
+        return Eval(*node.children[0]) == 0 ? 1 : 0;
       case Kind::kBinary:
+        // && and || evaluate their right side only when needed, as in C, so that
+        // "K > 0 && N % K == 0" is safe.
+        if (node.name == "&&") return Eval(*node.children[0]) != 0 && Eval(*node.children[1]) != 0;
+        if (node.name == "||") return Eval(*node.children[0]) != 0 || Eval(*node.children[1]) != 0;
         return Apply(node.name, Eval(*node.children[0]), Eval(*node.children[1]));
       case Kind::kCall: {
         std::int64_t a = Eval(*node.children[0]);
@@ -204,6 +253,12 @@ class Evaluator {
   }
 
   std::int64_t Apply(const std::string& op, std::int64_t a, std::int64_t b) const {
+    if (op == "==") return a == b;
+    if (op == "!=") return a != b;
+    if (op == "<=") return a <= b;
+    if (op == ">=") return a >= b;
+    if (op == "<") return a < b;
+    if (op == ">") return a > b;
     std::int64_t out = 0;
     bool overflow = false;
     switch (op[0]) {
@@ -268,11 +323,18 @@ std::string PythonOf(const Expr::Node& node, const std::string& symbols) {
       return symbols + "[\"" + node.name + "\"]";
     case Expr::Node::Kind::kNeg:
       return "(-" + PythonOf(*node.children[0], symbols) + ")";
+    case Expr::Node::Kind::kNot:
+      return "int(not " + PythonOf(*node.children[0], symbols) + ")";
     case Expr::Node::Kind::kBinary: {
       std::string a = PythonOf(*node.children[0], symbols);
       std::string b = PythonOf(*node.children[1], symbols);
       if (node.name == "/") return "div(" + a + ", " + b + ")";
       if (node.name == "%") return "mod(" + a + ", " + b + ")";
+      // Python's and/or short-circuit like C's and return an operand, hence bool() and int().
+      if (node.name == "&&") return "int(bool(" + a + ") and bool(" + b + "))";
+      if (node.name == "||") return "int(bool(" + a + ") or bool(" + b + "))";
+      if (node.name.size() == 2 || node.name == "<" || node.name == ">")
+        return "int(" + a + " " + node.name + " " + b + ")";
       return "(" + a + " " + node.name + " " + b + ")";
     }
     case Expr::Node::Kind::kCall:
@@ -285,6 +347,14 @@ std::string PythonOf(const Expr::Node& node, const std::string& symbols) {
 }  // namespace
 
 std::string Expr::ToPython(const std::string& symbols) const { return PythonOf(*root_, symbols); }
+
+std::string SymbolsText(const SymbolTable& symbols) {
+  std::string out;
+  for (const auto& [name, value] : symbols) {
+    out += (out.empty() ? "" : " ") + name + "=" + std::to_string(value);
+  }
+  return out;
+}
 
 std::int64_t EvalExpr(const std::string& text, const SymbolTable& symbols) {
   return Expr::Parse(text).Eval(symbols);

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Integer expressions of task and launch files: "2*M*N*K", "cdiv(N,128)", "max(1, K/64)".
+// Integer expressions of task and launch files: "2*M*N*K", "cdiv(N,128)", "max(1, K/64)",
+// "K % 8 == 0 && N >= 128".
 // Grammar: + - * / % (C semantics, checked for overflow and division by zero), unary minus,
-// parentheses, integer literals, names, and the functions cdiv(a,b), min(a,b), max(a,b).
+// parentheses, integer literals, names, and the functions cdiv(a,b), min(a,b), max(a,b); the
+// comparisons == != < <= > >= and the logical ! && || give 0 or 1 with C's precedence, and && ||
+// skip their right side when the left decides (as in C). Comparisons do not chain.
 #pragma once
 
 #include "core/error.h"
@@ -43,6 +46,9 @@ class Expr {
   std::string text_;
   std::shared_ptr<const Node> root_;
 };
+
+/// "M=4096 N=4096": names and values in name order, as kopt shows a size or a tunable choice.
+std::string SymbolsText(const SymbolTable& symbols);
 
 /// Parse and evaluate in one go.
 std::int64_t EvalExpr(const std::string& text, const SymbolTable& symbols);

@@ -8,6 +8,7 @@
 #include "core/dtype.h"
 #include "core/expr.h"
 #include "core/task.h"
+#include "core/tensor_map.h"
 
 #include <array>
 #include <cstdint>
@@ -32,12 +33,26 @@ struct WorkspaceSpec {
   std::string bytes;
 };
 
-struct LaunchBlock {
+/// One launch sequence with its buffers. A block holds one or more, and at each size the first
+/// whose `when` holds runs.
+struct LaunchVariant {
+  std::string when;  // an expression over symbols and tunables; empty only in the last variant
   std::vector<LaunchSpec> launches;
   std::vector<WorkspaceSpec> workspace;
+  std::vector<TensorMapSpec> tensor_maps;
+};
+
+struct LaunchBlock {
+  /// One variant for a block written without "variants" (`has_variants` false), which names
+  /// its fields without the "variants[i]." prefix.
+  std::vector<LaunchVariant> variants;
+  bool has_variants = false;
   /// Tunable name -> candidate values, in file order; each becomes -DNAME=value.
   std::vector<std::pair<std::string, std::vector<std::int64_t>>> tunables;
 };
+
+/// Every launch of every variant, in order (the kernels a module must have).
+std::vector<const LaunchSpec*> AllLaunches(const LaunchBlock& block);
 
 /// One value per tunable.
 using TunableChoice = std::map<std::string, std::int64_t, std::less<>>;
@@ -62,8 +77,9 @@ struct DeviceLimits {
 };
 
 /// Checks every name and expression against the task on all of its sizes, with `choice` for the
-/// tunables, within `limits` (an H100's when not given). Throws ConfigError with a message an LLM
-/// can act on.
+/// tunables, within `limits` (an H100's when not given): the variant chosen at each size, its
+/// tensor maps under TMA's rules, and that every variant is chosen at one of the task's sizes at
+/// least (so the checks run it). Throws ConfigError with a message an LLM can act on.
 void ValidateLaunchBlock(const LaunchBlock& block, const Task& task, const TunableChoice& choice,
                          const std::string& file, const DeviceLimits& limits);
 void ValidateLaunchBlock(const LaunchBlock& block, const Task& task, const TunableChoice& choice,
@@ -71,9 +87,9 @@ void ValidateLaunchBlock(const LaunchBlock& block, const Task& task, const Tunab
 
 /// A kernel argument as it is passed: a buffer pointer or a value.
 struct LaunchArg {
-  enum class Kind { kTensor, kWorkspace, kInt32, kInt64, kScalar };
+  enum class Kind { kTensor, kWorkspace, kInt32, kInt64, kScalar, kTensorMap };
   Kind kind = Kind::kInt32;
-  std::string name;
+  std::string name;  // kTensorMap: the map's name in `LaunchPlan::tensor_maps`
   std::int64_t int_value = 0;
   double scalar_value = 0;
   DType scalar_dtype = DType::kF32;
@@ -88,16 +104,36 @@ struct ResolvedLaunch {
   std::vector<LaunchArg> args;
 };
 
-struct LaunchPlan {
-  std::vector<ResolvedLaunch> launches;
-  std::vector<std::pair<std::string, std::int64_t>> workspace_bytes;
+/// A tensor map at one size: encoded by the worker with the address of buffer `buffer` (a task
+/// tensor or workspace buffer) each time it launches.
+struct ResolvedTensorMap {
+  std::string name;
+  std::string buffer;
+  TensorMapParams params;
 };
 
-/// Evaluates the block for one size and tunable choice; throws ConfigError when a dimension is
-/// not positive or exceeds `limits`.
+struct LaunchPlan {
+  std::size_t variant = 0;  // index into LaunchBlock::variants
+  std::vector<ResolvedLaunch> launches;
+  std::vector<std::pair<std::string, std::int64_t>> workspace_bytes;
+  std::vector<ResolvedTensorMap> tensor_maps;
+};
+
+/// Evaluates the block for one size and tunable choice: picks the variant, then resolves it;
+/// throws ConfigError when a dimension is not positive or exceeds `limits`, or a tensor map
+/// breaks TMA's rules.
 LaunchPlan ResolveLaunchBlock(const LaunchBlock& block, const Task& task,
                               const SymbolTable& symbols, const TunableChoice& choice,
                               const DeviceLimits& limits);
+
+/// One plan per variant, each at the first of the task's sizes that chooses it (in AllSizes
+/// order); a variant no size chooses has none. What the signature check compiles against.
+std::vector<LaunchPlan> PlanPerVariant(const LaunchBlock& block, const Task& task,
+                                       const TunableChoice& choice, const DeviceLimits& limits);
+
+/// "variant 1 of 2 (K % 8 == 0 && N % 8 == 0)", or "" for a block without variants: how a
+/// result names the variant that ran.
+std::string VariantText(const LaunchBlock& block, std::size_t variant);
 
 nlohmann::json LaunchBlockToJson(const LaunchBlock& block);
 

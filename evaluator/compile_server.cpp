@@ -4,12 +4,15 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "evaluator/compile_sandbox.h"
+#include "evaluator/device_headers.h"
 #include "evaluator/protocol.h"
 
 #include <nvrtc.h>
 
 #include <cstdlib>
+#include <string>
 #include <unistd.h>
+#include <vector>
 
 namespace kopt {
 namespace {
@@ -27,8 +30,21 @@ void CheckNvrtc(nvrtcResult result, const char* call_text) {
 // Owns an nvrtcProgram.
 class Program {
  public:
+  // kopt's own headers go with every program, by name (device_headers.h).
   Program(const std::string& source, const std::string& name) {
-    KOPT_NVRTC(nvrtcCreateProgram(&program_, source.c_str(), name.c_str(), 0, nullptr, nullptr));
+    std::vector<std::string> texts, names;
+    for (const DeviceHeader& h : KoptDeviceHeaders()) {
+      texts.emplace_back(h.text);
+      names.emplace_back(h.name);
+    }
+    std::vector<const char*> text_ptrs, name_ptrs;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      text_ptrs.push_back(texts[i].c_str());
+      name_ptrs.push_back(names[i].c_str());
+    }
+    KOPT_NVRTC(nvrtcCreateProgram(&program_, source.c_str(), name.c_str(),
+                                  static_cast<int>(texts.size()), text_ptrs.data(),
+                                  name_ptrs.data()));
   }
   ~Program() { nvrtcDestroyProgram(&program_); }
   Program(const Program&) = delete;

@@ -58,12 +58,11 @@ CompileRequest CandidateCompileRequest(const Task& task, const std::string& arch
                                        const std::string& source, const std::string& file,
                                        const LaunchBlock& block, const TunableChoice& choice,
                                        const DeviceLimits& limits) {
-  // The kernel's signature is checked by the compiler, against the launches at the main size
-  // (a block that does not resolve there fails in the worker, with the size named).
+  // The kernel's signature is checked by the compiler, against the launches of every variant
+  // (a block that does not resolve fails in the worker, with the size named).
   std::string checked_source = source;
   try {
-    checked_source +=
-        SignatureCheckSource(ResolveLaunchBlock(block, task, task.symbols, choice, limits));
+    checked_source += SignatureCheckSource(PlanPerVariant(block, task, choice, limits), block);
   } catch (const ConfigError&) {
   }
   return RequestFor(task, arch, checked_source, file, choice);

@@ -5,6 +5,7 @@
 #include "core/sha256.h"
 #include "evaluator/compile_sandbox.h"
 #include "evaluator/compile_server.h"
+#include "evaluator/device_headers.h"
 #include "evaluator/signature_check.h"
 
 #include <nlohmann/json.hpp>
@@ -219,6 +220,7 @@ CompileOutput NvrtcCompiler::Compile(const CompileRequest& request) const {
       .Update(request.arch)
       .Update("\n");
   for (const auto& o : options) key.Update(o).Update("\n");
+  key.Update(KoptDeviceHeadersDigest()).Update("\n");
   key.Update(request.file).Update("\n").Update(request.source);
   std::string cache_key = key.HexDigest();
 
@@ -238,8 +240,9 @@ CompileOutput NvrtcCompiler::Compile(const CompileRequest& request) const {
   out.ok = raw.ok;
   out.cubin = std::move(raw.cubin);
   // The same confinement of the log whichever process compiled: one rule, one place.
-  out.info.log =
-      ConfineCompileLog(raw.log, {request.file, kSignatureCheckFile}, {CudaIncludeDir()});
+  std::vector<std::string> kopt_files = {request.file, kSignatureCheckFile};
+  for (const DeviceHeader& h : KoptDeviceHeaders()) kopt_files.emplace_back(h.name);
+  out.info.log = ConfineCompileLog(raw.log, kopt_files, {CudaIncludeDir()});
   if (out.ok) out.info.kernels = ParsePtxasLog(out.info.log);
   out.info.compile_ms = elapsed_ms();
   Store(out);

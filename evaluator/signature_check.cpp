@@ -33,6 +33,8 @@ template <class A, class B> struct IsSame { static constexpr bool value = false;
 template <class A> struct IsSame<A, A> { static constexpr bool value = true; };
 template <class T> struct Bytes { static constexpr int value = sizeof(T); };
 template <> struct Bytes<void> { static constexpr int value = 0; };
+template <class T> struct Align { static constexpr int value = alignof(T); };
+template <> struct Align<void> { static constexpr int value = 0; };
 }  // namespace kopt_signature
 )";
 
@@ -63,6 +65,12 @@ std::pair<std::string, std::string> Requirement(const LaunchArg& arg, const std:
       return {"kopt_signature::IsInteger<" + type + ">::value && kopt_signature::Bytes<" + type +
                   ">::value == 8",
               "a 64-bit integer (long long): the launch block passes '" + arg.name + "'"};
+    case LaunchArg::Kind::kTensorMap:
+      return {"!kopt_signature::IsPointer<" + type + ">::value && kopt_signature::Bytes<" + type +
+                  ">::value == 128 && kopt_signature::Align<" + type + ">::value >= 64",
+              "a CUtensorMap passed by value (const __grid_constant__ CUtensorMap, from "
+              "<kopt/tma.h>): the launch block passes tensor map '" +
+                  arg.name + "'"};
     case LaunchArg::Kind::kScalar:
       break;
   }
@@ -86,14 +94,14 @@ const std::regex& DiagnosticLine() {
 
 }  // namespace
 
-std::string SignatureCheckSource(const LaunchPlan& plan) {
-  std::ostringstream out;
-  out << "\n#line 1 \"" << kSignatureCheckFile << "\"\n" << kTraits;
+namespace {
+
+void AppendChecks(const LaunchPlan& plan, const std::string& prefix, std::ostringstream& out) {
   for (std::size_t i = 0; i < plan.launches.size(); ++i) {
     const ResolvedLaunch& l = plan.launches[i];
     std::string params = "kopt_signature::Params<decltype(" + l.kernel + ")>";
-    std::string where =
-        "kopt-signature: kernel '" + l.kernel + "' (launch[" + std::to_string(i) + "]): ";
+    std::string where = "kopt-signature: kernel '" + l.kernel + "' (" + prefix + "launch[" +
+                        std::to_string(i) + "]): ";
     std::string names;
     for (const auto& a : l.args) names += (names.empty() ? "" : ", ") + a.name;
     out << "static_assert(" << params << "::count == " << l.args.size() << ", \""
@@ -108,13 +116,30 @@ std::string SignatureCheckSource(const LaunchPlan& plan) {
           << "\");\n";
     }
   }
+}
+
+}  // namespace
+
+std::string SignatureCheckSource(const LaunchPlan& plan) {
+  return SignatureCheckSource(std::vector<LaunchPlan>{plan}, LaunchBlock{});
+}
+
+std::string SignatureCheckSource(const std::vector<LaunchPlan>& plans, const LaunchBlock& block) {
+  std::ostringstream out;
+  out << "\n#line 1 \"" << kSignatureCheckFile << "\"\n" << kTraits;
+  for (const LaunchPlan& plan : plans) {
+    std::string prefix =
+        block.has_variants ? "variants[" + std::to_string(plan.variant) + "]." : "";
+    AppendChecks(plan, prefix, out);
+  }
   return out.str();
 }
 
 std::optional<std::string> MissingKernel(const LaunchBlock& block,
                                          const std::vector<KernelResources>& kernels) {
   if (kernels.empty()) return std::nullopt;  // no entry list from ptxas: nothing to judge by
-  for (const LaunchSpec& launch : block.launches) {
+  for (const LaunchSpec* spec : AllLaunches(block)) {
+    const LaunchSpec& launch = *spec;
     bool found = false;
     std::string mangled;
     for (const KernelResources& k : kernels) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The kernel's real signature against its launch block, checked by the compiler: kopt appends
 // static_asserts generated from the resolved launches (a pointer for a tensor, a 32-bit integer
-// for a size, a 64-bit one for "i64:", the scalar's own type), so a kernel that would read an
+// for a size, a 64-bit one for "i64:", the scalar's own type, a 128-byte CUtensorMap for a
+// tensor map), so a kernel that would read an
 // int64 where a pointer is passed never runs. A failed assert is a launch_error naming the
 // kernel and the argument.
 #pragma once
@@ -20,6 +21,9 @@ inline constexpr const char* kSignatureCheckFile = "<kopt launch block>";
 
 /// C++ to append to a candidate: one static_assert per launch and argument of `plan`.
 std::string SignatureCheckSource(const LaunchPlan& plan);
+/// The same for every plan of `plans` (one per variant of `block`, from PlanPerVariant), each
+/// message naming its variant.
+std::string SignatureCheckSource(const std::vector<LaunchPlan>& plans, const LaunchBlock& block);
 
 /// When a failed compile's errors all come from the appended checks: the launch_error message
 /// (the asserts' texts, or a kernel that is not declared at global scope). nullopt otherwise.

@@ -38,14 +38,6 @@ std::string Disagreement(const Task& task, const std::vector<HostTensor>& expect
   return "";
 }
 
-std::string SizeText(const SymbolTable& size) {
-  std::string out;
-  for (const auto& [name, value] : size) {
-    out += (out.empty() ? "" : " ") + name + "=" + std::to_string(value);
-  }
-  return out;
-}
-
 void FailBoth(TorchBaselines& b, const std::string& error) {
   b.eager.error = b.compiled.error = error;
 }
@@ -71,7 +63,7 @@ TorchBaselines MeasureTorchBaselines(CudaEvaluator& gpu, TorchRunner& runner, co
     const SymbolTable& size = sizes[k];
     int seeds = k == 0 && sizes.size() > 1 ? 1 : options.seeds;
     for (int seed = 1; seed <= seeds; ++seed) {
-      std::string where = "size " + SizeText(size) + ", seed " + std::to_string(seed);
+      std::string where = "size " + SymbolsText(size) + ", seed " + std::to_string(seed);
       Split ref;
       try {
         ref = ByRole(gpu.RunReference(task, size, static_cast<std::uint64_t>(seed)));

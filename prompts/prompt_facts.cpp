@@ -27,13 +27,6 @@ std::string Si(double v, const char* unit) {
   return Printf("%.3g %s%s", v, prefixes[p], unit);
 }
 
-std::string SizeText(const SymbolTable& symbols) {
-  std::string out;
-  for (const auto& [name, value] : symbols)
-    out += (out.empty() ? "" : " ") + name + "=" + std::to_string(value);
-  return out;
-}
-
 std::string ShapeText(const std::vector<std::string>& dims) {
   std::string out = "[";
   for (std::size_t i = 0; i < dims.size(); ++i) out += (i ? ", " : "") + dims[i];
@@ -101,8 +94,8 @@ std::string FormatBytes(double bytes) {
 std::string TaskSummary(const Task& task) {
   std::string out = "Task " + task.name + " (op class: " + task.op_class + ")\n";
   out += task.description + "\n\n";
-  out += "Sizes: " + SizeText(task.symbols) + " (timed)";
-  for (const auto& size : task.check_symbols) out += "; " + SizeText(size);
+  out += "Sizes: " + SymbolsText(task.symbols) + " (timed)";
+  for (const auto& size : task.check_symbols) out += "; " + SymbolsText(size);
   if (!task.check_symbols.empty()) {
     out += " (checked for correctness). The kernel must be correct on every one of these sizes";
   }

@@ -99,6 +99,7 @@ std::string Argument(const LaunchArg& arg) {
       return "(\"i32\", " + Lambda(arg.name) + ")";
     case LaunchArg::Kind::kInt64:
       return "(\"i64\", " + Lambda(arg.name.substr(arg.name.find(':') + 1)) + ")";
+    case LaunchArg::Kind::kTensorMap:  // refused before the package is written
     case LaunchArg::Kind::kScalar:
       break;
   }
@@ -108,8 +109,9 @@ std::string Argument(const LaunchArg& arg) {
 
 std::string Launches(const LaunchBlock& block, const LaunchPlan& plan) {
   std::string out = "[\n";
-  for (std::size_t i = 0; i < block.launches.size(); ++i) {
-    const LaunchSpec& spec = block.launches[i];
+  const std::vector<LaunchSpec>& launches = block.variants.front().launches;
+  for (std::size_t i = 0; i < launches.size(); ++i) {
+    const LaunchSpec& spec = launches[i];
     out += "        _rt.Launch(\n            " + Literal(spec.kernel) +
            ",\n            grid=" + Dims3(spec.grid) + ",\n            block=" + Dims3(spec.block) +
            ",\n            cluster=" + (spec.cluster.empty() ? "None" : Dims3(spec.cluster)) +
@@ -162,11 +164,7 @@ std::string SizeRule(const Task& task) {
   return rule + "the sizes checked: " + [&] {
     std::string sizes;
     for (const SymbolTable& size : task.AllSizes()) {
-      std::string one;
-      for (const auto& [name, value] : size) {
-        one += (one.empty() ? "" : " ") + name + "=" + std::to_string(value);
-      }
-      sizes += (sizes.empty() ? "" : "; ") + one;
+      sizes += (sizes.empty() ? "" : "; ") + SymbolsText(size);
     }
     return sizes;
   }() + ".";
@@ -212,7 +210,7 @@ std::string InitText(const ExportItem& item, const Task& task, const std::string
   }
   sizes += "]";
   std::string workspace = "[";
-  for (const WorkspaceSpec& w : block.workspace) {
+  for (const WorkspaceSpec& w : block.variants.front().workspace) {
     workspace += (workspace.size() > 1 ? ", " : "") + std::string("(") + Literal(w.name) + ", " +
                  Lambda(w.bytes) + ")";
   }
@@ -287,6 +285,12 @@ TorchPackage MakeTorchPackage(const ExportItem& item, const Task& task, const st
   std::string op_name = Identifier(stem);
   const NewCandidate& c = item.candidate.candidate;
   LaunchBlock block = ParseLaunchBlock(c.source, "kernel.cu");
+  if (block.has_variants || !block.variants.front().tensor_maps.empty()) {
+    throw ConfigError(task.name + ": the winning kernel uses " +
+                      (block.has_variants ? "launch variants" : "TMA tensor maps") +
+                      ", which the PyTorch export does not support yet; export it with "
+                      "--format cu");
+  }
   LaunchPlan plan = ResolveLaunchBlock(block, task, task.symbols, c.tunables, DeviceLimits{});
 
   TorchPackage package;

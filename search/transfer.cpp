@@ -14,14 +14,6 @@ std::string Origin(const Schedule& from) {
          speedup + ")";
 }
 
-std::string ChoiceText(const TunableChoice& choice) {
-  std::string text;
-  for (const auto& [name, value] : choice) {
-    text += (text.empty() ? "" : " ") + name + "=" + std::to_string(value);
-  }
-  return text;
-}
-
 }  // namespace
 
 std::vector<SeedKernel> TransferSeeds(const Task& task, const Schedule& from,
@@ -46,7 +38,7 @@ std::vector<SeedKernel> TransferSeeds(const Task& task, const Schedule& from,
   if (carried.empty()) return seeds;
   seeds.push_back({task.starter_source, carried, "transfer",
                    "Transfer: this task's starter with the tunable values of " + Origin(from) +
-                       ": " + ChoiceText(carried) + " (" + why + ")"});
+                       ": " + SymbolsText(carried) + " (" + why + ")"});
   return seeds;
 }
 

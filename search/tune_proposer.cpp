@@ -9,14 +9,6 @@ namespace {
 
 constexpr std::size_t kMaxEnumerated = 4096;
 
-std::string Describe(const TunableChoice& choice) {
-  std::string out;
-  for (const auto& [name, value] : choice) {
-    out += (out.empty() ? "" : " ") + name + "=" + std::to_string(value);
-  }
-  return out;
-}
-
 }  // namespace
 
 std::vector<TunableChoice> TuningOrder(const LaunchBlock& block, const TunableChoice& current,
@@ -84,7 +76,7 @@ void TuneProposer::Propose(const ProposalContext& context, const Emit& emit) {
       p.provenance.parent_key = kernel.key;
       p.provenance.proposer = "tune";
       p.provenance.plan =
-          "tunables " + Describe(choice) + " (from " + Describe(kernel.tunables) + ")";
+          "tunables " + SymbolsText(choice) + " (from " + SymbolsText(kernel.tunables) + ")";
       p.provenance.menu_option = "tune";
       p.provenance.iteration = context.iteration;
       chosen.push_back(std::move(p));

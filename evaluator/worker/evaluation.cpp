@@ -36,7 +36,7 @@ EvalResult Evaluation::Run() {
   for (const SymbolTable& size : sizes) {
     for (std::size_t k = 0; k < seeds_.check_seeds.size(); ++k) {
       std::string when = "correctness check (input " + std::to_string(k + 1) + " of " +
-                         std::to_string(seeds_.check_seeds.size()) + ", size " + SizeText(size) +
+                         std::to_string(seeds_.check_seeds.size()) + ", size " + SymbolsText(size) +
                          ")";
       progress_(when);
       result.checks.push_back(CheckOnce(size, seeds_.check_seeds[k], when));
@@ -63,7 +63,8 @@ void Evaluation::CheckBeyondTheNamedInputs(EvalResult& result) {
   const SymbolTable& size =
       task_.check_symbols.empty() ? task_.symbols : task_.check_symbols.front();
   for (const InputCase& c : task_.input_cases) {
-    std::string when = "input case '" + c.name + "' (" + c.why + "; size " + SizeText(size) + ")";
+    std::string when =
+        "input case '" + c.name + "' (" + c.why + "; size " + SymbolsText(size) + ")";
     progress_(when);
     result.checks.push_back(
         CheckOnce(size, seeds_.check_seeds.front(), when, RunKind::kInputCase, &c));
@@ -73,7 +74,7 @@ void Evaluation::CheckBeyondTheNamedInputs(EvalResult& result) {
   if (task_.contract.ragged.empty()) return;
   SymbolTable drawn = DrawRaggedSize();
   std::string when =
-      "a size drawn for this evaluation from the task's contract (" + SizeText(drawn) + ")";
+      "a size drawn for this evaluation from the task's contract (" + SymbolsText(drawn) + ")";
   progress_(when);
   result.checks.push_back(CheckOnce(drawn, seeds_.check_seeds.front(), when, RunKind::kDrawnSize));
 }
@@ -81,7 +82,7 @@ void Evaluation::CheckBeyondTheNamedInputs(EvalResult& result) {
 std::vector<HostTensor> Evaluation::RunReferenceOnly(const SymbolTable& size, std::uint64_t seed) {
   progress_("loading the reference");
   reference_ = runner_.Load(job_.reference, /*is_candidate=*/false);
-  progress_("running the reference, size " + SizeText(size));
+  progress_("running the reference, size " + SymbolsText(size));
   std::map<std::string, GuardedBuffer> inputs = MakeInputs(size, seed);
   const auto& outputs = ReferenceOutputs(size, seed, inputs);
   std::vector<HostTensor> tensors;
@@ -200,7 +201,7 @@ const std::vector<std::vector<unsigned char>>& Evaluation::ReferenceOutputs(
     const SymbolTable& size, std::uint64_t seed, const std::map<std::string, GuardedBuffer>& inputs,
     const std::string& variant) {
   std::string key =
-      job_.task_hash + "|" + SizeText(size) + "|" + std::to_string(seed) + "|" + variant;
+      job_.task_hash + "|" + SymbolsText(size) + "|" + std::to_string(seed) + "|" + variant;
   auto it = w_.reference_outputs_.find(key);
   if (it != w_.reference_outputs_.end()) return it->second;
   LaunchPlan plan = runner_.Resolve(reference_, size);
@@ -334,7 +335,7 @@ CheckRecord Evaluation::CheckAlteredRepeat(const SymbolTable& size) {
     if (changes >= largest || OutputsDiffer(earlier, expected)) {
       return CheckOn(size, seed, inputs, expected,
                      "input 1 again with " + std::to_string(std::min(changes, largest)) +
-                         " elements of each input changed (size " + SizeText(size) + ")",
+                         " elements of each input changed (size " + SymbolsText(size) + ")",
                      RunKind::kAlteredRepeat);
     }
   }
@@ -386,7 +387,7 @@ CheckRecord Evaluation::CheckOn(const SymbolTable& size, std::uint64_t seed,
   AddOutputEvidence(run, outputs, expected, size);
   CheckRecord record;
   record.seed = seed;
-  record.size = SizeText(size);
+  record.size = SymbolsText(size);
   Judge(run, record, kind);
   record.ok = true;
   return record;

@@ -81,9 +81,15 @@ class GuardedBuffer {
   std::size_t total_ = 0;
 };
 
+/// One argument's bytes: room for any scalar or pointer and for a CUtensorMap (128 bytes, aligned
+/// as cuda.h declares it).
+struct alignas(alignof(CUtensorMap)) ArgSlot {
+  unsigned char bytes[128];
+};
+
 /// Argument storage and pointers for one launch; pointers into `storage` stay valid.
 struct KernelArgs {
-  std::vector<std::uint64_t> storage;  // 8 bytes per argument, enough for any scalar or pointer
+  std::vector<ArgSlot> storage;
   std::vector<void*> pointers;
 };
 

@@ -3,8 +3,11 @@
 
 #include "core/host_values.h"
 #include "evaluator/worker/cuda_driver.h"
+#include "evaluator/worker/tensor_map_encoder.h"
 
+#include <algorithm>
 #include <cstring>
+#include <functional>
 
 namespace kopt {
 namespace {
@@ -15,42 +18,56 @@ std::string Dims(const std::array<std::uint32_t, 3>& d) {
   return std::to_string(d[0]) + "x" + std::to_string(d[1]) + "x" + std::to_string(d[2]);
 }
 
-KernelArgs BuildArgs(const ResolvedLaunch& launch, const Bindings& buffers) {
+// The launch's arguments; a tensor map is encoded here, with the address its buffer has in
+// `buffers`, so every launch describes the buffers it runs on.
+KernelArgs BuildArgs(const ResolvedLaunch& launch, const LaunchPlan& plan, const Bindings& buffers,
+                     const std::function<void(std::string)>& refuse) {
   KernelArgs args;
   args.storage.resize(launch.args.size());
   for (std::size_t i = 0; i < launch.args.size(); ++i) {
     const LaunchArg& a = launch.args[i];
+    unsigned char* slot = args.storage[i].bytes;
     switch (a.kind) {
       case LaunchArg::Kind::kTensor:
-      case LaunchArg::Kind::kWorkspace:
-        args.storage[i] = buffers.at(a.name);
+      case LaunchArg::Kind::kWorkspace: {
+        CUdeviceptr ptr = buffers.at(a.name);
+        std::memcpy(slot, &ptr, sizeof ptr);
         break;
+      }
       case LaunchArg::Kind::kInt32: {
         auto v = static_cast<std::int32_t>(a.int_value);
-        std::memcpy(&args.storage[i], &v, 4);
+        std::memcpy(slot, &v, 4);
         break;
       }
       case LaunchArg::Kind::kInt64:
-        std::memcpy(&args.storage[i], &a.int_value, 8);
+        std::memcpy(slot, &a.int_value, 8);
         break;
-      case LaunchArg::Kind::kScalar:
-        args.storage[i] = ScalarBits(a.scalar_dtype, a.scalar_value);
+      case LaunchArg::Kind::kScalar: {
+        std::uint64_t bits = ScalarBits(a.scalar_dtype, a.scalar_value);
+        std::memcpy(slot, &bits, sizeof bits);
         break;
+      }
+      case LaunchArg::Kind::kTensorMap: {
+        static_assert(sizeof(CUtensorMap) == sizeof(ArgSlot) &&
+                      alignof(ArgSlot) >= alignof(CUtensorMap));
+        auto map = std::find_if(plan.tensor_maps.begin(), plan.tensor_maps.end(),
+                                [&](const ResolvedTensorMap& m) { return m.name == a.name; });
+        CUresult r = EncodeTensorMap(map->params, buffers.at(map->buffer),
+                                     reinterpret_cast<CUtensorMap*>(slot));
+        if (r != CUDA_SUCCESS) {
+          refuse(
+              "tensor map '" + a.name + "' of " + map->buffer +
+              ": the driver's encoder (cuTensorMapEncodeTiled) refused it: " + DescribeCuResult(r));
+        }
+        break;
+      }
     }
   }
-  for (auto& slot : args.storage) args.pointers.push_back(&slot);
+  for (auto& slot : args.storage) args.pointers.push_back(slot.bytes);
   return args;
 }
 
 }  // namespace
-
-std::string SizeText(const SymbolTable& symbols) {
-  std::string out;
-  for (const auto& [name, value] : symbols) {
-    out += (out.empty() ? "" : " ") + name + "=" + std::to_string(value);
-  }
-  return out;
-}
 
 LoadedKernel KernelRunner::Load(const KernelBinary& binary, bool is_candidate) const {
   LoadedKernel out;
@@ -71,7 +88,8 @@ LoadedKernel KernelRunner::Load(const KernelBinary& binary, bool is_candidate) c
   } catch (const CuResultError& e) {
     throw fail(std::string("the driver rejected the cubin: ") + e.what());
   }
-  for (const auto& launch : out.block.launches) {
+  for (const LaunchSpec* spec : AllLaunches(out.block)) {
+    const LaunchSpec& launch = *spec;
     if (out.functions.count(launch.kernel)) continue;
     CUfunction f = out.module->Find(launch.kernel);
     if (!f) {
@@ -89,7 +107,7 @@ LaunchPlan KernelRunner::Resolve(const LoadedKernel& k, const SymbolTable& size)
   try {
     plan = ResolveLaunchBlock(k.block, task_, size, k.tunables, limits_);
   } catch (const ConfigError& e) {
-    std::string message = k.file + ": " + e.what() + " (size " + SizeText(size) + ")";
+    std::string message = k.file + ": " + e.what() + " (size " + SymbolsText(size) + ")";
     if (!k.is_candidate) throw Error("the reference kernel of " + task_.name + ": " + message);
     throw CandidateFailure{EvalStatus::kLaunchError, message, false, "launch"};
   }
@@ -114,7 +132,10 @@ void KernelRunner::Enqueue(const LoadedKernel& k, const LaunchPlan& plan,
                            const Bindings& buffers) const {
   for (std::size_t i = 0; i < plan.launches.size(); ++i) {
     const ResolvedLaunch& l = plan.launches[i];
-    KernelArgs args = BuildArgs(l, buffers);
+    KernelArgs args = BuildArgs(l, plan, buffers, [&](const std::string& message) {
+      if (!k.is_candidate) throw Error("the reference kernel of " + task_.name + ": " + message);
+      throw CandidateFailure{EvalStatus::kLaunchError, message, false, "launch"};
+    });
     CUresult r = Launch(k.functions.at(l.kernel), l, args, stream_);
     if (r == CUDA_SUCCESS) continue;
     std::string message = "launch[" + std::to_string(i) + "] (kernel " + l.kernel + ", grid " +

@@ -37,9 +37,6 @@ struct LoadedKernel {
   bool is_candidate = false;
 };
 
-/// "M=4096 N=4096".
-std::string SizeText(const SymbolTable& symbols);
-
 class KernelRunner {
  public:
   KernelRunner(const Task& task, const DeviceLimits& limits, CUstream stream)

@@ -25,8 +25,8 @@ TEST(CandidateTest, AKernelCarriesItsBlockItsFullChoiceAndItsKey) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   const Candidate& c = r.value();
   EXPECT_EQ(c.source, Kernel());
-  ASSERT_EQ(c.launch.launches.size(), 1u);
-  EXPECT_EQ(c.launch.launches[0].kernel, "k");
+  ASSERT_EQ(c.launch.variants[0].launches.size(), 1u);
+  EXPECT_EQ(c.launch.variants[0].launches[0].kernel, "k");
   EXPECT_EQ(c.tunables, (TunableChoice{{"BS", 128}}));
   EXPECT_EQ(c.key, CandidateKey(c.source, c.tunables));
   EXPECT_EQ(r.key(), c.key);
@@ -116,7 +116,8 @@ TEST(CandidateTest, RetuningKeepsTheBlockAndChecksTheNewChoice) {
   Candidate base = TryMakeCandidate(task, Kernel("N / BS")).value();
   CandidateResult fits = TryRetune(base, task, {{"BS", 256}});
   ASSERT_TRUE(fits.ok());
-  EXPECT_EQ(fits.value().launch.launches[0].grid, base.launch.launches[0].grid);
+  EXPECT_EQ(fits.value().launch.variants[0].launches[0].grid,
+            base.launch.variants[0].launches[0].grid);
   EXPECT_EQ(fits.key(), CandidateKey(base.source, {{"BS", 256}}));
   // N / 4096 is zero on the check size.
   CandidateResult zero = TryRetune(base, task, {{"BS", 4096}});

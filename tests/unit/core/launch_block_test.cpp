@@ -35,7 +35,9 @@ const char* kGood = R"j({"launch": [
 TEST(LaunchBlockTest, ParsesAndResolves) {
   Task task = GemmTask();
   LaunchBlock block = ParseLaunchBlock(Source(kGood), "cand.cu");
-  ASSERT_EQ(block.launches.size(), 1u);
+  ASSERT_EQ(block.variants.size(), 1u);
+  ASSERT_EQ(block.variants[0].launches.size(), 1u);
+  EXPECT_FALSE(block.has_variants);
   ASSERT_EQ(block.tunables.size(), 2u);
   TunableChoice choice = ChooseTunables(block, {{"BN", 64}});
   EXPECT_EQ(choice.at("BM"), 64);

@@ -108,8 +108,9 @@ namespace {
 // the module exports it mangled: the entry list says so before any GPU work, naming the fix.
 TEST(MissingKernelTest, AKernelWithoutExternCIsNamedWithItsMangledEntry) {
   LaunchBlock block;
-  block.launches.push_back({});
-  block.launches[0].kernel = "copy";
+  block.variants.emplace_back();
+  block.variants[0].launches.push_back({});
+  block.variants[0].launches[0].kernel = "copy";
   CompileOutput mangled = Compile(
       "__global__ void k(const float4* x, unsigned char* w, int n, "
       "long long m, float alpha) {}\n"
@@ -127,11 +128,74 @@ TEST(MissingKernelTest, AKernelWithoutExternCIsNamedWithItsMangledEntry) {
       "float alpha) {}");
   ASSERT_TRUE(plain.ok) << plain.info.log;
   EXPECT_FALSE(MissingKernel(block, plain.info.kernels));
-  block.launches[0].kernel = "absent";
+  block.variants[0].launches[0].kernel = "absent";
   std::optional<std::string> absent = MissingKernel(block, plain.info.kernels);
   ASSERT_TRUE(absent);
   EXPECT_EQ(absent->find("compiled as"), std::string::npos) << *absent;
   EXPECT_FALSE(MissingKernel(block, {}));  // no entry list: nothing to judge by
+}
+
+// A tensor map is a CUtensorMap passed by value (from kopt's own header, served by name); a
+// pointer to one, or a pointer to anything, is named. The check runs per variant and says which.
+TEST(SignatureCheckTest, ATensorMapMustBeACUtensorMapByValueInEveryVariant) {
+  LaunchBlock block;
+  block.has_variants = true;
+  LaunchPlan tma;
+  tma.variant = 0;
+  ResolvedLaunch l;
+  l.kernel = "load";
+  l.args = {Arg(LaunchArg::Kind::kTensorMap, "x_map"), Arg(LaunchArg::Kind::kTensor, "Y")};
+  tma.launches = {l};
+  LaunchPlan plain = Plan();
+  plain.variant = 1;
+  std::string checks = SignatureCheckSource({tma, plain}, block);
+  static NvrtcCompiler compiler("", /*sandbox_binary=*/"");
+  const std::string plain_kernel =
+      "extern \"C\" __global__ void k(const float4* x, unsigned char* w, int n, long long m, "
+      "float alpha) {}\n";
+  CompileOutput good = compiler.Compile(
+      {"#include <kopt/tma.h>\n"
+       "extern \"C\" __global__ void load(const __grid_constant__ CUtensorMap x_map, float* y) {\n"
+       "  kopt_tma_prefetch(&x_map);\n}\n" +
+           plain_kernel + checks,
+       "cand.cu", "sm_90a"});
+  EXPECT_TRUE(good.ok) << good.info.log;
+
+  CompileOutput pointer = compiler.Compile(
+      {"#include <kopt/tma.h>\n"
+       "extern \"C\" __global__ void load(const CUtensorMap* x_map, float* y) {}\n" +
+           plain_kernel + checks,
+       "cand.cu", "sm_90a"});
+  auto mismatch = SignatureMismatch(pointer.info.log);
+  ASSERT_TRUE(mismatch) << pointer.info.log;
+  EXPECT_NE(mismatch->find("kernel 'load' (variants[0].launch[0]): parameter 1 must be a "
+                           "CUtensorMap passed by value"),
+            std::string::npos)
+      << *mismatch;
+
+  CompileOutput wrong_plain = compiler.Compile(
+      {"#include <kopt/tma.h>\n"
+       "extern \"C\" __global__ void load(const __grid_constant__ CUtensorMap x_map, float* y) "
+       "{}\n"
+       "extern \"C\" __global__ void k(const float* x, char* w, long long n, long long m, "
+       "float alpha) {}\n" +
+           checks,
+       "cand.cu", "sm_90a"});
+  mismatch = SignatureMismatch(wrong_plain.info.log);
+  ASSERT_TRUE(mismatch) << wrong_plain.info.log;
+  EXPECT_NE(mismatch->find("kernel 'k' (variants[1].launch[0]): parameter 3"), std::string::npos)
+      << *mismatch;
+}
+
+// The header is kopt's, served from memory: a candidate's misuse of it is reported against the
+// header's name, not withheld as a file outside the CUDA tree, and the digest keys the cache.
+TEST(SignatureCheckTest, KoptsDeviceHeaderDiagnosticsAreShown) {
+  static NvrtcCompiler compiler("", /*sandbox_binary=*/"");
+  CompileOutput out =
+      compiler.Compile({"#define kopt_smem_addr 1\n#include <kopt/tma.h>\n", "cand.cu", "sm_90a"});
+  ASSERT_FALSE(out.ok);
+  EXPECT_NE(out.info.log.find("kopt/tma.h"), std::string::npos) << out.info.log;
+  EXPECT_EQ(out.info.log.find("withheld"), std::string::npos) << out.info.log;
 }
 
 }  // namespace

@@ -52,8 +52,8 @@ TEST(ResponseParserTest, TakesTheLastCodeBlockAndValidatesItsLaunchBlock) {
   EXPECT_EQ(r.candidate.source(), kKernel);
   EXPECT_EQ(r.language, "cuda");
   EXPECT_EQ(r.blocks, 2u);
-  ASSERT_EQ(r.candidate.value().launch.launches.size(), 1u);
-  EXPECT_EQ(r.candidate.value().launch.launches[0].kernel, "scale");
+  ASSERT_EQ(r.candidate.value().launch.variants[0].launches.size(), 1u);
+  EXPECT_EQ(r.candidate.value().launch.variants[0].launches[0].kernel, "scale");
   EXPECT_EQ(r.candidate.tunables(), (TunableChoice{{"T", 256}}));
 }
 
