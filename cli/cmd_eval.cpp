@@ -34,6 +34,7 @@ void PrintTiming(const char* label, const TimingInfo& t) {
   if (t.kernel_ms) Print("  (kernels %.4f ms)", t.kernel_ms->median);
   if (t.sm_clock_mhz > 0) Print("  SM %.0f MHz", t.sm_clock_mhz);
   Print("\n");
+  if (!t.launch_variant.empty()) Print("%-10s %s\n", "", ("ran " + t.launch_variant).c_str());
 }
 
 void PrintRoofline(const Roofline& f) {

@@ -79,6 +79,9 @@ void PrintEvaluation(const EvaluationRecord& e, const TorchOnDevice& torch) {
   }
   if (e.run_id) Print("  run %lld", static_cast<long long>(*e.run_id));
   Print("\n");
+  if (r.timing && !r.timing->launch_variant.empty()) {
+    Print("           timed %s\n", r.timing->launch_variant.c_str());
+  }
   if (r.speedup) Print("           %s over the reference\n", SpeedupText(r.speedup).c_str());
   if (r.baseline_speedup) {
     Print("           %s over %s\n", SpeedupText(r.baseline_speedup).c_str(),

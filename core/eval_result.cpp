@@ -64,6 +64,7 @@ json ToJson(const TimingInfo& t) {
             {"seeds", t.seeds},
             {"verified_samples", t.verified_samples}};
   if (t.kernel_ms) j["kernel_ms"] = ToJson(*t.kernel_ms);
+  if (!t.launch_variant.empty()) j["launch_variant"] = t.launch_variant;
   return j;
 }
 
@@ -75,6 +76,7 @@ TimingInfo TimingFromJson(const json& j) {
   t.input_sets = j.value("input_sets", 0);
   t.seeds = j.value("seeds", std::vector<std::uint64_t>{});
   t.verified_samples = j.value("verified_samples", 0);
+  t.launch_variant = j.value("launch_variant", "");
   return t;
 }
 

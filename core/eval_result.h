@@ -54,6 +54,7 @@ struct TimingInfo {
   int input_sets = 0;                // inputs rotated among while timing
   std::vector<std::uint64_t> seeds;  // of those input sets (never a correctness check's)
   int verified_samples = 0;          // timed runs whose outputs were checked (0: not checked)
+  std::string launch_variant;        // the launch variant timed (VariantText); "": no variants
 };
 
 /// The vendor library's time for the same task (task.json `baseline`, tasks/README.md).

@@ -189,6 +189,10 @@ std::string TaskPart(const TaskSection& t) {
   h += "</div>";
   if (!spent) h += "<p class=\"muted\">No priced LLM spending recorded for this task.</p>";
   if (roofline.empty()) h += "<p class=\"muted\">No roofline fraction recorded for this task.</p>";
+  if (e.best && !e.best->launch_variant.empty()) {
+    h += "<p class=\"variant\">At the timed size the winner ran its launch " +
+         Escape(e.best->launch_variant) + ".</p>";
+  }
   h += "<h3>How the winner was reached</h3>" + Lineage(t);
   return h + "</section>";
 }

@@ -89,6 +89,7 @@ LeaderboardBest ReadBest(Database& db, std::int64_t evaluation_id) {
     const json& t = result["timing"]["event_ms"];
     b.event_ms.mean = t.value("mean", 0.0);
     b.event_ms.stddev = t.value("stddev", 0.0);
+    b.launch_variant = result["timing"].value("launch_variant", "");
   }
   return b;
 }

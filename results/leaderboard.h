@@ -43,6 +43,8 @@ struct LeaderboardBest {
   std::string roofline_bound;
   /// Its latest evaluation ran compute-sanitizer's tools over it and they found nothing.
   bool sanitized = false;
+  /// The launch variant it ran at the timed size ("" when its block has none).
+  std::string launch_variant;
   /// Over the task's PyTorch equivalent on this GPU, eager and torch.compile'd (absent when
   /// not measured, or measured with an error).
   std::optional<Speedup> eager_speedup;

@@ -14,8 +14,8 @@ cp "$build/cli/kopt" .gpu/build/cli/
 for f in evaluator_bench kopt_fake_llm_server libcpp-httplib.so.0.11 libcpp-httplib.so.0.11.4; do
   cp -a "$build/tests/$f" .gpu/build/tests/
 done
-for f in adversarial_gpu_test evaluator_gpu_test profile_gpu_test store_eval_gpu_test \
-  task_reference_gpu_test; do
+for f in adversarial_gpu_test evaluator_gpu_test hopper_gpu_test profile_gpu_test \
+  store_eval_gpu_test task_reference_gpu_test; do
   cp "$build/tests/gpu/$f" .gpu/build/tests/gpu/
 done
 cp "$build/tests/e2e/optimize_e2e_test" .gpu/build/tests/e2e/

@@ -22,6 +22,8 @@
 #                   with `kopt export --format torch`, and the packages checked and timed in PyTorch
 #   PLAN=search     scripts/bench_search.sh: the quick suite's search, tuning alone then the fake
 #                   LLM, with its store seeded from .gpu/torch.db (baselines on this card are reused)
+#   PLAN=hopper     tests/gpu/hopper_gpu_test (tensor maps against the driver, the TMA candidates,
+#                   wrong boxes and swizzles), then scripts/bench_hopper.sh (GEMM against cuBLASLt)
 # PLAN may list several, run in its order: PLAN=tests,baselines.
 set -u
 out=${OUT:-gpu-logs}
@@ -59,6 +61,10 @@ plans=${PLAN:-trust}
 for plan in ${plans//,/ }; do
 case $plan in
   tests) gpu_tests ;;
+  hopper)
+    step hopper_gpu_test 240 env KOPT_REQUIRE_GPU=1 build/tests/gpu/hopper_gpu_test
+    step bench_hopper 120 env OUT="$out/bench_hopper" scripts/bench_hopper.sh build
+    ;;
   trust)
     # Its per-case logs go to /tmp and come back as one archive: a call returns only a few files.
     step adversarial 260 env OUT=/tmp/adv scripts/adversarial.sh build
@@ -153,6 +159,12 @@ done
       cut -f1,4,5,6,7 "$out/adversarial_$side.tsv"
     }
   done
+  [[ -f $out/hopper_gpu_test.txt ]] && {
+    echo "== hopper_gpu_test"
+    grep -E "^tensor maps:|^  |^transpose|^gemm|^cuBLAS|OK \]|FAILED|Failure|Expected|Which is|status" \
+      "$out/hopper_gpu_test.txt" | head -60
+  }
+  [[ -f $out/bench_hopper.txt ]] && { echo "== bench_hopper"; tail -12 "$out/bench_hopper.txt"; }
   [[ -f $out/negatives.txt ]] && { echo "== gelu negatives"; cat "$out/negatives.txt"; }
   [[ -f $out/search.txt ]] && { echo "== search"; tail -60 "$out/search.txt"; }
   [[ -f $out/torch_export.txt ]] && { echo "== torch export"; tail -30 "$out/torch_export.txt"; }

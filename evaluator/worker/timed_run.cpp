@@ -154,6 +154,7 @@ void Evaluation::Time(EvalResult& result) {
                            IsStickyError(e.code()), "crash"};
   }
   run.timing.sm_clock_mhz = MeasureSmClock();
+  run.timing.launch_variant = VariantText(candidate_.block, cand_plan.variant);
   progress_("checking the timed runs");
   RunEvidence timed;
   timed.when = "timed runs (" + std::to_string(run.samples) + " runs on " +

@@ -17,8 +17,9 @@ TEST(EvalResultTest, JsonRoundTripKeepsEveryMeasurement) {
   t.kernel_ms = Summarize({0.9, 1.0});
   t.sm_clock_mhz = 1755;
   t.input_sets = 3;
-  r.timing = t;
   r.reference_timing = t;
+  t.launch_variant = "variant 0 of 2 (K % 8 == 0)";
+  r.timing = t;
   r.speedup = Speedup{2.0, 1.9, 2.1};
   r.baseline = BaselineTiming{"cuBLASLt gemm bf16", t};
   r.baseline_speedup = Speedup{0.5, 0.49, 0.51};
@@ -33,6 +34,8 @@ TEST(EvalResultTest, JsonRoundTripKeepsEveryMeasurement) {
   EXPECT_TRUE(back.roofline->suspicious);
   EXPECT_EQ(back.roofline->bound, "memory");
   EXPECT_DOUBLE_EQ(back.baseline_speedup->low, 0.49);
+  EXPECT_EQ(back.timing->launch_variant, "variant 0 of 2 (K % 8 == 0)");
+  EXPECT_FALSE(ToJson(*back.reference_timing).contains("launch_variant"));
 }
 
 TEST(EvalResultTest, StatusNamesAreStableAndParse) {

@@ -86,6 +86,7 @@ TEST(HtmlReportTest, AWholePageOfHostileTextsHasNoMarkupFromThem) {
   LeaderboardBest best;
   best.proposer = evil;
   best.event_ms.median = 0.5;
+  best.launch_variant = "variant 0 of 2 (" + evil + ")";
   e.best = best;
   data.board.entries.push_back(e);
   TaskSection t;
@@ -111,6 +112,7 @@ TEST(HtmlReportTest, AWholePageOfHostileTextsHasNoMarkupFromThem) {
   EXPECT_NE(html.find("&lt;img src=x onerror=alert(2)&gt;"), std::string::npos);
   EXPECT_NE(html.find("class=\"progress-dollars\""), std::string::npos);  // dollars were spent
   EXPECT_NE(html.find("class=\"roofline\""), std::string::npos);
+  EXPECT_NE(html.find("ran its launch variant 0 of 2 (&lt;script&gt;"), std::string::npos);
 }
 
 }  // namespace
