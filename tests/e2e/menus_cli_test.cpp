@@ -70,8 +70,8 @@ TEST(MenusCliTest, ABadMenuExitsWithTwoAndNamesTheEntry) {
 
 // The menu and the rules promise these headers, intrinsics and PTX instructions (cp.async,
 // cp.async.bulk with mbarrier transaction counts, setmaxnreg, wgmma fences, ldmatrix, mma.sync,
-// WMMA, libcu++ barriers, cuda::ptx, clusters with distributed shared memory): NVRTC must take
-// them for sm_90a, the target kopt compiles for on an H100.
+// WMMA, libcu++ barriers, cuda::ptx, clusters with distributed shared memory, TMA through kopt's
+// <kopt/tma.h>): NVRTC must take them for sm_90a, the target kopt compiles for on an H100.
 TEST(MenusCliTest, TheFeaturesTheMenuPromisesCompileWithNvrtc) {
   Output out = Kopt("compile reduce_sum " + std::string(KOPT_SOURCE_DIR) +
                     "/tests/data/candidates/menu_features.cu --arch sm_90a --no-cache");

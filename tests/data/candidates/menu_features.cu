@@ -13,6 +13,7 @@
 #include <cuda/pipeline>
 #include <cuda/ptx>
 #include <cuda/std/cstdint>
+#include <kopt/tma.h>
 namespace cg = cooperative_groups;
 
 extern "C" __global__ void __launch_bounds__(384) features(const float* __restrict__ X, int n, float* S) {
@@ -79,4 +80,33 @@ extern "C" __global__ void __launch_bounds__(384) features(const float* __restri
   if (threadIdx.x == 0 && cluster.block_rank() == 1) remote[0] = v + f2.x + u;
   cluster.sync();
   if (threadIdx.x == 0 && blockIdx.x == 0) __stcs(S, partial[0]);
+}
+
+// TMA through kopt's header (hopper.tma, hopper.tma_multicast): never launched, only compiled.
+extern "C" __global__ void tma_features(const __grid_constant__ CUtensorMap in_map,
+                                        const __grid_constant__ CUtensorMap out_map) {
+  extern __shared__ __align__(1024) unsigned char tile[];
+  __shared__ unsigned long long full;
+  if (threadIdx.x == 0) {
+    kopt_tma_prefetch(&in_map);
+    kopt_mbarrier_init(&full, 1);
+    kopt_fence_mbarrier_init();
+  }
+  kopt_cluster_sync();
+  if (threadIdx.x == 0) {
+    kopt_mbarrier_arrive_expect_tx(&full, 2 * 4096);
+    kopt_tma_load_2d(tile, &in_map, &full, 0, 0);
+    kopt_tma_load_2d_multicast(tile + 4096, &in_map, &full, 64, 0, 0x3);
+  }
+  kopt_mbarrier_wait(&full, 0);
+  kopt_fence_proxy_async();
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    kopt_tma_store_2d(&out_map, tile, 0, 0);
+    kopt_tma_store_commit();
+    kopt_tma_store_wait_read();
+    kopt_tma_store_wait();
+    kopt_mbarrier_arrive_cluster(&full, kopt_cluster_rank() ^ 1);
+  }
+  kopt_cluster_sync();
 }
