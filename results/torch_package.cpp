@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/host_values.h"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
@@ -99,7 +100,8 @@ std::string Argument(const LaunchArg& arg) {
       return "(\"i32\", " + Lambda(arg.name) + ")";
     case LaunchArg::Kind::kInt64:
       return "(\"i64\", " + Lambda(arg.name.substr(arg.name.find(':') + 1)) + ")";
-    case LaunchArg::Kind::kTensorMap:  // refused before the package is written
+    case LaunchArg::Kind::kTensorMap:
+      return "(\"tensor_map\", " + Literal(arg.name) + ")";
     case LaunchArg::Kind::kScalar:
       break;
   }
@@ -107,19 +109,77 @@ std::string Argument(const LaunchArg& arg) {
          std::to_string(ScalarBits(arg.scalar_dtype, arg.scalar_value)) + ")";
 }
 
-std::string Launches(const LaunchBlock& block, const LaunchPlan& plan) {
+// Python lists are indented by `indent` spaces: the variant's fields sit one level deeper than
+// the kernel's.
+std::string Launches(const std::vector<LaunchSpec>& launches, const LaunchPlan& plan,
+                     const std::string& indent) {
   std::string out = "[\n";
-  const std::vector<LaunchSpec>& launches = block.variants.front().launches;
   for (std::size_t i = 0; i < launches.size(); ++i) {
     const LaunchSpec& spec = launches[i];
-    out += "        _rt.Launch(\n            " + Literal(spec.kernel) +
-           ",\n            grid=" + Dims3(spec.grid) + ",\n            block=" + Dims3(spec.block) +
-           ",\n            cluster=" + (spec.cluster.empty() ? "None" : Dims3(spec.cluster)) +
-           ",\n            smem=" + Lambda(spec.smem) + ",\n            args=[";
+    std::string in = indent + "    ";
+    out += indent + "_rt.Launch(\n" + in + Literal(spec.kernel) + ",\n" + in +
+           "grid=" + Dims3(spec.grid) + ",\n" + in + "block=" + Dims3(spec.block) + ",\n" + in +
+           "cluster=" + (spec.cluster.empty() ? "None" : Dims3(spec.cluster)) + ",\n" + in +
+           "smem=" + Lambda(spec.smem) + ",\n" + in + "args=[";
     for (std::size_t a = 0; a < plan.launches[i].args.size(); ++a) {
       out += (a ? ", " : "") + Argument(plan.launches[i].args[a]);
     }
     out += "]),\n";
+  }
+  return out + indent.substr(4) + "]";
+}
+
+std::string Lambdas(const std::vector<std::string>& expressions) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < expressions.size(); ++i)
+    out += (i ? ", " : "") + Lambda(expressions[i]);
+  return out + "]";
+}
+
+// A tensor map's dtype and shape: the task tensor's, or those written for a workspace buffer.
+std::string TensorMaps(const Task& task, const std::vector<TensorMapSpec>& maps,
+                       const std::string& indent) {
+  std::string out = "[\n";
+  for (const TensorMapSpec& m : maps) {
+    const TensorSpec* t = task.FindTensor(m.tensor);
+    DType dtype = t ? t->dtype : m.dtype.value_or(DType::kU8);
+    const std::vector<std::string>& shape = t ? t->shape : m.shape;
+    out += indent + "_rt.TensorMap(" + Literal(m.name) + ", " + Literal(m.tensor) + ", " +
+           Literal(std::string(DTypeName(dtype))) + ",\n" + indent +
+           "              shape=" + Lambdas(shape) + ",\n" + indent +
+           "              box=" + Lambdas(m.box) + ",\n" + indent +
+           "              swizzle=" + std::to_string(static_cast<int>(m.swizzle)) +
+           ", l2_promotion=" + std::to_string(static_cast<int>(m.l2_promotion)) +
+           ", oob_fill=" + std::to_string(static_cast<int>(m.oob_fill)) + "),\n";
+  }
+  return out + indent.substr(4) + "]";
+}
+
+// Every variant with its predicate, workspace, tensor maps and launches. `plans` holds one plan
+// per variant (PlanPerVariant), which gives each argument its kind.
+std::string Variants(const Task& task, const LaunchBlock& block,
+                     const std::vector<LaunchPlan>& plans) {
+  std::string out = "[\n";
+  const std::string in = "            ";
+  for (std::size_t v = 0; v < block.variants.size(); ++v) {
+    const LaunchVariant& variant = block.variants[v];
+    auto plan = std::find_if(plans.begin(), plans.end(),
+                             [&](const LaunchPlan& p) { return p.variant == v; });
+    if (plan == plans.end()) {
+      throw ConfigError(task.name + ": launch variant " + std::to_string(v) +
+                        " is chosen at none of the task's sizes");
+    }
+    std::string workspace = "[";
+    for (const WorkspaceSpec& w : variant.workspace) {
+      workspace += (workspace.size() > 1 ? ", " : "") + std::string("(") + Literal(w.name) + ", " +
+                   Lambda(w.bytes) + ")";
+    }
+    workspace += "]";
+    out += "        _rt.Variant(\n" + in +
+           "when=" + (variant.when.empty() ? "None" : Lambda(variant.when)) + ",\n" + in +
+           "workspace=" + workspace + ",\n" + in +
+           "tensor_maps=" + TensorMaps(task, variant.tensor_maps, in + "    ") + ",\n" + in +
+           "launches=" + Launches(variant.launches, *plan, in + "    ") + "),\n";
   }
   return out + "    ]";
 }
@@ -172,7 +232,7 @@ std::string SizeRule(const Task& task) {
 
 std::string InitText(const ExportItem& item, const Task& task, const std::string& arch,
                      const std::string& package, const std::string& op_name,
-                     const LaunchBlock& block, const LaunchPlan& plan) {
+                     const LaunchBlock& block, const std::vector<LaunchPlan>& plans) {
   const LeaderboardBest& best = *item.entry.best;
   std::string outputs = Signature(task, TensorRole::kOutput, false);
   std::size_t output_count = 0;
@@ -209,12 +269,6 @@ std::string InitText(const ExportItem& item, const Task& task, const std::string
     sizes += (sizes.size() > 1 ? ", " : "") + SymbolDict(size);
   }
   sizes += "]";
-  std::string workspace = "[";
-  for (const WorkspaceSpec& w : block.variants.front().workspace) {
-    workspace += (workspace.size() > 1 ? ", " : "") + std::string("(") + Literal(w.name) + ", " +
-                 Lambda(w.bytes) + ")";
-  }
-  workspace += "]";
   auto [major, minor] = ComputeCapabilityOf(arch);
   auto optional_number = [](const std::optional<Speedup>& s) {
     return s ? std::to_string(s->value) : std::string("None");
@@ -260,8 +314,7 @@ std::string InitText(const ExportItem& item, const Task& task, const std::string
        ",\n";
   t += "    ragged=" + ragged + ",\n";
   t += "    validated_sizes=" + sizes + ",\n";
-  t += "    workspace=" + workspace + ",\n";
-  t += "    launches=" + Launches(block, plan) + ",\n";
+  t += "    variants=" + Variants(task, block, plans) + ",\n";
   t += ")\n\n\n";
   t += "@torch.library.custom_op(" + Literal("kopt::" + op_name) + ", mutates_args=())\n";
   t += "def " + op_name + "(" + Signature(task, TensorRole::kInput, true) + ") -> " + returns +
@@ -285,18 +338,12 @@ TorchPackage MakeTorchPackage(const ExportItem& item, const Task& task, const st
   std::string op_name = Identifier(stem);
   const NewCandidate& c = item.candidate.candidate;
   LaunchBlock block = ParseLaunchBlock(c.source, "kernel.cu");
-  if (block.has_variants || !block.variants.front().tensor_maps.empty()) {
-    throw ConfigError(task.name + ": the winning kernel uses " +
-                      (block.has_variants ? "launch variants" : "TMA tensor maps") +
-                      ", which the PyTorch export does not support yet; export it with "
-                      "--format cu");
-  }
-  LaunchPlan plan = ResolveLaunchBlock(block, task, task.symbols, c.tunables, DeviceLimits{});
+  std::vector<LaunchPlan> plans = PlanPerVariant(block, task, c.tunables, DeviceLimits{});
 
   TorchPackage package;
   package.name = "kopt_" + op_name;
   package.op = "kopt::" + op_name;
-  package.files = {{"__init__.py", InitText(item, task, arch, package.name, op_name, block, plan)},
+  package.files = {{"__init__.py", InitText(item, task, arch, package.name, op_name, block, plans)},
                    {"_kopt_runtime.py", std::string(TorchRuntimeScript())},
                    {"kernel.cubin", cubin},
                    {"kernel.cu", ExportText(item)}};

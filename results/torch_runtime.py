@@ -23,6 +23,9 @@ TORCH_DTYPES = {
     "f32": "float32", "f16": "float16", "bf16": "bfloat16", "f64": "float64",
     "i32": "int32", "i64": "int64", "i8": "int8", "u8": "uint8",
 }
+DTYPE_BYTES = {"f32": 4, "f16": 2, "bf16": 2, "f64": 8, "i32": 4, "i64": 8, "i8": 1, "u8": 1}
+# kopt's dtype names -> CUtensorMapDataType (i8 as UINT8: TMA copies bytes), as the worker has it.
+TMA_DTYPES = {"u8": 0, "i8": 0, "i32": 3, "i64": 5, "f16": 6, "f32": 7, "f64": 8, "bf16": 9}
 
 
 class ExportedKernelError(ValueError):
@@ -80,6 +83,25 @@ class Launch:
         self.smem, self.args = smem, args
 
 
+class TensorMap:
+    """A TMA tensor map of buffer `buffer` (an input, an output or a workspace buffer): its dtype,
+    and its shape and box as functions of the symbol table, outermost first as in the launch
+    block. swizzle, l2_promotion and oob_fill are the driver's enum values."""
+
+    def __init__(self, name, buffer, dtype, shape, box, swizzle, l2_promotion, oob_fill):
+        self.name, self.buffer, self.dtype, self.shape, self.box = name, buffer, dtype, shape, box
+        self.swizzle, self.l2_promotion, self.oob_fill = swizzle, l2_promotion, oob_fill
+
+
+class Variant:
+    """One launch sequence of the kernel: it runs at the sizes where `when` (a function of the
+    symbol table, None for the last variant) is the first to hold."""
+
+    def __init__(self, when, workspace, tensor_maps, launches):
+        self.when, self.workspace = when, workspace
+        self.tensor_maps, self.launches = tensor_maps, launches
+
+
 class TensorFacts:
     """What the checks need of a tensor, read off a torch.Tensor by facts_of()."""
 
@@ -105,7 +127,7 @@ def size_text(symbols):
 
 class ExportedKernel:
     def __init__(self, op, directory, cubin, arch, compute_capability, inputs, outputs, unbound,
-                 constants, ragged, validated_sizes, workspace, launches):
+                 constants, ragged, validated_sizes, variants):
         self.op, self.directory, self.cubin, self.arch = op, directory, cubin, arch
         self.compute_capability = tuple(compute_capability)
         self.inputs, self.outputs = inputs, outputs
@@ -117,7 +139,7 @@ class ExportedKernel:
         for size in validated_sizes:
             for k, v in size.items():
                 self.largest[k] = max(self.largest.get(k, 0), v)
-        self.workspace, self.launches = workspace, launches
+        self.variants = variants
         self._modules = {}  # device index -> (context, module, {kernel: function})
         self._lock = threading.Lock()
 
@@ -214,11 +236,14 @@ class ExportedKernel:
                 size_text(fixed), checked, ", ".join(sorted(self.ragged)) or "no size"))
 
     def plan(self, symbols):
-        """Each launch's grid, block, cluster, dynamic shared memory and integer arguments at
-        `symbols`, checked against the device limits kopt checks; the workspace sizes."""
+        """At `symbols`: the variant that runs (the first whose `when` holds), each of its
+        launches' grid, block, cluster, dynamic shared memory and integer arguments, checked
+        against the device limits kopt checks, its workspace sizes and its tensor maps."""
         env = dict(symbols, **self.constants)
+        variant = next(i for i, v in enumerate(self.variants) if v.when is None or v.when(env))
+        chosen = self.variants[variant]
         launches = []
-        for i, launch in enumerate(self.launches):
+        for i, launch in enumerate(chosen.launches):
             grid = [f(env) for f in launch.grid]
             block = [f(env) for f in launch.block]
             cluster = [f(env) for f in launch.cluster] if launch.cluster else None
@@ -243,8 +268,9 @@ class ExportedKernel:
                     args.append(arg)
             launches.append({"kernel": launch.kernel, "grid": grid, "block": block,
                              "cluster": cluster, "smem": launch.smem(env), "args": args})
-        workspace = [(name, max(1, fn(env))) for name, fn in self.workspace]
-        return launches, workspace
+        workspace = [(name, max(1, fn(env))) for name, fn in chosen.workspace]
+        return {"variant": variant, "launches": launches, "workspace": workspace,
+                "tensor_maps": [tensor_map_params(m, env) for m in chosen.tensor_maps]}
 
     def output_shapes(self, symbols):
         env = dict(symbols, **self.constants)
@@ -256,7 +282,8 @@ class ExportedKernel:
         import torch
         facts = [facts_of(spec.name, t) for spec, t in zip(self.inputs, tensors)]
         symbols, device_index = self.check_inputs(facts)
-        launches, workspace = self.plan(symbols)
+        plan = self.plan(symbols)
+        workspace = plan["workspace"]
         device = torch.device("cuda", device_index)
         outputs = [torch.empty(shape, dtype=getattr(torch, TORCH_DTYPES[spec.dtype]), device=device)
                    for spec, shape in zip(self.outputs, self.output_shapes(symbols))]
@@ -266,7 +293,7 @@ class ExportedKernel:
         scratch = [torch.empty(size, dtype=torch.uint8, device=device) for _, size in workspace]
         buffers.update({name: t.data_ptr() for (name, _), t in zip(workspace, scratch)})
         stream = torch.cuda.current_stream(device).cuda_stream
-        self._launch(device_index, launches, buffers, stream)
+        self._launch(device_index, plan, buffers, stream)
         return outputs[0] if len(outputs) == 1 else tuple(outputs)
 
     def fake(self, *tensors):
@@ -283,12 +310,15 @@ class ExportedKernel:
 
     # --- the driver ---
 
-    def _launch(self, device_index, launches, buffers, stream):
+    def _launch(self, device_index, plan, buffers, stream):
         cu = driver()
         context, functions = self._loaded(device_index)
         cu.check(cu.lib.cuCtxPushCurrent_v2(context), "cuCtxPushCurrent")
         try:
-            for i, launch in enumerate(launches):
+            # Each map describes this call's buffer, so it is encoded for this call.
+            maps = {m["name"]: encode_tensor_map(cu, m, buffers[m["buffer"]], self.op)
+                    for m in plan["tensor_maps"]}
+            for i, launch in enumerate(plan["launches"]):
                 function = functions[launch["kernel"]]
                 if launch["smem"] > DEFAULT_DYNAMIC_SMEM:
                     cu.check(cu.lib.cuFuncSetAttribute(
@@ -296,9 +326,10 @@ class ExportedKernel:
                         ctypes.c_int(launch["smem"])),
                         "%s: launch[%d] (%s) allowing %d bytes of dynamic shared memory" % (
                             self.op, i, launch["kernel"], launch["smem"]))
-                storage = [argument_value(arg, buffers) for arg in launch["args"]]
+                storage = [argument_value(arg, buffers, maps) for arg in launch["args"]]
                 params = (ctypes.c_void_p * max(1, len(storage)))(
-                    *[ctypes.cast(ctypes.pointer(v), ctypes.c_void_p) for v in storage])
+                    *[ctypes.c_void_p(v.aligned) if isinstance(v, EncodedTensorMap)
+                      else ctypes.cast(ctypes.pointer(v), ctypes.c_void_p) for v in storage])
                 result = launch_kernel(cu, function, launch, stream, params)
                 cu.check(result, "%s: launch[%d] (%s, grid %s, block %s)" % (
                     self.op, i, launch["kernel"], launch["grid"], launch["block"]))
@@ -336,7 +367,7 @@ class ExportedKernel:
             cu.check(cu.lib.cuModuleLoadData(ctypes.byref(module), image),
                      "%s: loading %s" % (self.op, self.cubin))
             functions = {}
-            for launch in self.launches:
+            for launch in [l for v in self.variants for l in v.launches]:
                 if launch.kernel in functions:
                     continue
                 function = ctypes.c_void_p()
@@ -369,10 +400,48 @@ class LaunchConfig(ctypes.Structure):
                 ("attrs", ctypes.POINTER(LaunchAttribute)), ("numAttrs", ctypes.c_uint)]
 
 
-def argument_value(arg, buffers):
+def tensor_map_params(m, env):
+    """cuTensorMapEncodeTiled's arguments but the address, innermost dimension first, for a
+    dense row-major buffer (what core/tensor_map.h's DenseTensorMapParams derives)."""
+    dims = [f(env) for f in m.shape][::-1]
+    box = [f(env) for f in m.box][::-1]
+    strides, stride = [], DTYPE_BYTES[m.dtype]
+    for extent in dims[:-1]:
+        stride *= extent
+        strides.append(stride)
+    return {"name": m.name, "buffer": m.buffer, "dtype": m.dtype, "dims": dims,
+            "strides": strides, "box": box, "swizzle": m.swizzle,
+            "l2_promotion": m.l2_promotion, "oob_fill": m.oob_fill}
+
+
+class EncodedTensorMap:
+    """A CUtensorMap in 256 bytes of ctypes memory: the 128 bytes at `aligned` (128-byte aligned,
+    as the driver wants) are the map a kernel parameter passes by value."""
+
+    def __init__(self):
+        self.memory = ctypes.create_string_buffer(256)
+        self.aligned = (ctypes.addressof(self.memory) + 127) & ~127
+
+
+def encode_tensor_map(cu, m, address, op):
+    rank = len(m["dims"])
+    encoded = EncodedTensorMap()
+    result = cu.lib.cuTensorMapEncodeTiled(
+        ctypes.c_void_p(encoded.aligned), TMA_DTYPES[m["dtype"]], rank, ctypes.c_void_p(address),
+        (ctypes.c_uint64 * rank)(*m["dims"]), (ctypes.c_uint64 * max(1, rank - 1))(*m["strides"]),
+        (ctypes.c_uint32 * rank)(*m["box"]), (ctypes.c_uint32 * rank)(*([1] * rank)),
+        0, m["swizzle"], m["l2_promotion"], m["oob_fill"])
+    cu.check(result, "%s: encoding tensor map %s of %s (dims %s, box %s)" % (
+        op, m["name"], m["buffer"], m["dims"], m["box"]))
+    return encoded
+
+
+def argument_value(arg, buffers, maps):
     kind = arg[0]
     if kind in ("tensor", "workspace"):
         return ctypes.c_uint64(buffers[arg[1]])
+    if kind == "tensor_map":
+        return maps[arg[1]]
     if kind == "i32":
         return ctypes.c_int32(arg[1])
     if kind == "i64":

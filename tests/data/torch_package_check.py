@@ -2,8 +2,9 @@
 # Reads exported PyTorch packages the way a call would, without torch or a GPU (the stand-in
 # torch of tests/data/fake_torch registers the operators), for torch_package_test.cpp:
 #   plans PACKAGES REQUEST.json   for each {"package", "sizes"}: every size's input shapes, the
-#                                 symbols a call with those shapes binds, the launch plan, the
-#                                 workspace and the output shapes, as JSON
+#                                 symbols a call with those shapes binds, the launch variant and
+#                                 plan, the workspace, the tensor maps and the output shapes, as
+#                                 JSON
 #   rejects PACKAGES PACKAGE      calls outside the contract, each with the error it raised
 import importlib
 import json
@@ -35,9 +36,11 @@ def plans(packages, request):
         for size in item["sizes"]:
             shapes = input_shapes(kernel, size)
             symbols, device = kernel.check_inputs(facts(rt, kernel, shapes))
-            launches, workspace = kernel.plan(symbols)
-            rows.append({"inputs": shapes, "symbols": symbols, "launches": launches,
-                         "workspace": workspace, "outputs": kernel.output_shapes(symbols)})
+            plan = kernel.plan(symbols)
+            rows.append({"inputs": shapes, "symbols": symbols, "variant": plan["variant"],
+                         "launches": plan["launches"], "workspace": plan["workspace"],
+                         "tensor_maps": plan["tensor_maps"],
+                         "outputs": kernel.output_shapes(symbols)})
         result[item["package"]] = rows
     return result
 

@@ -2,6 +2,8 @@
 # `kopt export --format torch` end to end on a GPU: evaluates each quick task's starter kernel
 # into a fresh store, exports it as a PyTorch package, and runs torch_export_test.py over the
 # packages (correctness at every size, torch.compile, rejected calls, timing beside PyTorch).
+# On Hopper it does the same for the TMA transpose (launch variants and tensor maps, which the
+# package's runtime encodes per call) from a store of its own.
 #   tests/gpu/torch_export_test.sh [KOPT_BINARY]     (OUT=DIR keeps the store, logs, packages)
 # Exits 77, ctest's skip, without a GPU or without PyTorch on CUDA; KOPT_REQUIRE_GPU=1 makes
 # that a failure.
@@ -31,3 +33,17 @@ for task in gemm_fp32 rmsnorm_bf16 softmax_rows transpose_fp32; do
 done
 python3 "$repo/tests/gpu/torch_export_test.py" "$work/packages" "$repo/tasks/quick" \
   "$repo/evaluator/torch_runner.py"
+capability=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1)
+if [[ ${capability%%.*} -ge 9 ]]; then
+  tma_db=$work/export_tma.db
+  rm -rf "$work/packages_tma" "$tma_db"
+  if ! "$kopt" --db "$tma_db" eval --no-torch "$repo/tasks/quick/transpose_fp32" \
+    "$repo/tests/data/candidates/hopper/transpose_fp32_tma.cu" > "$work/eval_tma.txt" 2>&1; then
+    echo "FAILED: kopt eval of the TMA transpose"
+    tail -20 "$work/eval_tma.txt"
+    exit 1
+  fi
+  "$kopt" --db "$tma_db" export --task transpose_fp32 --format torch --out "$work/packages_tma"
+  python3 "$repo/tests/gpu/torch_export_test.py" "$work/packages_tma" "$repo/tasks/quick" \
+    "$repo/evaluator/torch_runner.py"
+fi

@@ -6,6 +6,7 @@
 #include "results/torch_package.h"
 
 #include "core/host_values.h"
+#include "core/json_fields.h"
 #include "tests/support/run_kopt.h"
 #include "tests/support/store_fixtures.h"
 
@@ -13,6 +14,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 
 namespace kopt {
 namespace {
@@ -25,8 +28,8 @@ const std::string kH100 = "NVIDIA H100 80GB HBM3";
 
 bool HavePython() { return std::system("python3 -c 'pass' > /dev/null 2>&1") == 0; }
 
-// `task`'s reference as the leaderboard's winner on the H100.
-ExportItem ReferenceAsWinner(const Task& task, const std::string& suite) {
+// `source` (the task's reference when empty) as the leaderboard's winner on the H100.
+ExportItem WinnerOf(const Task& task, const std::string& suite, const std::string& source = "") {
   ExportItem item;
   item.entry.task = task.name;
   item.entry.suite = suite;
@@ -40,8 +43,8 @@ ExportItem ReferenceAsWinner(const Task& task, const std::string& suite) {
   best.speedup = Speedup{1.0, 0.98, 1.02};
   item.entry.best = best;
   NewCandidate& c = item.candidate.candidate;
-  c.source = task.reference_source;
-  c.tunables = ChooseTunables(ParseLaunchBlock(c.source, "reference.cu"), {});
+  c.source = source.empty() ? task.reference_source : source;
+  c.tunables = ChooseTunables(ParseLaunchBlock(c.source, "kernel.cu"), {});
   c.key = "key-of-" + task.name;
   item.stem = task.name;
   item.arch = "sm_90a";
@@ -70,6 +73,8 @@ nlohmann::json ExpectedArg(const LaunchArg& a) {
       return {"i32", a.int_value};
     case LaunchArg::Kind::kInt64:
       return {"i64", a.int_value};
+    case LaunchArg::Kind::kTensorMap:
+      return {"tensor_map", a.name};
     case LaunchArg::Kind::kScalar:
       break;
   }
@@ -78,43 +83,50 @@ nlohmann::json ExpectedArg(const LaunchArg& a) {
 
 nlohmann::json Dims(const std::array<std::uint32_t, 3>& d) { return {d[0], d[1], d[2]}; }
 
-TEST(TorchPackageTest, ThePythonPlanEqualsTheLaunchBlockForEveryTaskAtEverySize) {
-  if (!HavePython()) GTEST_SKIP() << "no python3 on PATH";
-  TempDir dir;
+// The package of each winner, the sizes to plan at, and the plans python3 made of them.
+struct Exported {
+  Task task;
+  ExportItem item;
+  std::vector<SymbolTable> sizes;
+};
+
+nlohmann::json PlansOf(const std::map<std::string, Exported>& packages, const TempDir& dir) {
   nlohmann::json request = nlohmann::json::array();
-  std::map<std::string, std::pair<Task, ExportItem>> packages;
-  for (const std::string suite : {"quick", "core"}) {
-    for (Task& task : LoadSuite(kSource + "/tasks/" + suite)) {
-      ExportItem item = ReferenceAsWinner(task, suite);
-      TorchPackage package = MakeTorchPackage(item, task, "sm_90a", "stand-in cubin");
-      WriteTorchPackage(package, dir.path());
-      nlohmann::json sizes = nlohmann::json::array();
-      for (const SymbolTable& size : task.AllSizes()) sizes.push_back(size);
-      request.push_back({{"package", package.name}, {"sizes", sizes}});
-      packages.emplace(package.name, std::make_pair(std::move(task), std::move(item)));
-    }
+  for (const auto& [name, e] : packages) {
+    request.push_back({{"package", name}, {"sizes", e.sizes}});
   }
-  ASSERT_GE(packages.size(), 30u);
   std::ofstream(dir.File("request.json")) << request.dump();
-  nlohmann::json plans =
-      nlohmann::json::parse(RunCheck("plans " + dir.path() + " " + dir.File("request.json")));
-  for (const auto& [name, entry] : packages) {
-    const auto& [task, item] = entry;
-    LaunchBlock block = ParseLaunchBlock(task.reference_source, "reference.cu");
-    std::vector<SymbolTable> sizes = task.AllSizes();
-    ASSERT_EQ(plans[name].size(), sizes.size()) << name;
-    for (std::size_t s = 0; s < sizes.size(); ++s) {
-      SCOPED_TRACE(name + " at size " + nlohmann::json(sizes[s]).dump());
+  return nlohmann::json::parse(RunCheck("plans " + dir.path() + " " + dir.File("request.json")));
+}
+
+std::string Add(std::map<std::string, Exported>& packages, const TempDir& dir, Task task,
+                ExportItem item, std::vector<SymbolTable> sizes) {
+  TorchPackage package = MakeTorchPackage(item, task, "sm_90a", "stand-in cubin");
+  WriteTorchPackage(package, dir.path());
+  packages.emplace(package.name, Exported{std::move(task), std::move(item), std::move(sizes)});
+  return package.name;
+}
+
+// Every planned size against ResolveLaunchBlock: the variant, every launch, the workspace, the
+// tensor maps' encoding parameters, and the shapes.
+void ExpectPlansMatch(const std::map<std::string, Exported>& packages,
+                      const nlohmann::json& plans) {
+  for (const auto& [name, e] : packages) {
+    LaunchBlock block = ParseLaunchBlock(e.item.candidate.candidate.source, "kernel.cu");
+    ASSERT_EQ(plans[name].size(), e.sizes.size()) << name;
+    for (std::size_t s = 0; s < e.sizes.size(); ++s) {
+      SCOPED_TRACE(name + " at size " + nlohmann::json(e.sizes[s]).dump());
       const nlohmann::json& got = plans[name][s];
-      EXPECT_EQ(got["symbols"], nlohmann::json(sizes[s]));
+      EXPECT_EQ(got["symbols"], nlohmann::json(e.sizes[s]));
       nlohmann::json inputs = nlohmann::json::array(), outputs = nlohmann::json::array();
-      for (const TensorSpec& t : task.tensors) {
-        (t.role == TensorRole::kInput ? inputs : outputs).push_back(TensorShape(t, sizes[s]));
+      for (const TensorSpec& t : e.task.tensors) {
+        (t.role == TensorRole::kInput ? inputs : outputs).push_back(TensorShape(t, e.sizes[s]));
       }
       EXPECT_EQ(got["inputs"], inputs);
       EXPECT_EQ(got["outputs"], outputs);
-      LaunchPlan plan = ResolveLaunchBlock(block, task, sizes[s], item.candidate.candidate.tunables,
-                                           DeviceLimits{});
+      LaunchPlan plan = ResolveLaunchBlock(block, e.task, e.sizes[s],
+                                           e.item.candidate.candidate.tunables, DeviceLimits{});
+      EXPECT_EQ(got["variant"], plan.variant);
       ASSERT_EQ(got["launches"].size(), plan.launches.size());
       for (std::size_t i = 0; i < plan.launches.size(); ++i) {
         const ResolvedLaunch& want = plan.launches[i];
@@ -133,8 +145,70 @@ TEST(TorchPackageTest, ThePythonPlanEqualsTheLaunchBlockForEveryTaskAtEverySize)
         workspace.push_back({w, std::max<std::int64_t>(bytes, 1)});
       }
       EXPECT_EQ(got["workspace"], workspace);
+      ASSERT_EQ(got["tensor_maps"].size(), plan.tensor_maps.size());
+      for (std::size_t m = 0; m < plan.tensor_maps.size(); ++m) {
+        const TensorMapParams& want = plan.tensor_maps[m].params;
+        const nlohmann::json& map = got["tensor_maps"][m];
+        nlohmann::json dims = nlohmann::json::array(), strides = nlohmann::json::array(),
+                       box = nlohmann::json::array();
+        for (int d = 0; d < want.rank; ++d) {
+          dims.push_back(want.global_dim[d]);
+          box.push_back(want.box[d]);
+          if (d > 0) strides.push_back(want.global_stride_bytes[d - 1]);
+        }
+        EXPECT_EQ(map["name"], plan.tensor_maps[m].name);
+        EXPECT_EQ(map["buffer"], plan.tensor_maps[m].buffer);
+        EXPECT_EQ(map["dtype"], DTypeName(want.dtype));
+        EXPECT_EQ(map["dims"], dims);
+        EXPECT_EQ(map["strides"], strides);
+        EXPECT_EQ(map["box"], box);
+        EXPECT_EQ(map["swizzle"], static_cast<int>(want.swizzle));
+        EXPECT_EQ(map["l2_promotion"], static_cast<int>(want.l2_promotion));
+        EXPECT_EQ(map["oob_fill"], static_cast<int>(want.oob_fill));
+      }
     }
   }
+}
+
+TEST(TorchPackageTest, ThePythonPlanEqualsTheLaunchBlockForEveryTaskAtEverySize) {
+  if (!HavePython()) GTEST_SKIP() << "no python3 on PATH";
+  TempDir dir;
+  std::map<std::string, Exported> packages;
+  for (const std::string suite : {"quick", "core"}) {
+    for (Task& task : LoadSuite(kSource + "/tasks/" + suite)) {
+      ExportItem item = WinnerOf(task, suite);
+      std::vector<SymbolTable> sizes = task.AllSizes();
+      Add(packages, dir, std::move(task), std::move(item), std::move(sizes));
+    }
+  }
+  ASSERT_GE(packages.size(), 30u);
+  ExpectPlansMatch(packages, PlansOf(packages, dir));
+}
+
+// The Hopper candidates: launch variants chosen per size (the TMA path where rows are 16-byte
+// aligned, the plain one elsewhere) and tensor maps with the parameters the worker encodes.
+TEST(TorchPackageTest, VariantsAndTensorMapsPlanAsTheWorkerResolvesThem) {
+  if (!HavePython()) GTEST_SKIP() << "no python3 on PATH";
+  TempDir dir;
+  std::map<std::string, Exported> packages;
+  const std::string hopper = kSource + "/tests/data/candidates/hopper/";
+  Task transpose = LoadTask(kSource + "/tasks/quick/transpose_fp32");
+  std::vector<SymbolTable> sizes = transpose.AllSizes();
+  sizes.push_back({{"ROWS", 64}, {"COLS", 96}});   // aligned: the TMA variant
+  sizes.push_back({{"ROWS", 130}, {"COLS", 77}});  // not: the plain one
+  ExportItem item = WinnerOf(transpose, "quick", ReadFile(hopper + "transpose_fp32_tma.cu"));
+  std::string transpose_name = Add(packages, dir, transpose, item, sizes);
+  Task gemm = LoadTask(kSource + "/tasks/core/gemm_bf16_4096");
+  ExportItem gemm_item = WinnerOf(gemm, "core", ReadFile(hopper + "gemm_bf16_tma_wgmma.cu"));
+  std::vector<SymbolTable> gemm_sizes = gemm.AllSizes();
+  Add(packages, dir, gemm, gemm_item, gemm_sizes);
+  nlohmann::json plans = PlansOf(packages, dir);
+  ExpectPlansMatch(packages, plans);
+  // Both variants were planned, and the TMA one with its two maps.
+  std::set<int> variants;
+  for (const auto& row : plans[transpose_name]) variants.insert(row["variant"].get<int>());
+  EXPECT_EQ(variants, (std::set<int>{0, 1}));
+  EXPECT_EQ(plans[transpose_name][0]["tensor_maps"].size(), 2u);
 }
 
 TEST(TorchPackageTest, CallsOutsideTheContractRaiseNamingWhatIsWrong) {
@@ -142,7 +216,7 @@ TEST(TorchPackageTest, CallsOutsideTheContractRaiseNamingWhatIsWrong) {
   TempDir dir;
   Task task = LoadTask(kSource + "/tasks/quick/rmsnorm_bf16");
   TorchPackage package =
-      MakeTorchPackage(ReferenceAsWinner(task, "quick"), task, "sm_90a", "stand-in cubin");
+      MakeTorchPackage(WinnerOf(task, "quick"), task, "sm_90a", "stand-in cubin");
   EXPECT_EQ(package.name, "kopt_rmsnorm_bf16");
   EXPECT_EQ(package.op, "kopt::rmsnorm_bf16");
   WriteTorchPackage(package, dir.path());
@@ -171,9 +245,8 @@ TEST(TorchPackageTest, SizesOutsideTheRaggedSymbolsMustBeOnesThatWereChecked) {
   // gemm_fp32 with only M ragged: N and K may take the checked pairs only.
   Task task = LoadTask(kSource + "/tasks/quick/gemm_fp32");
   task.contract.ragged = {{"M", 1}};
-  WriteTorchPackage(
-      MakeTorchPackage(ReferenceAsWinner(task, "quick"), task, "sm_90a", "stand-in cubin"),
-      dir.path());
+  WriteTorchPackage(MakeTorchPackage(WinnerOf(task, "quick"), task, "sm_90a", "stand-in cubin"),
+                    dir.path());
   nlohmann::json request = nlohmann::json::array(
       {{{"package", "kopt_gemm_fp32"},
         {"sizes", {{{"M", 100}, {"N", 1024}, {"K", 1024}}, {{"M", 7}, {"N", 383}, {"K", 129}}}}}});
@@ -197,7 +270,7 @@ TEST(TorchPackageTest, StoreTextCannotBecomePythonCode) {
   TempDir dir;
   std::string marker = dir.File("INJECTED");
   Task task = LoadTask(kSource + "/tasks/quick/softmax_rows");
-  ExportItem item = ReferenceAsWinner(task, "quick");
+  ExportItem item = WinnerOf(task, "quick");
   std::string payload = "__import__('os').system('touch " + marker + "')";
   item.candidate.candidate.plan = "Fuse.\r" + payload + "\n\"\"\"\n" + payload + "\n#\\";
   item.candidate.candidate.menu_option_id = "x\r" + payload;
