@@ -11,6 +11,7 @@
 #include "cli/torch_baselines.h"
 
 #include <algorithm>
+#include <filesystem>
 
 namespace kopt::cli {
 namespace {
@@ -77,7 +78,20 @@ int RunBaselines(BaselinesOptions o, const GlobalOptions& global) {
       o.suite.empty() ? std::vector<std::string>{"quick", "core"} : std::vector{o.suite};
   std::vector<std::pair<std::string, std::vector<Task>>> loaded;
   for (const auto& s : suites) loaded.emplace_back(s, LoadSuite(SuiteDir(s)));
-  // --task takes a task's name or suite/name, as the progress lines print it.
+  // --task takes a task's name or suite/name, as the progress lines print it, or a task folder
+  // (in a suite or not), which stands for the task it holds.
+  for (auto& spec : o.tasks) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(spec, ec)) continue;
+    Task task = LoadTask(spec);
+    std::string folder = std::filesystem::path(spec).lexically_normal().parent_path().filename();
+    bool in_suite = false;
+    for (const auto& [suite, tasks] : loaded) {
+      for (const Task& t : tasks) in_suite = in_suite || t.content_hash == task.content_hash;
+    }
+    if (!in_suite) loaded.emplace_back(folder.empty() ? "." : folder, std::vector<Task>{task});
+    spec = task.name;
+  }
   auto named = [&](const std::string& spec, const std::string& suite, const Task& task) {
     return spec == task.name || spec == suite + "/" + task.name;
   };

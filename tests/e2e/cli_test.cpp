@@ -148,6 +148,14 @@ TEST(CliTest, ConfigurationErrorsExitWithTwoAndNameTheProblem) {
       << unknown_baseline.text;
   EXPECT_EQ(unknown_baseline.text.find("core/reduce_sum"), std::string::npos)
       << unknown_baseline.text;
+  // A task folder is a task too: past the check of --task, it fails only for want of PyTorch or
+  // a GPU here.
+  Output folder_baseline =
+      Kopt("baselines --suite core --task " + kRoot + "/tasks/quick/gemm_fp32");
+  EXPECT_EQ(folder_baseline.text.find("--task: no task"), std::string::npos)
+      << folder_baseline.text;
+  Output missing_folder = Kopt("baselines --task " + kRoot + "/tasks/quick/nope");
+  EXPECT_NE(missing_folder.text.find("--task: no task"), std::string::npos) << missing_folder.text;
   Output bad_flag = Kopt("eval --seeds 0 gemm_fp32 x.cu");
   EXPECT_EQ(bad_flag.code, 2);
   Output no_command = Kopt("");
