@@ -29,6 +29,12 @@ class Parser {
   explicit Parser(std::string_view text) : text_(text) {}
 
   NodePtr ParseAll() {
+    // Bounds on what an LLM may write, so that parsing, evaluating and freeing the tree (all
+    // recursive) cannot exhaust kopt's stack: no real size expression comes near them.
+    if (text_.size() > kMaxLength) {
+      throw ExprError("expression of " + std::to_string(text_.size()) + " characters: at most " +
+                      std::to_string(kMaxLength) + " are allowed");
+    }
     NodePtr node = ParseOr();
     SkipSpace();
     if (pos_ != text_.size()) Fail("unexpected '" + std::string(1, text_[pos_]) + "'");
@@ -126,6 +132,15 @@ class Parser {
   }
 
   NodePtr ParseUnary() {
+    // Every nesting (parentheses, a call's arguments, a chain of - or !) passes through here.
+    struct Depth {
+      int& depth;
+      explicit Depth(int& d) : depth(++d) {}
+      ~Depth() { --depth; }
+      Depth(const Depth&) = delete;
+      Depth& operator=(const Depth&) = delete;
+    } nesting(depth_);
+    if (depth_ > kMaxDepth) Fail("nested more than " + std::to_string(kMaxDepth) + " deep");
     if (Accept('-')) {
       auto node = std::make_shared<Expr::Node>();
       node->kind = Kind::kNeg;
@@ -195,8 +210,12 @@ class Parser {
     return node;
   }
 
+  static constexpr std::size_t kMaxLength = 1000;
+  static constexpr int kMaxDepth = 64;
+
   std::string_view text_;
   std::size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 class Evaluator {

@@ -555,14 +555,32 @@ std::vector<LaunchPlan> PlanPerVariant(const LaunchBlock& block, const Task& tas
                                        const TunableChoice& choice, const DeviceLimits& limits) {
   std::vector<std::optional<LaunchPlan>> found(block.variants.size());
   for (const auto& size : task.AllSizes()) {
-    LaunchPlan plan = Resolver(block, task, size, choice, limits, "candidate").Resolve();
-    if (!found[plan.variant]) found[plan.variant] = std::move(plan);
+    // A size that does not resolve leaves its variant to another size: the worker reports the
+    // failure at that size, while every variant that resolves somewhere keeps its checks.
+    try {
+      LaunchPlan plan = Resolver(block, task, size, choice, limits, "candidate").Resolve();
+      if (!found[plan.variant]) found[plan.variant] = std::move(plan);
+    } catch (const ConfigError&) {
+    }
   }
   std::vector<LaunchPlan> out;
   for (auto& plan : found) {
     if (plan) out.push_back(std::move(*plan));
   }
   return out;
+}
+
+std::set<std::size_t> ChosenVariants(const LaunchBlock& block, const Task& task,
+                                     const std::vector<SymbolTable>& sizes,
+                                     const TunableChoice& choice, const DeviceLimits& limits) {
+  std::set<std::size_t> chosen;
+  for (const auto& size : sizes) {
+    try {
+      chosen.insert(Resolver(block, task, size, choice, limits, "candidate").Choose());
+    } catch (const ConfigError&) {
+    }
+  }
+  return chosen;
 }
 
 std::string VariantText(const LaunchBlock& block, std::size_t variant) {

@@ -13,6 +13,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -126,10 +127,16 @@ LaunchPlan ResolveLaunchBlock(const LaunchBlock& block, const Task& task,
                               const SymbolTable& symbols, const TunableChoice& choice,
                               const DeviceLimits& limits);
 
-/// One plan per variant, each at the first of the task's sizes that chooses it (in AllSizes
-/// order); a variant no size chooses has none. What the signature check compiles against.
+/// One plan per variant, each at the first of the task's sizes that chooses it and resolves (in
+/// AllSizes order); a variant no size resolves has none. What the signature check compiles
+/// against, so one size that fails to resolve does not lose the checks of the others.
 std::vector<LaunchPlan> PlanPerVariant(const LaunchBlock& block, const Task& task,
                                        const TunableChoice& choice, const DeviceLimits& limits);
+
+/// The variants that `sizes` choose (sizes that do not resolve choose none).
+std::set<std::size_t> ChosenVariants(const LaunchBlock& block, const Task& task,
+                                     const std::vector<SymbolTable>& sizes,
+                                     const TunableChoice& choice, const DeviceLimits& limits);
 
 /// "variant 1 of 2 (K % 8 == 0 && N % 8 == 0)", or "" for a block without variants: how a
 /// result names the variant that ran.

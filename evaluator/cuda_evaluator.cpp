@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <unistd.h>
 
 namespace kopt {
@@ -173,7 +174,10 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
   std::vector<KernelResources> resources = result.compile.kernels;
   result.compile = candidate.info;
   if (!resources.empty()) result.compile.kernels = resources;
-  if (result.ok() && request.options.sanitize) Sanitize(job, request.options, result);
+  if (result.ok() && request.options.sanitize) {
+    Sanitize(job, request.options, result);
+    NoteUnsanitizedVariants(task, kernel, device.limits, result);
+  }
   return finish(result);
 }
 
@@ -195,6 +199,26 @@ void CudaEvaluator::Sanitize(const EvalJob& checked, const EvalOptions& options,
                                       : std::to_string(tool.warnings) +
                                             " warp-synchronous race(s) (no __syncwarp)") +
                      " in the correctness runs: " + tool.first_error;
+    return;
+  }
+}
+
+void NoteUnsanitizedVariants(const Task& task, const Candidate& kernel, const DeviceLimits& limits,
+                             EvalResult& result) {
+  if (!result.sanitizer || !result.sanitizer->ran || !result.ok()) return;
+  std::set<std::size_t> all =
+      ChosenVariants(kernel.launch, task, task.AllSizes(), kernel.tunables, limits);
+  std::set<std::size_t> sanitized =
+      ChosenVariants(kernel.launch, task, task.check_symbols, kernel.tunables, limits);
+  for (std::size_t v : all) {
+    if (sanitized.count(v)) continue;
+    // The tools ran over the check sizes only; a variant that just the main size chooses was
+    // never under them, so the kernel cannot be called clean.
+    result.sanitizer->ran = false;
+    result.sanitizer->note =
+        "compute-sanitizer ran over the check sizes, and none of them "
+        "chooses the launch " +
+        VariantText(kernel.launch, v) + ", which the main size runs";
     return;
   }
 }

@@ -67,6 +67,12 @@ CompileRequest CandidateCompileRequest(const Task& task, const std::string& arch
                                        const LaunchBlock& block, const TunableChoice& choice,
                                        const DeviceLimits& limits);
 
+/// The sanitizer pass runs the check sizes only (compute-sanitizer at the main size takes too
+/// long): when a launch variant only the main size chooses was never under it, `result`'s
+/// sanitizer report says so and does not count as clean.
+void NoteUnsanitizedVariants(const Task& task, const Candidate& kernel, const DeviceLimits& limits,
+                             EvalResult& result);
+
 /// The path of the running executable (/proc/self/exe).
 std::string SelfExecutable();
 

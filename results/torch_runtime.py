@@ -269,8 +269,18 @@ class ExportedKernel:
             launches.append({"kernel": launch.kernel, "grid": grid, "block": block,
                              "cluster": cluster, "smem": launch.smem(env), "args": args})
         workspace = [(name, max(1, fn(env))) for name, fn in chosen.workspace]
+        maps = [tensor_map_params(m, env) for m in chosen.tensor_maps]
+        # A workspace buffer's map must stay inside it at every size, as kopt checks it.
+        for m in maps:
+            size = dict(workspace).get(m["buffer"])
+            covered = DTYPE_BYTES[m["dtype"]]
+            for extent in m["dims"]:
+                covered *= extent
+            if size is not None and covered > size:
+                self.fail("tensor map %s covers %d bytes at %s, more than the %d of workspace %s" % (
+                    m["name"], covered, size_text(symbols), size, m["buffer"]))
         return {"variant": variant, "launches": launches, "workspace": workspace,
-                "tensor_maps": [tensor_map_params(m, env) for m in chosen.tensor_maps]}
+                "tensor_maps": maps}
 
     def output_shapes(self, symbols):
         env = dict(symbols, **self.constants)

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <set>
 
 namespace kopt {
 namespace {
@@ -59,18 +60,29 @@ EvalResult Evaluation::Run() {
   return result;
 }
 
-void Evaluation::CheckBeyondTheNamedInputs(EvalResult& result) {
-  const SymbolTable& size =
-      task_.check_symbols.empty() ? task_.symbols : task_.check_symbols.front();
-  for (const InputCase& c : task_.input_cases) {
-    std::string when =
-        "input case '" + c.name + "' (" + c.why + "; size " + SymbolsText(size) + ")";
-    progress_(when);
-    result.checks.push_back(
-        CheckOnce(size, seeds_.check_seeds.front(), when, RunKind::kInputCase, &c));
+std::vector<SymbolTable> Evaluation::SizesPerVariant() const {
+  std::vector<SymbolTable> order = task_.check_symbols;
+  order.push_back(task_.symbols);
+  std::vector<SymbolTable> out;
+  std::set<std::size_t> covered;
+  for (const SymbolTable& size : order) {
+    if (covered.insert(runner_.Resolve(candidate_, size).variant).second) out.push_back(size);
   }
-  progress_("an earlier input with a few elements changed");
-  result.checks.push_back(CheckAlteredRepeat(size));
+  return out;
+}
+
+void Evaluation::CheckBeyondTheNamedInputs(EvalResult& result) {
+  for (const SymbolTable& size : SizesPerVariant()) {
+    for (const InputCase& c : task_.input_cases) {
+      std::string when =
+          "input case '" + c.name + "' (" + c.why + "; size " + SymbolsText(size) + ")";
+      progress_(when);
+      result.checks.push_back(
+          CheckOnce(size, seeds_.check_seeds.front(), when, RunKind::kInputCase, &c));
+    }
+    progress_("an earlier input with a few elements changed (size " + SymbolsText(size) + ")");
+    result.checks.push_back(CheckAlteredRepeat(size));
+  }
   if (task_.contract.ragged.empty()) return;
   SymbolTable drawn = DrawRaggedSize();
   std::string when =

@@ -41,6 +41,10 @@ class Evaluation {
   // The task's input cases, an input seen before with a few elements changed, then a size
   // drawn from its contract.
   void CheckBeyondTheNamedInputs(EvalResult& result);
+  /// The first check size, then for each launch variant it does not choose the first size that
+  /// does (check sizes before the main size): where the input cases and the altered repeat run,
+  /// so that every variant meets them.
+  std::vector<SymbolTable> SizesPerVariant() const;
 
   /// The reference alone on one size and seed: every input and output tensor, downloaded.
   std::vector<HostTensor> RunReferenceOnly(const SymbolTable& size, std::uint64_t seed);

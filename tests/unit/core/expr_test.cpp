@@ -66,6 +66,18 @@ TEST(ExprTest, RejectsDivisionByZeroAndOverflow) {
   EXPECT_THROW(EvalExpr("99999999999999999999", {}), ExprError);
 }
 
+// Parsing, evaluation and the tree's destruction recurse: text from an LLM cannot make them
+// overflow kopt's stack.
+TEST(ExprTest, DeepOrLongTextIsRefusedNotACrash) {
+  EXPECT_THROW(Expr::Parse(std::string(100000, '!') + "1"), ExprError);
+  EXPECT_THROW(Expr::Parse(std::string(100000, '(') + "1" + std::string(100000, ')')), ExprError);
+  std::string sum = "1";
+  for (int i = 0; i < 50000; ++i) sum += "+1";
+  EXPECT_THROW(Expr::Parse(sum), ExprError);
+  EXPECT_EQ(EvalExpr(std::string(60, '(') + "2" + std::string(60, ')'), {}), 2);
+  EXPECT_EQ(EvalExpr("!!!!1", {}), 1);
+}
+
 TEST(ExprTest, ComparesAndCombinesWithCPrecedence) {
   EXPECT_EQ(EvalExpr("K % 8 == 0 && N % 8 == 0", kSizes), 1);
   EXPECT_EQ(EvalExpr("K % 8 == 0 && N % 16 == 0", kSizes), 0);

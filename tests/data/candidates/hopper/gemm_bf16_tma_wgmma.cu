@@ -91,7 +91,7 @@ extern "C" __global__ void __launch_bounds__(384, 1)
     kopt_tma_prefetch(&b_map);
     for (int s = 0; s < kStages; ++s) {
       kopt_mbarrier_init(&full[s], 1);
-      kopt_mbarrier_init(&empty[s], 2);  // one arrival per consumer warpgroup
+      kopt_mbarrier_init(&empty[s], 8);  // one arrival per consumer warp (2 warpgroups of 4)
     }
     kopt_fence_mbarrier_init();
   }
@@ -138,8 +138,9 @@ extern "C" __global__ void __launch_bounds__(384, 1)
     }
     asm volatile("wgmma.commit_group.sync.aligned;" ::: "memory");
     // Keep this K slice's MMAs in flight; the previous slice's are done, so release its stage.
+    // wait_group speaks for the warp that runs it, so each warp releases for itself.
     asm volatile("wgmma.wait_group.sync.aligned 1;" ::: "memory");
-    if (kt > 0 && tid == 0) kopt_mbarrier_arrive(&empty[(kt - 1) % kStages]);
+    if (kt > 0 && tid % 32 == 0) kopt_mbarrier_arrive(&empty[(kt - 1) % kStages]);
   }
   asm volatile("wgmma.wait_group.sync.aligned 0;" ::: "memory");
 #pragma unroll
