@@ -166,6 +166,7 @@ void PrintTable(const Task& task, const std::string& file, const EvalResult& r,
   if (r.profile) PrintProfile(*r.profile, r.roofline);
   Print("wall       %.0f ms (compile %.0f ms%s)\n", r.wall_ms, r.compile.compile_ms,
         r.compile.cache_hit ? ", cached" : "");
+  if (!r.stage_ms.empty()) Print("stages     %s\n", StageTimesText(r.stage_ms).c_str());
 }
 
 nlohmann::json RunConfig(const EvalOptionsCli& o, const Task& task) {

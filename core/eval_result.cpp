@@ -115,6 +115,7 @@ json ToJson(const EvalResult& r) {
             {"checks", checks},
             {"device", r.device},
             {"wall_ms", r.wall_ms}};
+  if (!r.stage_ms.empty()) j["stage_ms"] = r.stage_ms;
   if (r.timing) j["timing"] = ToJson(*r.timing);
   if (r.reference_timing) j["reference_timing"] = ToJson(*r.reference_timing);
   if (r.speedup) j["speedup"] = SpeedupToJson(*r.speedup);
@@ -210,6 +211,11 @@ EvalResult EvalResultFromJson(const json& j) {
   }
   r.device = j.value("device", "");
   r.wall_ms = j.value("wall_ms", 0.0);
+  if (auto it = j.find("stage_ms"); it != j.end() && it->is_object()) {
+    for (const auto& [stage, ms] : it->items()) {
+      if (ms.is_number()) r.stage_ms[stage] = ms.get<double>();
+    }
+  }
   return r;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/profile.h"
+#include "core/stage_clock.h"
 #include "core/stats.h"
 
 #include <nlohmann/json.hpp>
@@ -127,6 +128,8 @@ struct EvalResult {
   std::optional<SanitizerReport> sanitizer;  // when asked for
   std::string device;
   double wall_ms = 0;
+  /// Where wall_ms went, stage by stage (core/stage_clock.h); stored, never compared.
+  StageTimes stage_ms;
 
   bool ok() const { return status == EvalStatus::kCorrect; }
 };

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <unistd.h>
 
@@ -84,8 +85,12 @@ DeviceInfo CudaEvaluator::Device() {
   return DeviceInfoFromJson(worker_.EnsureStarted().at("device"));
 }
 
-JobOutcome CudaEvaluator::RunOnGpu(const nlohmann::json& job, double timeout_s) {
+JobOutcome CudaEvaluator::RunOnGpu(const nlohmann::json& job, double timeout_s, StageClock& clock) {
+  std::optional<StageClock::Scope> wait;
+  wait.emplace(clock, "gpu_wait");  // for another evaluation's job on this GPU
   std::lock_guard<std::mutex> lock(gpu_mutex_);
+  wait.reset();
+  auto round_trip = clock.Measure("worker_round_trip");
   auto start = std::chrono::steady_clock::now();
   JobOutcome outcome = worker_.Run(job, timeout_s);
   gpu_busy_us_ += std::chrono::duration_cast<std::chrono::microseconds>(
@@ -98,10 +103,13 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
   auto start = std::chrono::steady_clock::now();
   const Task& task = *request.task;
   DeviceInfo device = Device();
+  // This process's stages; the worker's arrive in its result and are added to them.
+  StageClock clock;
   auto finish = [&](EvalResult r) {
     r.device = device.name;
     r.wall_ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    AddStageTimes(r.stage_ms, clock.times());
     return r;
   };
 
@@ -117,8 +125,11 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
   auto candidate_future =
       pool_.Submit(CandidateCompileRequest(task, device.arch, kernel.source, request.file,
                                            kernel.launch, kernel.tunables, device.limits));
+  std::optional<StageClock::Scope> compile;
+  compile.emplace(clock, "compile");
   CompileOutput reference = reference_future.get();
   CompileOutput candidate = candidate_future.get();
+  compile.reset();
   if (!reference.ok) {
     throw Error("the reference kernel of " + task.name + " does not compile:\n" +
                 reference.info.log);
@@ -150,7 +161,7 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
                    candidate.info.kernels};
   job.options = request.options;
 
-  JobOutcome outcome = RunOnGpu(ToJson(job), request.options.timeout_s);
+  JobOutcome outcome = RunOnGpu(ToJson(job), request.options.timeout_s, clock);
   EvalResult result;
   switch (outcome.kind) {
     case JobOutcome::Kind::kTimeout:
@@ -175,6 +186,7 @@ EvalResult CudaEvaluator::Evaluate(const EvalRequest& request) {
   result.compile = candidate.info;
   if (!resources.empty()) result.compile.kernels = resources;
   if (result.ok() && request.options.sanitize) {
+    auto sanitize = clock.Measure("sanitize");
     Sanitize(job, request.options, result);
     NoteUnsanitizedVariants(task, kernel, device.limits, result);
   }
@@ -245,7 +257,8 @@ std::vector<HostTensor> CudaEvaluator::RunReference(const Task& task, const Symb
   job.seed = seed;
   TensorFolder folder;
   job.tensor_dir = folder.path;
-  JobOutcome outcome = RunOnGpu(ToJson(job), timeout_s);
+  StageClock unreported;  // a reference run has no result to carry stages in
+  JobOutcome outcome = RunOnGpu(ToJson(job), timeout_s, unreported);
   std::string what = "running the reference of " + task.name;
   if (outcome.kind == JobOutcome::Kind::kTimeout)
     throw Error(what + " timed out: " + outcome.detail);

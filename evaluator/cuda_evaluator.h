@@ -6,6 +6,7 @@
 
 #include "core/device_info.h"
 #include "core/evaluator.h"
+#include "core/stage_clock.h"
 #include "evaluator/compile_pool.h"
 #include "evaluator/eval_job.h"
 #include "evaluator/nvrtc_compiler.h"
@@ -46,7 +47,8 @@ class CudaEvaluator : public Evaluator {
   double gpu_busy_s() const { return static_cast<double>(gpu_busy_us_.load()) / 1e6; }
 
  private:
-  JobOutcome RunOnGpu(const nlohmann::json& job, double timeout_s);
+  /// The job on this GPU's worker; `clock` gets the wait for the GPU and the round trip.
+  JobOutcome RunOnGpu(const nlohmann::json& job, double timeout_s, StageClock& clock);
   /// The sanitizer pass over a correct candidate; a finding demotes `result`.
   void Sanitize(const EvalJob& job, const EvalOptions& options, EvalResult& result);
 

@@ -23,11 +23,14 @@ EvalResult Evaluation::Run() {
   EvalResult result;
   result.device = w_.device().name;
   result.compile.kernels = job_.candidate.resources;
-  progress_("loading the reference");
-  reference_ = runner_.Load(job_.reference, /*is_candidate=*/false);
-  progress_("loading the candidate");
-  candidate_ = runner_.Load(job_.candidate, /*is_candidate=*/true);
-  AddFunctionResources(result.compile.kernels);
+  {
+    auto load = clock_.Measure("load");
+    progress_("loading the reference");
+    reference_ = runner_.Load(job_.reference, /*is_candidate=*/false);
+    progress_("loading the candidate");
+    candidate_ = runner_.Load(job_.candidate, /*is_candidate=*/true);
+    AddFunctionResources(result.compile.kernels);
+  }
 
   const EvalOptions& o = job_.options;
   std::uint64_t pool = o.seed_pool != 0 ? o.seed_pool : w_.seed_pool_;
@@ -135,6 +138,7 @@ void Evaluation::AddFunctionResources(std::vector<KernelResources>& resources) c
 std::map<std::string, GuardedBuffer> Evaluation::MakeInputs(const SymbolTable& size,
                                                             std::uint64_t seed,
                                                             const InputCase* input_case) {
+  auto measure = clock_.Measure("inputs");
   std::map<std::string, GuardedBuffer> inputs;
   std::uint64_t stream_id = 0;
   for (const auto& t : task_.tensors) {
@@ -216,6 +220,7 @@ const std::vector<std::vector<unsigned char>>& Evaluation::ReferenceOutputs(
       job_.task_hash + "|" + SymbolsText(size) + "|" + std::to_string(seed) + "|" + variant;
   auto it = w_.reference_outputs_.find(key);
   if (it != w_.reference_outputs_.end()) return it->second;
+  auto reference = clock_.Measure("reference");
   LaunchPlan plan = runner_.Resolve(reference_, size);
   Bindings bindings;
   for (const auto& [name, buffer] : inputs) bindings[name] = buffer.ptr();
@@ -383,15 +388,24 @@ CheckRecord Evaluation::CheckOn(const SymbolTable& size, std::uint64_t seed,
                                 const std::map<std::string, GuardedBuffer>& inputs,
                                 const std::vector<std::vector<unsigned char>>& expected,
                                 const std::string& when, RunKind kind) {
-  std::map<std::string, std::uint64_t> checksums = Checksums(inputs);
+  std::map<std::string, std::uint64_t> checksums;
   LaunchPlan plan = runner_.Resolve(candidate_, size);
   Bindings bindings;
   for (const auto& [name, buffer] : inputs) bindings[name] = buffer.ptr();
   std::uint64_t salt = seeds_.poison_salt + (++runs_);
-  PoisonedBuffers outputs = MakeOutputs(size, bindings, salt);
-  PoisonedBuffers workspace = MakeWorkspace(plan, bindings, salt);
-  runner_.Enqueue(candidate_, plan, bindings);
-  runner_.Synchronize(true, when);
+  PoisonedBuffers outputs, workspace;
+  {
+    auto buffers = clock_.Measure("buffers");
+    checksums = Checksums(inputs);
+    outputs = MakeOutputs(size, bindings, salt);
+    workspace = MakeWorkspace(plan, bindings, salt);
+  }
+  {
+    auto runs = clock_.Measure("candidate_runs");
+    runner_.Enqueue(candidate_, plan, bindings);
+    runner_.Synchronize(true, when);
+  }
+  auto compare = clock_.Measure("compare");
   RunEvidence run;
   run.when = when;
   run.tolerance = task_.tolerance;

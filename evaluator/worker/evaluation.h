@@ -37,6 +37,8 @@ class Evaluation {
         runner_(task_, worker.device().limits, stream_) {}
 
   EvalResult Run();
+  /// Where this evaluation's time went so far (also after a failure threw out of Run).
+  const StageTimes& stages() const { return clock_.times(); }
 
   // The task's input cases, an input seen before with a few elements changed, then a size
   // drawn from its contract.
@@ -172,6 +174,7 @@ class Evaluation {
   GpuWorker& w_;
   const EvalJob& job_;
   const GpuWorker::Progress& progress_;
+  StageClock clock_;
   Task task_;
   CUstream stream_;
   KernelRunner runner_;

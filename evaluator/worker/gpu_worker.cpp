@@ -13,6 +13,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 namespace kopt {
 
@@ -69,8 +70,10 @@ ReferenceRunReply GpuWorker::RunReference(const ReferenceRunJob& job, const Prog
 
 WorkerReply GpuWorker::Evaluate(const EvalJob& job, const Progress& progress) {
   WorkerReply reply;
+  std::optional<Evaluation> evaluation;  // outlives a failure, for the stages it measured
   try {
-    reply.result = Evaluation(*this, job, progress).Run();
+    evaluation.emplace(*this, job, progress);
+    reply.result = evaluation->Run();
   } catch (const CandidateFailure& f) {
     reply.result.status = f.status;
     reply.result.message = f.message;
@@ -92,6 +95,7 @@ WorkerReply GpuWorker::Evaluate(const EvalJob& job, const Progress& progress) {
   } catch (const std::exception& e) {
     reply.error = e.what();
   }
+  if (evaluation) reply.result.stage_ms = evaluation->stages();
   return reply;
 }
 

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 namespace kopt {
 namespace {
@@ -122,6 +123,7 @@ void Evaluation::Time(EvalResult& result) {
   SampleConfig config = TimingConfig();
   auto ref_timing = w_.reference_timing_.find(job_.task_hash);
   if (ref_timing == w_.reference_timing_.end()) {
+    auto measure = clock_.Measure("reference_timing");
     progress_("timing the reference");
     SampleRun run = TimeLaunchSequence(
         [&](int set) { runner_.Enqueue(reference_, ref_plan, sets[set].ref_bindings); },
@@ -129,8 +131,13 @@ void Evaluation::Time(EvalResult& result) {
         *w_.flush_, w_.cupti_.get(), config);
     ref_timing = w_.reference_timing_.emplace(job_.task_hash, run.timing).first;
   }
-  if (task_.baseline) TimeBaseline(sets);
+  if (task_.baseline) {
+    auto measure = clock_.Measure("baseline");
+    TimeBaseline(sets);
+  }
 
+  std::optional<StageClock::Scope> timing;  // ends before profiling, which has its own stage
+  timing.emplace(clock_, "timing");
   progress_("timing the candidate");
   std::size_t outputs = sets.front().cand_outputs.buffers.size();
   GuardedBuffer counters(std::max<std::size_t>(
@@ -178,7 +185,9 @@ void Evaluation::Time(EvalResult& result) {
     result.baseline_speedup = CompareMedians(baseline->second.timing.event_ms, run.timing.event_ms);
   }
   result.roofline = ComputeRoofline(task_, run.timing, w_.peaks_);
+  timing.reset();
   if (job_.options.profile != ProfileLevel::kNone) {
+    auto measure = clock_.Measure("profile");
     while (sets.size() > 1) sets.pop_back();  // less memory for kernel replay to save
     result.profile = ProfileCandidate(sets[0].cand_bindings, cand_plan, result);
   }

@@ -90,13 +90,15 @@ int main() {
   std::vector<Task> quick = LoadSuite((root / "tasks/quick").string());
   t = Clock::now();
   int evaluated = 0;
+  StageTimes stages;  // summed over the candidates below
   for (int round = 0; round < 2; ++round) {
     for (const Task& task : quick) {
-      Run(evaluator, task, fs::path(task.dir) / "starter.cu");
+      AddStageTimes(stages, Run(evaluator, task, fs::path(task.dir) / "starter.cu").stage_ms);
       ++evaluated;
     }
   }
-  double per_minute = evaluated / (Since(t) / 60000.0);
+  double loop_ms = Since(t);
+  double per_minute = evaluated / (loop_ms / 60000.0);
 
   std::printf("device: %s (%s), NVRTC %s\n\n", device.name.c_str(), device.arch.c_str(),
               NvrtcVersion().c_str());
@@ -118,6 +120,22 @@ int main() {
       respawn_ms <= 1000 && crash.status == EvalStatus::kCrashed);
   Row("same kernel twice: |median1/median2 - 1|", drift * 100, "%", "<= 1 %", drift <= 0.01);
   Row("candidates evaluated per minute (quick tasks)", per_minute, "/min", "(figure)", true);
+  // Where a candidate's wall time goes (issue 19's breakdown). The worker's stages sit inside
+  // worker_round_trip; the rest of the round trip is the protocol and the worker's own setup.
+  std::printf("\nper candidate of the quick-task loop (%d candidates, %.0f ms each):\n", evaluated,
+              loop_ms / evaluated);
+  double worker_stages = 0;
+  for (const auto& [stage, ms] : stages) {
+    bool parent = stage == "compile" || stage == "gpu_wait" || stage == "worker_round_trip" ||
+                  stage == "sanitize";
+    if (!parent) worker_stages += ms;
+    std::printf("  %-26s %9.1f ms %5.1f%%%s\n", stage.c_str(), ms / evaluated, 100 * ms / loop_ms,
+                parent ? "" : "  (in the worker)");
+  }
+  if (stages.count("worker_round_trip")) {
+    std::printf("  %-26s %9.1f ms\n", "round trip beyond stages",
+                (stages.at("worker_round_trip") - worker_stages) / evaluated);
+  }
   std::printf("\nreduce_sum medians: %.4f ms and %.4f ms (n %zu, %zu); SM clock %.0f MHz\n",
               first.timing->event_ms.median, second.timing->event_ms.median,
               first.timing->event_ms.n, second.timing->event_ms.n, first.timing->sm_clock_mhz);
