@@ -15,7 +15,7 @@ int RunOptimize(const OptimizeOptions& options, const GlobalOptions& global) {
   OptimizeEvaluatorFactory make = global.optimize_evaluator
                                       ? global.optimize_evaluator
                                       : OptimizeEvaluatorFactory(MakeGpuEvaluator);
-  std::unique_ptr<OptimizeEvaluator> evaluator = make(plan.options.device);
+  std::unique_ptr<OptimizeEvaluator> evaluator = make(plan.options.gpus);
   OptimizeSession session(std::move(plan), global, std::move(evaluator));
   return session.Run();
 }
@@ -68,7 +68,14 @@ void AddEvaluationFlags(CLI::App* cmd, OptimizeOptions& o) {
   cmd->add_option("--timeout", o.search.eval.timeout_s, "Seconds before a hung candidate is killed")
       ->check(Positive())
       ->capture_default_str();
-  cmd->add_option("--device", o.device, "GPU index")->capture_default_str();
+  CLI::Option* device = cmd->add_option_function<int>(
+      "--device", [&o](int d) { o.gpus = {d}; }, "One GPU, by index (the same as --gpus D)");
+  cmd->add_option("--gpus", o.gpus,
+                  "GPUs to evaluate on, e.g. 0,2,3 (default: every visible GPU, one worker each; "
+                  "a task stays on one card)")
+      ->delimiter(',')
+      ->check(CLI::NonNegativeNumber)
+      ->excludes(device);
   cmd->add_option("--format", o.format, "table or json")->check(CLI::IsMember({"table", "json"}));
   CLI::Option* quiet = cmd->add_flag_callback(
       "-q,--quiet", [&o] { o.verbosity = Verbosity::kQuiet; },

@@ -97,7 +97,7 @@ int RunReuse(OptimizeOptions o, const GlobalOptions& global) {
   OptimizeEvaluatorFactory make = global.optimize_evaluator
                                       ? global.optimize_evaluator
                                       : OptimizeEvaluatorFactory(MakeGpuEvaluator);
-  std::unique_ptr<OptimizeEvaluator> evaluator = make(plan.options.device);
+  std::unique_ptr<OptimizeEvaluator> evaluator = make(plan.options.gpus);
   OptimizeSession session(std::move(plan), global, std::move(evaluator));
   int code = session.Run();
   PrintOutcomes(session, *schedule);

@@ -21,7 +21,9 @@ inline constexpr int kExitUsage = 2;
 
 class OptimizeEvaluator;
 /// Makes what `kopt optimize` evaluates on, for GPU index `device` (cli/optimize.h).
-using OptimizeEvaluatorFactory = std::function<std::unique_ptr<OptimizeEvaluator>(int device)>;
+/// Makes the evaluator of `kopt optimize` for the GPUs `--gpus` names (empty: every visible one).
+using OptimizeEvaluatorFactory =
+    std::function<std::unique_ptr<OptimizeEvaluator>(const std::vector<int>& gpus)>;
 
 /// What every command may read.
 struct GlobalOptions {

@@ -55,7 +55,8 @@ struct OptimizeOptions {
   std::string profile;  // "", "none", "default", "deep"
   double budget_usd = 0, time_limit_s = 0, task_budget_usd = 0;
   std::int64_t budget_calls = 0, budget_tokens = 0;
-  int device = 0;
+  int device = 0;         // the GPU the PyTorch baselines run on: the first of `gpus`
+  std::vector<int> gpus;  // --gpus (or --device): empty means every visible GPU
   std::string format = "table";
   Verbosity verbosity = Verbosity::kNormal;  // of the progress shown while the search runs
   TorchOptions torch;

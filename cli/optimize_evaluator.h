@@ -8,6 +8,7 @@
 #include "core/evaluator.h"
 
 #include <memory>
+#include <vector>
 
 namespace kopt {
 class CudaEvaluator;
@@ -28,9 +29,12 @@ class OptimizeEvaluator {
   virtual double busy_s() const = 0;
   /// The GPU the PyTorch baselines are timed on; none: they are not measured.
   virtual CudaEvaluator* gpu() = 0;
+  /// The devices evaluations spread over (GpuPool), in order.
+  virtual std::vector<int> gpus() const { return {0}; }
 };
 
-/// The GPU's CudaEvaluator on device `device`.
-std::unique_ptr<OptimizeEvaluator> MakeGpuEvaluator(int device);
+/// A CudaEvaluator on each of `gpus` (empty: every visible GPU), behind a GpuPool when there
+/// are several. They must all be one model of card: a run compares kernels on one kind of GPU.
+std::unique_ptr<OptimizeEvaluator> MakeGpuEvaluator(const std::vector<int>& gpus);
 
 }  // namespace kopt::cli

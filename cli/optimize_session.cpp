@@ -6,6 +6,8 @@
 #include "cli/store_access.h"
 #include "core/task_similarity.h"
 #include "evaluator/cuda_evaluator.h"
+#include "evaluator/gpu_pool.h"
+#include "evaluator/worker/cuda_driver.h"
 #include "llm/provider_factory.h"
 #include "prompts/menu_weights.h"
 #include "results/menu_stats.h"
@@ -21,15 +23,71 @@ namespace {
 
 class GpuEvaluator : public OptimizeEvaluator {
  public:
-  explicit GpuEvaluator(const CudaEvaluatorConfig& config) : gpu_(config) {}
+  explicit GpuEvaluator(const CudaEvaluatorConfig& config) : gpu_(config), index_(config.device) {}
   DeviceInfo Device() override { return gpu_.Device(); }
   Evaluator& evaluator() override { return gpu_; }
   double busy_s() const override { return gpu_.gpu_busy_s(); }
   CudaEvaluator* gpu() override { return &gpu_; }
+  std::vector<int> gpus() const override { return {index_}; }
 
  private:
   CudaEvaluator gpu_;
+  int index_;
 };
+
+// Several GPUs of one host: a CudaEvaluator (and worker) each, behind a GpuPool.
+class GpuPoolEvaluator : public OptimizeEvaluator {
+ public:
+  explicit GpuPoolEvaluator(const std::vector<int>& indices) : indices_(indices) {
+    std::vector<GpuPool::Gpu> gpus;
+    for (int index : indices) {
+      CudaEvaluatorConfig config;
+      config.device = index;
+      auto gpu = std::make_unique<CudaEvaluator>(config);
+      cuda_.push_back(gpu.get());
+      gpus.push_back({index, std::move(gpu)});
+    }
+    pool_ = std::make_unique<GpuPool>(std::move(gpus));
+  }
+  DeviceInfo Device() override {
+    DeviceInfo first = cuda_.front()->Device();
+    for (std::size_t i = 1; i < cuda_.size(); ++i) {
+      DeviceInfo other = cuda_[i]->Device();
+      if (other.name != first.name) {
+        throw ConfigError("--gpus: GPU " + std::to_string(indices_.front()) + " is " + first.name +
+                          " but GPU " + std::to_string(indices_[i]) + " is " + other.name +
+                          "; a run compares kernels on one model of card, so name "
+                          "GPUs of one model");
+      }
+    }
+    return first;
+  }
+  Evaluator& evaluator() override { return *pool_; }
+  double busy_s() const override {
+    double busy = 0;
+    for (const CudaEvaluator* gpu : cuda_) busy += gpu->gpu_busy_s();
+    return busy;
+  }
+  CudaEvaluator* gpu() override { return cuda_.front(); }
+  std::vector<int> gpus() const override { return indices_; }
+
+ private:
+  std::vector<int> indices_;
+  std::vector<CudaEvaluator*> cuda_;  // owned by pool_
+  std::unique_ptr<GpuPool> pool_;
+};
+
+// Every GPU the driver shows (CUDA_VISIBLE_DEVICES applies); {0} without a driver, so that the
+// evaluator's start reports the missing driver in its own words.
+std::vector<int> VisibleGpus() {
+  int count = 0;
+  if (!DriverAvailable() || Driver().cuDeviceGetCount(&count) != CUDA_SUCCESS || count < 1) {
+    return {0};
+  }
+  std::vector<int> all;
+  for (int i = 0; i < count; ++i) all.push_back(i);
+  return all;
+}
 
 BudgetLimits Limits(std::int64_t calls, std::int64_t tokens, double usd, double wall_s) {
   BudgetLimits l;
@@ -49,9 +107,11 @@ RecordingConfig Recording(const std::string& device, std::int64_t run_id) {
 
 }  // namespace
 
-std::unique_ptr<OptimizeEvaluator> MakeGpuEvaluator(int device) {
+std::unique_ptr<OptimizeEvaluator> MakeGpuEvaluator(const std::vector<int>& gpus) {
+  std::vector<int> chosen = gpus.empty() ? VisibleGpus() : gpus;
+  if (chosen.size() > 1) return std::make_unique<GpuPoolEvaluator>(chosen);
   CudaEvaluatorConfig config;
-  config.device = device;
+  config.device = chosen.front();
   return std::make_unique<GpuEvaluator>(config);
 }
 
@@ -65,11 +125,23 @@ OptimizeSession::OptimizeSession(OptimizePlan plan, const GlobalOptions& global,
       run_(ResumeOrBeginRun()),
       replay_log_(store_, LlmCallContext{run_.id, std::nullopt, ""}),
       recording_(store_, evaluator_->evaluator(), Recording(device_.name, run_.id)) {
+  // Every GPU kept busy: at least as many tasks searched at once as GPUs (a task stays on one
+  // card); PyTorch's baselines on the first of them.
+  std::vector<int> gpus = evaluator_->gpus();
+  plan_.options.device = gpus.front();
+  plan_.options.search.parallel_tasks =
+      std::max(plan_.options.search.parallel_tasks, static_cast<int>(gpus.size()));
+  std::string on = device_.name;
+  if (gpus.size() > 1) {
+    on = std::to_string(gpus.size()) + " x " + device_.name + " (GPUs";
+    for (int g : gpus) on += " " + std::to_string(g);
+    on += ")";
+  }
   const OptimizeOptions& o = plan_.options;
   const std::vector<Task>& tasks = plan_.tasks;
   std::string where = o.suite.empty() ? "" : " of suite " + o.suite;
   Print("kopt %s: %zu task%s%s on %s, run %lld%s\n", o.reuse_schedule ? "reuse" : "optimize",
-        tasks.size(), tasks.size() == 1 ? "" : "s", where.c_str(), device_.name.c_str(),
+        tasks.size(), tasks.size() == 1 ? "" : "s", where.c_str(), on.c_str(),
         static_cast<long long>(run_.id),
         run_.resumed ? " (resumed: finished work is replayed from the store)" : "");
   if (plan_.models.empty()) {

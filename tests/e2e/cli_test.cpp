@@ -333,6 +333,21 @@ TEST(CliTest, GpuCommandsSayClearlyWhenThereIsNoDriver) {
   Output eval = Kopt("eval transpose_fp32 " + kRoot + "/tasks/quick/transpose_fp32/starter.cu");
   EXPECT_EQ(eval.code, 1);
   EXPECT_NE(eval.text.find("no CUDA driver"), std::string::npos) << eval.text;
+  // Several GPUs named: each would get a worker, and the first to start says what is missing.
+  Output pool = Kopt("optimize --task transpose_fp32 --gpus 0,1 --quiet");
+  EXPECT_EQ(pool.code, 1) << pool.text;
+  EXPECT_NE(pool.text.find("no CUDA driver"), std::string::npos) << pool.text;
+}
+
+TEST(CliTest, GpusAreIndexesAndExcludeDevice) {
+  Output negative = Kopt("optimize --task transpose_fp32 --gpus 0,-1");
+  EXPECT_EQ(negative.code, 2) << negative.text;
+  EXPECT_NE(negative.text.find("--gpus"), std::string::npos) << negative.text;
+  Output both = Kopt("optimize --task transpose_fp32 --gpus 0,1 --device 1");
+  EXPECT_EQ(both.code, 2) << both.text;
+  EXPECT_NE(both.text.find("excludes"), std::string::npos) << both.text;
+  Output word = Kopt("optimize --task transpose_fp32 --gpus zero");
+  EXPECT_EQ(word.code, 2) << word.text;
 }
 
 TEST(CliTest, DoctorSaysWhichPyTorchGivesTheBaselinesOrWhyNone) {

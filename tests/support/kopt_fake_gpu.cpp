@@ -60,5 +60,6 @@ class FakeGpu : public kopt::cli::OptimizeEvaluator {
 }  // namespace
 
 int main(int argc, char** argv) {
-  return kopt::cli::Main(argc, argv, [](int) { return std::make_unique<FakeGpu>(); });
+  return kopt::cli::Main(argc, argv,
+                         [](const std::vector<int>&) { return std::make_unique<FakeGpu>(); });
 }
