@@ -31,6 +31,8 @@ class OptimizeEvaluator {
   virtual CudaEvaluator* gpu() = 0;
   /// The devices evaluations spread over (GpuPool), in order.
   virtual std::vector<int> gpus() const { return {0}; }
+  /// busy_s of each of gpus(), in the same order.
+  virtual std::vector<double> busy_per_gpu_s() const { return {busy_s()}; }
 };
 
 /// A CudaEvaluator on each of `gpus` (empty: every visible GPU), behind a GpuPool when there

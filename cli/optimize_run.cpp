@@ -96,10 +96,25 @@ void OptimizeSession::Report(const std::vector<TaskOutcome>& outcomes, const std
   int candidates = 0;
   for (const auto& out : outcomes) candidates += out.candidates;
   BudgetUsage usage = run_budget_->Usage();
-  double busy = std::min(1.0, evaluator_->busy_s() / std::max(wall_s, 1e-9));
-  char message[160];
-  std::snprintf(message, sizeof message, "%d candidates in %.0f s, GPU busy %.0f%%, LLM %s",
-                candidates, wall_s, busy * 100, Money(usage.usd).c_str());
+  // Each GPU's busy share of the wall time; `busy` is their mean.
+  std::vector<int> gpus = evaluator_->gpus();
+  std::vector<double> per_gpu = evaluator_->busy_per_gpu_s();
+  double busy = 0;
+  for (double& b : per_gpu) {
+    b = std::min(1.0, b / std::max(wall_s, 1e-9));
+    busy += b / static_cast<double>(per_gpu.size());
+  }
+  std::string per_gpu_text;
+  if (per_gpu.size() > 1) {
+    for (std::size_t g = 0; g < per_gpu.size() && g < gpus.size(); ++g) {
+      per_gpu_text += (g ? ", " : " (GPU ") + std::to_string(gpus[g]) + " " +
+                      std::to_string(static_cast<int>(per_gpu[g] * 100 + 0.5)) + "%";
+    }
+    per_gpu_text += ")";
+  }
+  char message[256];
+  std::snprintf(message, sizeof message, "%d candidates in %.0f s, GPU busy %.0f%%%s, LLM %s",
+                candidates, wall_s, busy * 100, per_gpu_text.c_str(), Money(usage.usd).c_str());
   store_.FinishRun(run_.id, status, message);
   int schedules = RecordWinnersSchedules(store_);
   std::string report = WriteReport();
@@ -112,6 +127,8 @@ void OptimizeSession::Report(const std::vector<TaskOutcome>& outcomes, const std
                         {"wall_s", wall_s},
                         {"candidates", candidates},
                         {"gpu_busy_fraction", busy},
+                        {"gpus", gpus},
+                        {"gpu_busy_fractions", per_gpu},
                         {"llm_calls", usage.calls},
                         {"llm_usd", usage.usd},
                         {"schedules_recorded", schedules},
@@ -131,8 +148,9 @@ void OptimizeSession::Report(const std::vector<TaskOutcome>& outcomes, const std
     PrintJson(j);
   } else {
     PrintSummary(outcomes, tasks, spend, torch_);
-    Print("\n%d candidates in %.1f s (%.2f s each), GPU busy %.0f%% of the time (idle %.0f%%)",
-          candidates, wall_s, candidates ? wall_s / candidates : 0.0, busy * 100, (1 - busy) * 100);
+    Print("\n%d candidates in %.1f s (%.2f s each), GPU busy %.0f%% of the time (idle %.0f%%)%s",
+          candidates, wall_s, candidates ? wall_s / candidates : 0.0, busy * 100, (1 - busy) * 100,
+          per_gpu_text.c_str());
     if (!llms_.empty()) {
       Print("; LLM: %lld calls, %s%s", static_cast<long long>(usage.calls),
             Money(usage.usd).c_str(), usage.unpriced_calls ? " (plus unpriced calls)" : "");

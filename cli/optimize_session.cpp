@@ -70,6 +70,11 @@ class GpuPoolEvaluator : public OptimizeEvaluator {
   }
   CudaEvaluator* gpu() override { return cuda_.front(); }
   std::vector<int> gpus() const override { return indices_; }
+  std::vector<double> busy_per_gpu_s() const override {
+    std::vector<double> busy;
+    for (const CudaEvaluator* gpu : cuda_) busy.push_back(gpu->gpu_busy_s());
+    return busy;
+  }
 
  private:
   std::vector<int> indices_;

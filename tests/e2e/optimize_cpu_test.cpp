@@ -617,6 +617,44 @@ TEST_F(OptimizeCpuTest, TheJsonSummaryNamesTheWinner) {
   EXPECT_EQ(j["tasks"][0]["best"]["proposer"], "reference");
 }
 
+// --gpus 0,1: each fake GPU behind kopt's GpuPool, as the real ones are. Both GPUs evaluate, the
+// summary gives each one's busy share, and the winners are those of the same search on one GPU
+// (the fake's verdicts depend on the kernel alone).
+TEST_F(OptimizeCpuTest, TwoGpusShareTheTasksAndFindTheSameWinners) {
+  ASSERT_FALSE(dir_.empty());
+  fs::path two_tasks = dir_ / "two_tasks";
+  fs::create_directories(two_tasks);
+  const fs::path data = fs::path(KOPT_SOURCE_DIR) / "tests/data/suites";
+  fs::copy(data / "tiny/copy_chunked", two_tasks / "copy_chunked", fs::copy_options::recursive);
+  fs::copy(data / "tiny_similar/copy_wide", two_tasks / "copy_wide", fs::copy_options::recursive);
+  auto search = [&](const std::string& db, const std::string& gpus) {
+    Output out =
+        FakeGpuKopt("--db " + (dir_ / db).string() + " optimize --suite " + two_tasks.string() +
+                    " --iterations 2 --no-torch --format json" + gpus);
+    EXPECT_EQ(out.code, 0) << out.text;
+    return nlohmann::json::parse(out.text.substr(out.text.find("\n{") + 1));
+  };
+  nlohmann::json one = search("one.db", "");
+  fs::remove(evaluations());
+  nlohmann::json two = search("two.db", " --gpus 0,1");
+  EXPECT_EQ(two["gpus"], nlohmann::json({0, 1}));
+  EXPECT_EQ(two["gpu_busy_fractions"].size(), 2u);
+  std::string log = ReadAll(evaluations());
+  EXPECT_TRUE(Has(log, " gpu 0\n")) << log;
+  EXPECT_TRUE(Has(log, " gpu 1\n")) << log;
+  ASSERT_EQ(one["tasks"].size(), 2u);
+  ASSERT_EQ(two["tasks"].size(), 2u);
+  for (std::size_t t = 0; t < 2; ++t) {
+    const nlohmann::json &a = one["tasks"][t], &b = two["tasks"][t];
+    EXPECT_EQ(b["task"], a["task"]);
+    ASSERT_TRUE(a["best"].contains("key")) << a.dump();
+    EXPECT_EQ(b["best"]["key"], a["best"]["key"]);
+    EXPECT_EQ(b["best"]["result"]["timing"]["event_ms"]["median"],
+              a["best"]["result"]["timing"]["event_ms"]["median"]);
+    EXPECT_EQ(b["candidates"], a["candidates"]);
+  }
+}
+
 // A usage error that only the combination of flags shows is reported before the evaluator starts
 // or the store is touched.
 TEST_F(OptimizeCpuTest, NothingToProposeIsAUsageErrorBeforeTheStoreIsTouched) {
