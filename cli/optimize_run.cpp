@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -108,7 +109,7 @@ void OptimizeSession::Report(const std::vector<TaskOutcome>& outcomes, const std
   if (per_gpu.size() > 1) {
     for (std::size_t g = 0; g < per_gpu.size() && g < gpus.size(); ++g) {
       per_gpu_text += (g ? ", " : " (GPU ") + std::to_string(gpus[g]) + " " +
-                      std::to_string(static_cast<int>(per_gpu[g] * 100 + 0.5)) + "%";
+                      std::to_string(std::lround(per_gpu[g] * 100)) + "%";
     }
     per_gpu_text += ")";
   }
