@@ -174,8 +174,8 @@ TEST_F(HopperGpuTest, AWrongBoxSwizzleOrParameterIsCaughtWithTheRightStatus) {
   std::string source = ReadFile((kHopper / "transpose_fp32_tma.cu").string());
   const std::string x_map = R"("box": [32, 32], "swizzle": "128B")";
   const std::vector<WrongCase> cases = {
-      {"an inner box of 12 floats (48 bytes)", x_map, R"("box": [32, 12], "swizzle": "128B")",
-       EvalStatus::kLaunchError, "box[1] (the innermost) is 12 elements"},
+      {"an inner box of 10 floats (40 bytes)", x_map, R"("box": [32, 10], "swizzle": "128B")",
+       EvalStatus::kLaunchError, "box[1] (the innermost) is 10 elements"},
       {"an inner box wider than the swizzle span", x_map, R"("box": [32, 64], "swizzle": "128B")",
        EvalStatus::kLaunchError, "more than the 128-byte span"},
       {"a box of 300 rows", x_map, R"("box": [300, 32], "swizzle": "128B")",
